@@ -1,0 +1,48 @@
+# CAFPRO — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DOSSIERS ?= 2000
+
+.PHONY: run test check install migrate demo e2e clean help
+
+help:
+	@echo "make run    installe, migre, charge les données de référence et la démo, sert sur http://127.0.0.1:8000"
+	@echo "make test   toute la suite de tests (SQLite, ou PostgreSQL si DATABASE_URL est défini)"
+	@echo "make check  la barrière qualité (ruff, djlint, migrations, check --deploy)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 ou plus est requis (trouvé %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	@rm -rf build *.egg-info
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --dossiers $(DEMO_DOSSIERS) --seed 1 --if-empty
+
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/djlint --check templates
+	$(BIN)/djlint --lint templates
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=0 DJANGO_SECURE=1 DJANGO_SECRET_KEY="$$(openssl rand -base64 48 2>/dev/null || $(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))')" \
+		DJANGO_ALLOWED_HOSTS=cafpro.example.fr $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

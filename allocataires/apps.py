@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AllocatairesConfig(AppConfig):
+    name = "allocataires"
+    verbose_name = "Dossiers allocataires"

@@ -1,0 +1,424 @@
+"""Demo dataset: realistic, internally consistent, deterministic allocataire dossiers.
+
+Consistency rules the tests check: a NIR carries a valid key, the sex, year and month of birth and the
+INSEE code of the birth commune; an address's postal code and INSEE code are those of a real commune of
+the dossier's CAF; children are younger than their parents; payments are monthly, issued on the 5th
+(next working day) of the following month; the dossier's counts of dependants match its dependants.
+The same (seed, as-of date, CAFs) always gives the same dataset.
+"""
+
+import csv
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from faker import Faker
+
+from allocataires.enums import (
+    Benefit,
+    DependantKind,
+    DossierSituation,
+    FamilySituation,
+    Nationality,
+    PersonRole,
+    ResourcePersonType,
+)
+from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
+from habilitations.models import User
+
+DEMO_COMMUNES = settings.BASE_DIR / "fixtures" / "demo_communes.csv"
+# Documented in the README. Demo only: seed_demo refuses to run with the production settings.
+DEMO_ADMIN = {"identifier": "DEMOADM1", "password": "demo-cafpro-admin", "last_name": "Démo", "first_name": "Admin"}
+
+# INSEE codes of birth countries (NIR positions 6-10 are "99" + country for persons born abroad).
+EEE_COUNTRIES = ["139", "127", "134", "109", "131"]  # Portugal, Italie, Espagne, Allemagne, Belgique
+OTHER_COUNTRIES = ["350", "352", "351", "341", "208"]  # Maroc, Algérie, Tunisie, Sénégal, Turquie
+
+ACTIVITIES = [
+    ("Salarié", 40),
+    ("Sans activité", 15),
+    ("Demandeur d'emploi", 15),
+    ("Travailleur indépendant", 6),
+    ("Retraité", 8),
+    ("Invalide", 6),
+    ("Congé parental", 4),
+    ("Étudiant", 6),
+]
+RESOURCE_NATURES = [
+    "Salaires et traitements",
+    "Indemnités Sécurité sociale",
+    "Allocations chômage",
+    "Pensions de retraite",
+    "Pension d'invalidité",
+    "Revenus non salariaux",
+]
+RADIATION_REASONS = [
+    "Mutation vers une autre Caf",
+    "Absence de droit",
+    "Départ à l'étranger",
+    "Décès de l'allocataire",
+]
+RMI_END_REASONS = ["Reprise d'activité", "Ressources supérieures au plafond", "Divers"]
+# Full monthly AAH rate by calendar year (demo figures).
+AAH_RATE = {2022: Decimal("919.86"), 2023: Decimal("971.37"), 2024: Decimal("1016.05"), 2025: Decimal("1033.32")}
+COMPLEMENT_AAH = Decimal("179.31")
+MVA = Decimal("104.77")
+
+
+def nir_key(body):
+    """The two-digit key of a 13-character NIR body (Corsica: 2A → 19, 2B → 18)."""
+    numeric = int(body.replace("2A", "19").replace("2B", "18"))
+    return f"{97 - numeric % 97:02d}"
+
+
+def make_nir(sex, birth_date, birthplace, order):
+    """A valid NIR: sex, year, month, birth commune (INSEE code, or 99 + country), order, key."""
+    body = f"{sex}{birth_date:%y}{birth_date:%m}{birthplace}{order:03d}"
+    return body + nir_key(body)
+
+
+def payment_date(period):
+    """CAF payments are issued on the 5th of the following month, or the next working day."""
+    year, month = (period.year + 1, 1) if period.month == 12 else (period.year, period.month + 1)
+    day = dt.date(year, month, 5)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def add_years(day, years):
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def aah_rate(day):
+    return AAH_RATE[min(max(day.year, min(AAH_RATE)), max(AAH_RATE))]
+
+
+@dataclass
+class Commune:
+    name: str
+    postal_code: str
+    insee: str
+
+
+def load_communes():
+    with open(DEMO_COMMUNES, encoding="utf-8") as handle:
+        return {
+            row["caf"]: Commune(row["commune"], row["postal_code"], row["insee"]) for row in csv.DictReader(handle)
+        }
+
+
+class DemoGenerator:
+    """Builds dossiers and their rows in memory, batch by batch, for bulk insertion."""
+
+    def __init__(self, *, seed, as_of, cafs):
+        self.rng = random.Random(seed)
+        self.as_of = as_of
+        self.cafs = list(cafs)
+        faker = Faker("fr_FR")
+        faker.seed_instance(seed)
+        self.male_first = sorted({faker.first_name_male() for _ in range(400)})
+        self.female_first = sorted({faker.first_name_female() for _ in range(400)})
+        self.last_names = sorted({faker.last_name().upper() for _ in range(1500)})
+        self.streets = sorted({faker.street_name() for _ in range(600)})
+        self.communes = load_communes()
+        self.all_communes = sorted(self.communes.values(), key=lambda commune: commune.insee)
+        self.next_number = {}
+        for caf in self.cafs:
+            last = Dossier.objects.filter(caf=caf).order_by("-number").values_list("number", flat=True).first()
+            self.next_number[caf.pk] = int(last) + 1 if last else 1_000_000 + self.rng.randrange(1, 900_000)
+
+    # -- small helpers -------------------------------------------------------------------------------------
+    def _date_between(self, start, end):
+        return start + dt.timedelta(days=self.rng.randrange(max((end - start).days, 1)))
+
+    def _birth_date(self, min_age, max_age):
+        return self._date_between(
+            add_years(self.as_of, -max_age),
+            add_years(self.as_of, -min_age),
+        )
+
+    def _activity(self):
+        return self.rng.choices([a for a, _ in ACTIVITIES], weights=[w for _, w in ACTIVITIES])[0]
+
+    def _birthplace_and_nationality(self):
+        roll = self.rng.random()
+        if roll < 0.86:
+            return self.rng.choice(self.all_communes).insee, Nationality.FRANCAISE
+        if roll < 0.91:
+            return "99" + self.rng.choice(EEE_COUNTRIES), Nationality.EEE
+        return "99" + self.rng.choice(OTHER_COUNTRIES), Nationality.ETRANGERE
+
+    def _person(self, dossier, role, last_name, birth_name, first_name, birth_date):
+        sex = 1 if role == PersonRole.MONSIEUR else 2
+        birthplace, nationality = self._birthplace_and_nationality()
+        permit_end = None
+        if nationality == Nationality.ETRANGERE:
+            permit_end = self._date_between(self.as_of - dt.timedelta(days=90), self.as_of + dt.timedelta(days=3650))
+        return Person(
+            dossier=dossier,
+            role=role,
+            last_name=last_name,
+            first_name=first_name,
+            birth_name=birth_name,
+            birth_date=birth_date,
+            nir=make_nir(sex, birth_date, birthplace, self.rng.randrange(1, 1000)),
+            activity=self._activity(),
+            activity_since=self._date_between(add_years(birth_date, 18), self.as_of),
+            nationality=nationality,
+            residence_permit_end=permit_end,
+        )
+
+    # -- one dossier ------------------------------------------------------------------------------------------
+    def dossier(self, caf):
+        rng, as_of = self.rng, self.as_of
+        number = self.next_number[caf.pk]
+        self.next_number[caf.pk] += 1
+        commune = self.communes.get(caf.number) if caf.number else None
+        commune = commune or rng.choice(self.all_communes)
+        family = rng.choices(list(FamilySituation), weights=[22, 30, 18, 8, 8, 10, 4])[
+            0
+        ]  # célibataire, mariage, vie maritale, pacs, séparation, divorce, veuvage
+        couple = family in FamilySituation.couples()
+        family_name = rng.choice(self.last_names)
+        situation = DossierSituation.RADIE if rng.random() < 0.06 else DossierSituation.AFFILIE
+        dossier = Dossier(
+            caf=caf,
+            number=f"{number:07d}",
+            situation=situation,
+            situation_since=self._date_between(as_of - dt.timedelta(days=365 * 15), as_of - dt.timedelta(days=30)),
+            radiation_reason=rng.choice(RADIATION_REASONS) if situation == DossierSituation.RADIE else "",
+            suspended_since=(
+                self._date_between(as_of - dt.timedelta(days=400), as_of) if rng.random() < 0.03 else None
+            ),
+            family_situation=family,
+            family_situation_since=self._date_between(
+                as_of - dt.timedelta(days=365 * 20), as_of - dt.timedelta(days=60)
+            ),
+            address_line1=f"{rng.randrange(1, 180)}, {rng.choice(self.streets)}",
+            postal_code=commune.postal_code,
+            city=commune.name,
+            insee_code=commune.insee,
+        )
+        persons = []
+        if couple or rng.random() < 0.68:
+            birth = self._birth_date(20, 75)
+            birth_name = rng.choice(self.last_names) if family == FamilySituation.MARIAGE else family_name
+            persons.append(
+                self._person(
+                    dossier,
+                    PersonRole.MADAME,
+                    family_name,
+                    birth_name,
+                    rng.choice(self.female_first),
+                    birth,
+                )
+            )
+        if couple or not persons:
+            birth = self._birth_date(20, 75)
+            persons.append(
+                self._person(dossier, PersonRole.MONSIEUR, family_name, "", rng.choice(self.male_first), birth)
+            )
+        dossier.responsible = rng.choice(persons).role
+        if couple and rng.random() < 0.005:
+            # A spouse's death not yet turned into a change of family situation.
+            partner = next(p for p in persons if p.role != dossier.responsible)
+            partner.death_date = self._date_between(as_of - dt.timedelta(days=90), as_of)
+        youngest_parent = max(person.birth_date for person in persons)
+        mother = next((p for p in persons if p.role == PersonRole.MADAME), None)
+        if mother and as_of.year - mother.birth_date.year < 45 and rng.random() < 0.04:
+            dossier.pregnancy_start = self._date_between(as_of - dt.timedelta(days=240), as_of)
+            if rng.random() < 0.3:
+                dossier.pregnancy_start_modified = dossier.pregnancy_start + dt.timedelta(days=rng.randrange(-20, 21))
+
+        has_rmi = situation == DossierSituation.AFFILIE and rng.random() < 0.08
+        dependants = []
+        first_child_birth = add_years(youngest_parent, 18)
+        for _ in range(rng.choices([0, 1, 2, 3, 4], weights=[35, 25, 22, 12, 6])[0]):
+            if first_child_birth >= as_of:
+                break
+            birth = self._date_between(max(first_child_birth, as_of - dt.timedelta(days=365 * 24)), as_of)
+            age = (as_of - birth).days // 365
+            sex = rng.choice((1, 2))
+            dependants.append(
+                Dependant(
+                    dossier=dossier,
+                    kind=DependantKind.ENFANT,
+                    last_name=family_name,
+                    first_name=rng.choice(self.male_first if sex == 1 else self.female_first),
+                    birth_date=birth,
+                    nir=make_nir(sex, birth, commune.insee, rng.randrange(1, 1000)),
+                    activity="Étudiant" if age >= 18 else ("Scolaire" if age >= 3 else ""),
+                    dependent_pf=age < 20,
+                    dependent_housing=True,
+                    dependent_rmi=has_rmi and age < 25,
+                    placed_without_emotional_ties=rng.random() < 0.01,
+                )
+            )
+        if rng.random() < 0.04:
+            birth = self._birth_date(65, 92)
+            dependants.append(
+                Dependant(
+                    dossier=dossier,
+                    kind=DependantKind.AUTRE,
+                    last_name=rng.choice(self.last_names),
+                    first_name=rng.choice(self.female_first + self.male_first),
+                    birth_date=birth,
+                    activity="Retraité",
+                    dependent_housing=True,
+                )
+            )
+        dossier.pf_dependants = sum(d.dependent_pf for d in dependants)
+        dossier.housing_dependants = sum(d.dependent_housing for d in dependants)
+
+        payments = self._payments(dossier, situation) if rng.random() < 0.22 else []
+        resources = self._resources(dossier, persons)
+        rmi = self._rmi(dossier, persons, dependants) if has_rmi else None
+        return dossier, persons, dependants, payments, resources, rmi
+
+    def _payments(self, dossier, situation):
+        """CONS-8: monthly AAH (full or partial rate) over up to 30 months, with its complements and a few
+        arrears; the last month paid is the one before the as-of date's month (or the radiation)."""
+        rng, as_of = self.rng, self.as_of
+        last_period = add_months(as_of.replace(day=1), -1)
+        if payment_date(last_period) > as_of:
+            last_period = add_months(last_period, -1)
+        if situation == DossierSituation.RADIE:
+            last_period = min(last_period, dossier.situation_since.replace(day=1))
+        months = rng.randrange(3, 31)
+        first_period = add_months(last_period, -(months - 1))
+        share = Decimal(1) if rng.random() < 0.6 else Decimal(rng.randrange(20, 95)) / 100
+        complement = rng.choices([None, Benefit.COMPLEMENT_AAH, Benefit.MVA], weights=[60, 10, 30])[0]
+        payments = []
+        period = first_period
+        while period <= last_period:
+            paid_on = payment_date(period)
+            payments.append(
+                Payment(
+                    dossier=dossier,
+                    benefit=Benefit.AAH,
+                    period=period,
+                    paid_on=paid_on,
+                    amount=(aah_rate(period) * share).quantize(Decimal("0.01")),
+                )
+            )
+            if complement:
+                payments.append(
+                    Payment(
+                        dossier=dossier,
+                        benefit=complement,
+                        period=period,
+                        paid_on=paid_on,
+                        amount=COMPLEMENT_AAH if complement == Benefit.COMPLEMENT_AAH else MVA,
+                    )
+                )
+            if period > first_period and rng.random() < 0.04:
+                # A rappel: a correction for an earlier month, paid with this month's payment.
+                payments.append(
+                    Payment(
+                        dossier=dossier,
+                        benefit=Benefit.AAH,
+                        period=add_months(period, -1),
+                        paid_on=paid_on,
+                        amount=Decimal(rng.randrange(2000, 30000)) / 100,
+                        is_arrears=True,
+                    )
+                )
+            period = add_months(period, 1)
+        return payments
+
+    def _resources(self, dossier, persons):
+        """CONS-12: the last three known years (N-2 and the two before), per adult."""
+        rng = self.rng
+        resources = []
+        for year in range(self.as_of.year - 4, self.as_of.year - 1):
+            for person in persons:
+                person_type = ResourcePersonType(person.role)
+                if rng.random() < 0.15:
+                    resources.append(
+                        Resource(
+                            dossier=dossier, year=year, person_type=person_type, nature="Ressources nulles", amount=0
+                        )
+                    )
+                    continue
+                for nature in rng.sample(RESOURCE_NATURES, rng.choice((1, 1, 2))):
+                    resources.append(
+                        Resource(
+                            dossier=dossier,
+                            year=year,
+                            person_type=person_type,
+                            nature=nature,
+                            amount=Decimal(rng.randrange(50_000, 3_500_000)) / 100,
+                        )
+                    )
+        return resources
+
+    def _rmi(self, dossier, persons, dependants):
+        """CONS-11: an RMI right, current or ended."""
+        rng, as_of = self.rng, self.as_of
+        requested = self._date_between(as_of - dt.timedelta(days=365 * 6), as_of - dt.timedelta(days=60))
+        starts = add_months(requested.replace(day=1), rng.randrange(1, 3))
+        ended = rng.random() < 0.3 and starts < as_of - dt.timedelta(days=60)
+        ends = self._date_between(starts + dt.timedelta(days=30), as_of) if ended else None
+        return RmiRight(
+            dossier=dossier,
+            situation=DossierSituation.AFFILIE,
+            situation_since=starts,
+            applicant=rng.choice(persons).role,
+            dependants=sum(d.dependent_rmi for d in dependants),
+            requested_on=requested,
+            starts_on=starts,
+            ends_on=ends,
+            end_reason=rng.choice(RMI_END_REASONS) if ended else "",
+        )
+
+
+def seed_dossiers(*, count, seed, as_of, cafs, batch_size=1000, progress=None):
+    """Creates `count` demo dossiers spread over `cafs`, in batches of one transaction each.
+    Returns the number of rows written per model."""
+    generator = DemoGenerator(seed=seed, as_of=as_of, cafs=cafs)
+    written = dict.fromkeys(["dossiers", "persons", "dependants", "payments", "resources", "rmi_rights"], 0)
+    done = 0
+    while done < count:
+        size = min(batch_size, count - done)
+        rows = [generator.dossier(generator.rng.choice(generator.cafs)) for _ in range(size)]
+        with transaction.atomic():
+            Dossier.objects.bulk_create([row[0] for row in rows])
+            for name, model, index in (
+                ("persons", Person, 1),
+                ("dependants", Dependant, 2),
+                ("payments", Payment, 3),
+                ("resources", Resource, 4),
+            ):
+                objects = [obj for row in rows for obj in row[index]]
+                model.objects.bulk_create(objects, batch_size=2000)
+                written[name] += len(objects)
+            rmi_rights = [row[5] for row in rows if row[5]]
+            RmiRight.objects.bulk_create(rmi_rights)
+            written["rmi_rights"] += len(rmi_rights)
+        written["dossiers"] += size
+        done += size
+        if progress:
+            progress.update(done)
+    return written
+
+
+def ensure_demo_accounts():
+    """The documented demo accounts (README), created once; returns the identifiers created."""
+    created = []
+    if not User.objects.filter(identifier=DEMO_ADMIN["identifier"]).exists():
+        User.objects.create_superuser(**DEMO_ADMIN)
+        created.append(DEMO_ADMIN["identifier"])
+    return created

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from allocataires import views
+
+app_name = "allocataires"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,143 @@
+"""Reference data of annexes 1 and 2 (REF-1 … REF-3): départements, CAFs, BAJs, postal routing."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+from conventions.enums import JuridictionKind
+
+caf_number_validator = RegexValidator(r"^\d{3}$", "Le numéro de Caf comporte 3 chiffres.")
+postal_prefix_validator = RegexValidator(r"^\d{1,5}$", "Un préfixe de code postal comporte de 1 à 5 chiffres.")
+
+
+class Departement(models.Model):
+    """REF-1: code as INSEE writes it (`01`, `2A`, `971`)."""
+
+    code = models.CharField("code", max_length=3, primary_key=True)
+    name = models.CharField("nom", max_length=60)
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class CafQuerySet(models.QuerySet):
+    def numbered(self):
+        """The 122 CAFs of annex 1 (the CMAF has no number there)."""
+        return self.filter(is_maritime=False)
+
+
+class Caf(models.Model):
+    """REF-1: a caisse d'allocations familiales, or the CMAF (`is_maritime`, no number)."""
+
+    number = models.CharField(
+        "numéro", max_length=3, unique=True, null=True, blank=True, validators=[caf_number_validator]
+    )
+    name = models.CharField(
+        "signature", max_length=80, help_text="Nom affiché dans le bandeau, ex. « Caf de la Charente »."
+    )
+    city = models.CharField("ville", max_length=60)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="cafs", verbose_name="département"
+    )
+    is_maritime = models.BooleanField("caisse maritime (CMAF)", default=False)
+    address = models.TextField("adresse postale", blank=True)
+
+    objects = CafQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Caf"
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                name="caf_numbered_unless_maritime",
+                condition=models.Q(is_maritime=True, number__isnull=True)
+                | models.Q(is_maritime=False, number__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.name}" if self.number else self.name
+
+
+class CafContact(models.Model):
+    """REF-1: a communication officer of a CAF (annex 2)."""
+
+    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, related_name="contacts", verbose_name="Caf")
+    last_name = models.CharField("nom", max_length=60, blank=True)
+    first_name = models.CharField("prénom", max_length=60, blank=True)
+    phone = models.CharField("téléphone", max_length=10, blank=True)
+    fax = models.CharField("télécopie", max_length=10, blank=True)
+    note = models.CharField("remarque", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "chargé de communication"
+        verbose_name_plural = "chargés de communication"
+        ordering = ["caf", "pk"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or f"Contact {self.caf}"
+
+
+class Baj(models.Model):
+    """REF-1, REF-2: a bureau d'aide juridictionnelle, attached to one juridiction, and the CAFs of its
+    département (every CAF of the département; in Corsica and overseas, only its own département's)."""
+
+    juridiction = models.CharField("juridiction", max_length=40, choices=JuridictionKind.choices)
+    city = models.CharField("ville", max_length=60)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="bajs", verbose_name="département"
+    )
+    cafs = models.ManyToManyField(Caf, related_name="bajs", verbose_name="Caf associées")
+
+    class Meta:
+        verbose_name = "bureau d'aide juridictionnelle"
+        verbose_name_plural = "bureaux d'aide juridictionnelle"
+        ordering = ["departement", "city", "juridiction"]
+        constraints = [models.UniqueConstraint(fields=["juridiction", "city"], name="baj_unique_juridiction_city")]
+
+    def __str__(self):
+        return f"BAJ {self.juridiction_name}"
+
+    @property
+    def juridiction_name(self):
+        if self.juridiction == JuridictionKind.TGI:
+            return f"{JuridictionKind.TGI.label} de {self.city}"
+        return str(self.get_juridiction_display())
+
+
+class PostalCodeRuleQuerySet(models.QuerySet):
+    def route(self, postal_code):
+        """REF-3: the CAFs a postal code may belong to — the rules of the longest matching prefix.
+
+        One CAF: routed. Several: the user must choose. None: unknown code. The CMAF is never reached
+        this way (a 17xxx code routes to the CAF of La Rochelle).
+        """
+        prefixes = [postal_code[:n] for n in range(1, len(postal_code) + 1)]
+        rules = list(self.filter(prefix__in=prefixes).select_related("caf"))
+        if not rules:
+            return []
+        longest = max(len(rule.prefix) for rule in rules)
+        return sorted((rule.caf for rule in rules if len(rule.prefix) == longest), key=lambda caf: caf.number)
+
+
+class PostalCodeRule(models.Model):
+    """REF-3: a postal-code prefix covered by a CAF. Several rules on one prefix = several CAFs possible."""
+
+    prefix = models.CharField("préfixe", max_length=5, validators=[postal_prefix_validator], db_index=True)
+    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, related_name="postal_rules", verbose_name="Caf")
+
+    objects = PostalCodeRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "règle d'aiguillage postal"
+        verbose_name_plural = "règles d'aiguillage postal"
+        ordering = ["prefix"]
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "caf"], name="postal_rule_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}… → {self.caf}"

@@ -1,0 +1,83 @@
+"""seed_demo on the command line: summary, progress, and clear French errors without a traceback."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from allocataires.demo import DEMO_ADMIN
+from allocataires.models import Dossier
+from tests.helpers import PRODUCTION, run_manage
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_dossiers_and_reports(capsys):
+    out = StringIO()
+    call_command("seed_demo", "--dossiers", "12", "--seed", "5", "--as-of", "2026-01-15", stdout=out)
+    assert Dossier.objects.count() == 12
+    assert "12 dossiers créés" in out.getvalue()
+    assert "Dossiers : 12/12" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_seed_demo_if_empty_does_nothing_on_a_filled_database():
+    call_command("seed_demo", "--dossiers", "3", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--dossiers", "50", "--if-empty", stdout=out)
+    assert Dossier.objects.count() == 3
+    assert "déjà présent" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_only_for_the_cafs_asked():
+    call_command("seed_demo", "--dossiers", "6", "--caf", "161", "--caf", "171", stdout=StringIO())
+    assert set(Dossier.objects.values_list("caf__number", flat=True)) <= {"161", "171"}
+
+
+@pytest.mark.django_db
+def test_seed_demo_unknown_caf_is_refused():
+    with pytest.raises(CommandError, match="Caf inconnue"):
+        call_command("seed_demo", "--dossiers", "1", "--caf", "999")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--dossiers", "abc"], "« abc » n'est pas un nombre entier"),
+        (["--dossiers", "0"], "supérieur ou égal à 1"),
+        (["--as-of", "2026-13-01"], "n'est pas une date"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_arguments_exit_non_zero_with_a_message(args, message):
+    result = run_manage("seed_demo", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_clear_line():
+    result = run_manage("seed_demo", "--dossiers", "1", env={"DATABASE_URL": "postgres://postgres@127.0.0.1:1/cafpro"})
+    assert result.returncode == 1
+    assert "Base de données injoignable" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_is_in_french():
+    result = run_manage("seed_demo", "--help")
+    assert result.returncode == 0
+    assert "jeu de dossiers allocataires de démonstration" in result.stdout
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_documented_admin_account_once(client):
+    call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
+    call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
+    assert client.login(username=DEMO_ADMIN["identifier"].lower(), password=DEMO_ADMIN["password"])
+    assert client.get("/admin/").status_code == 200
+
+
+def test_seed_demo_is_refused_in_production():
+    result = run_manage("seed_demo", "--dossiers", "1", env=PRODUCTION)
+    assert result.returncode == 1
+    assert "refusé" in result.stderr and "Traceback" not in result.stderr

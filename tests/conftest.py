@@ -1,0 +1,50 @@
+"""Shared test set-up.
+
+- The reference data (annexes 1 and 2) is in every test database: a data migration loads it.
+  Transactional tests (browser tests) must use `serialized_rollback=True` to get it back after a flush.
+- `postgres` tests are skipped on SQLite, `e2e` tests where no Chromium is installed: each with its reason.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (the CI does)"))
+        if "e2e" in item.keywords and not CHROMIUM:
+            item.add_marker(
+                pytest.mark.skip(reason="needs the system Chromium: apt-get install chromium (the CI does)")
+            )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
+    # are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+
+from habilitations.models import User
+from tests.habilitations.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(identifier="ADMIN001", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_admin_creates_a_user_with_a_normalised_identifier(admin_client):
+    response = admin_client.post(
+        reverse("admin:habilitations_user_add"),
+        {"identifier": "t1001161", "password1": "Gr4nd-M0t-de-passe", "password2": "Gr4nd-M0t-de-passe"},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.filter(identifier="T1001161").exists()
+
+
+def test_admin_refuses_a_malformed_identifier(admin_client):
+    response = admin_client.post(
+        reverse("admin:habilitations_user_add"),
+        {"identifier": "T10-116", "password1": "Gr4nd-M0t-de-passe", "password2": "Gr4nd-M0t-de-passe"},
+    )
+    assert response.status_code == 200
+    assert "8 caractères alphanumériques" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["admin:conventions_caf_changelist", "admin:conventions_baj_changelist", "admin:habilitations_user_changelist"],
+)
+def test_admin_lists_render(admin_client, url):
+    assert admin_client.get(reverse(url)).status_code == 200
+
+
+def test_admin_is_closed_to_anonymous_users(client):
+    response = client.get(reverse("admin:conventions_caf_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

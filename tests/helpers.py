@@ -1,0 +1,43 @@
+"""Running the project's commands in a child process, as a user would, with a clean environment."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+# The production variables, with a throw-away key (tests only).
+PRODUCTION = {
+    "DJANGO_SECURE": "1",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x7#Qk2!vR9zL0pW4mN8sT3yB6cF1hJ5gD0aE2uI7oP9lK4jH8-test-only-key",
+    "DJANGO_ALLOWED_HOSTS": "cafpro.example.fr",
+}
+
+
+def child_env(extra=None):
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**env, **(extra or {})}
+
+
+def run_manage(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=child_env(env),
+        timeout=120,
+    )
+
+
+def run_python(code, env=None):
+    """Runs `code` after django.setup(), with `settings` imported."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=child_env({"DJANGO_SETTINGS_MODULE": "cafpro.settings", **(env or {})}),
+        timeout=120,
+    )
