@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from allocataires.enums import (
@@ -31,7 +32,17 @@ from habilitations.models import User
 
 DEMO_COMMUNES = settings.BASE_DIR / "fixtures" / "demo_communes.csv"
 # Documented in the README. Demo only: seed_demo refuses to run with the production settings.
-DEMO_ADMIN = {"identifier": "DEMOADM1", "password": "demo-cafpro-admin", "last_name": "Démo", "first_name": "Admin"}
+DEMO_ACCOUNTS = [
+    {
+        "identifier": "DEMOADM1",
+        "password": "demo-cafpro-admin",
+        "last_name": "Démo",
+        "first_name": "Admin",
+        "is_staff": True,
+        "is_superuser": True,
+    },
+    {"identifier": "T1001161", "password": "Gref16", "last_name": "Martin", "first_name": "Claire"},
+]
 
 # INSEE codes of birth countries (NIR positions 6-10 are "99" + country for persons born abroad).
 EEE_COUNTRIES = ["139", "127", "134", "109", "131"]  # Portugal, Italie, Espagne, Allemagne, Belgique
@@ -416,9 +427,11 @@ def seed_dossiers(*, count, seed, as_of, cafs, batch_size=1000, progress=None):
 
 
 def ensure_demo_accounts():
-    """The documented demo accounts (README), created once; returns the identifiers created."""
+    """The documented demo accounts (README), created once, with passwords already chosen (no forced
+    change at the first demo login); returns the identifiers created."""
     created = []
-    if not User.objects.filter(identifier=DEMO_ADMIN["identifier"]).exists():
-        User.objects.create_superuser(**DEMO_ADMIN)
-        created.append(DEMO_ADMIN["identifier"])
+    for account in DEMO_ACCOUNTS:
+        if not User.objects.filter(identifier=account["identifier"]).exists():
+            User.objects.create_user(**account, must_change_password=False, password_changed_at=timezone.now())
+            created.append(account["identifier"])
     return created

@@ -5,5 +5,5 @@ from allocataires import views
 app_name = "allocataires"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("accueil/", views.home, name="home"),
 ]

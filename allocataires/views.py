@@ -1,12 +1,9 @@
 from django.shortcuts import render
 
-from conventions.models import Baj, Caf
+from habilitations.decorators import session_required
 
 
+@session_required
 def home(request):
-    """The portal's public home page: what CAFPRO is and who may use it."""
-    return render(
-        request,
-        "allocataires/home.html",
-        {"caf_count": Caf.objects.numbered().count(), "baj_count": Baj.objects.count()},
-    )
+    """The portal's main page after login."""
+    return render(request, "allocataires/home.html")

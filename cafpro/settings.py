@@ -4,6 +4,7 @@ See `.env.example` and the README for the list. Embedded SQLite by default; Post
 `DATABASE_URL`. `DJANGO_SECURE=1` turns on the production security settings (AUTH-4).
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "axes",
     "conventions",
     "habilitations",
     "allocataires",
@@ -48,8 +50,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "habilitations.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cafpro.urls"
@@ -92,10 +96,50 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "habilitations.User"
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked identifier before any password check
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# One hasher: Django picks a hasher by algorithm name ("argon2"), so ours alone verifies every Argon2 hash
+# and upgrades those made with other parameters at the next login.
+PASSWORD_HASHERS = ["habilitations.hashers.CafproArgon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "habilitations.validators.PartnerPasswordValidator"},
+    {"NAME": "habilitations.validators.StaffPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "habilitations:login"
+
+# Sessions (AUTH-6, AUTH-7): in the database, shared by every app process; ended after
+# CAFPRO_IDLE_TIMEOUT seconds without a request and CAFPRO_SESSION_MAX_AGE seconds after the login.
+CAFPRO_IDLE_TIMEOUT = env.int("CAFPRO_IDLE_TIMEOUT", default=600)
+CAFPRO_SESSION_MAX_AGE = env.int("CAFPRO_SESSION_MAX_AGE", default=8 * 3600)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = CAFPRO_SESSION_MAX_AGE
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# AUTH-5: a password older than this many days must be changed at the next login.
+CAFPRO_PASSWORD_MAX_AGE_DAYS = env.int("CAFPRO_PASSWORD_MAX_AGE_DAYS", default=90)
+# JRN-1: number of trusted reverse proxies in front of the app (X-Forwarded-For is ignored when 0).
+CAFPRO_TRUSTED_PROXY_COUNT = env.int("CAFPRO_TRUSTED_PROXY_COUNT", default=0)
+
+# Lockout (AUTH-3), django-axes: per identifier, 3 consecutive failures, a success resets the count;
+# lifted by a CAF administrator, or after CAFPRO_LOCKOUT_COOLOFF seconds when set (default: never).
+AXES_FAILURE_LIMIT = 3
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "identifier"
+AXES_USERNAME_CALLABLE = "habilitations.network.client_username"
+AXES_CLIENT_IP_CALLABLE = "habilitations.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "habilitations.views.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # our own journal records every attempt (JRN-1)
+AXES_VERBOSE = False
+# axes.W006 warns that a lockout keyed on the identifier alone can be sprayed across identifiers from one
+# address: the manual's rule is per identifier (AUTH-3); spraying shows in the journal's irregularities.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+_lockout_cooloff = env.int("CAFPRO_LOCKOUT_COOLOFF", default=0)
+AXES_COOLOFF_TIME = dt.timedelta(seconds=_lockout_cooloff) if _lockout_cooloff else None
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from habilitations.views import logout_view
 
 urlpatterns = [
+    # One front door: the administration logs in and out through the portal's login (lockout, journal).
+    path("admin/login/", RedirectView.as_view(pattern_name="habilitations:login", query_string=True)),
+    path("admin/logout/", logout_view),
     path("admin/", admin.site.urls),
+    path("", include("habilitations.urls")),
     path("", include("allocataires.urls")),
 ]

@@ -1,10 +1,16 @@
-"""The portal's user: an 8-character identifier issued by the CAF (AUTH-1, AUTH-10)."""
+"""The portal's user: an 8-character identifier issued by the CAF (AUTH-1, AUTH-10), and the access
+journal of connections (JRN-1, JRN-5)."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+
+from habilitations.enums import JournalEvent
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
@@ -44,6 +50,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("accès à l'administration", default=False)
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("créé le", default=timezone.now)
+    password_changed_at = models.DateTimeField("mot de passe changé le", null=True, blank=True)
+    must_change_password = models.BooleanField(
+        "doit changer son mot de passe", default=True, help_text="Mot de passe initial ou réinitialisé par la Caf."
+    )
 
     objects = UserManager()
 
@@ -64,8 +74,49 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.identifier = UserManager.normalize_identifier(self.identifier)
 
+    def password_expired(self, now=None):
+        """AUTH-5: a password older than CAFPRO_PASSWORD_MAX_AGE_DAYS must be changed at next login."""
+        if self.password_changed_at is None:
+            return True
+        max_age = dt.timedelta(days=settings.CAFPRO_PASSWORD_MAX_AGE_DAYS)
+        return (now or timezone.now()) - self.password_changed_at >= max_age
+
+    @property
+    def needs_password_change(self):
+        return self.must_change_password or self.password_expired()
+
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self):
         return self.first_name or self.identifier
+
+
+class JournalEntry(models.Model):
+    """JRN-1, JRN-5: one line of the access journal. Written only by `habilitations.services.journal_record`,
+    in the transaction of the event it records; never updated, never deleted by the application. It holds
+    no password and no session key."""
+
+    occurred_at = models.DateTimeField("date et heure (UTC)", default=timezone.now, db_index=True)
+    event = models.CharField("événement", max_length=24, choices=JournalEvent.choices)
+    identifier_typed = models.CharField("identifiant saisi", max_length=32, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="journal_entries",
+        verbose_name="utilisateur",
+    )
+    source_ip = models.GenericIPAddressField("adresse source", null=True, blank=True)
+    user_agent = models.CharField("navigateur", max_length=300, blank=True)
+    detail = models.CharField("précision", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "ligne du journal des accès"
+        verbose_name_plural = "journal des accès"
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["identifier_typed", "occurred_at"], name="journal_identifier_time")]
+
+    def __str__(self):
+        return f"{self.occurred_at:%d/%m/%Y %H:%M:%S} {self.get_event_display()} {self.identifier_typed}"

@@ -34,7 +34,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_argon2_is_the_first_hasher():
-    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert settings.PASSWORD_HASHERS == ["habilitations.hashers.CafproArgon2PasswordHasher"]
 
 
 @pytest.mark.django_db

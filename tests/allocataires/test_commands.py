@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from allocataires.demo import DEMO_ADMIN
+from allocataires.demo import DEMO_ACCOUNTS
 from allocataires.models import Dossier
 from tests.helpers import PRODUCTION, run_manage
 
@@ -70,11 +70,16 @@ def test_help_is_in_french():
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_the_documented_admin_account_once(client):
+def test_seed_demo_creates_the_documented_accounts_once(client):
     call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
     call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
-    assert client.login(username=DEMO_ADMIN["identifier"].lower(), password=DEMO_ADMIN["password"])
+    admin, greffier = DEMO_ACCOUNTS
+    response = client.post("/", {"identifier": admin["identifier"].lower(), "password": admin["password"]})
+    assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+    client.post("/fermer-la-session/")
+    response = client.post("/", {"identifier": greffier["identifier"], "password": greffier["password"]})
+    assert response["Location"] == "/accueil/"
 
 
 def test_seed_demo_is_refused_in_production():

@@ -1,9 +1,16 @@
 import factory
+from django.utils import timezone
 
 from habilitations.models import User
 
+PASSWORD = "Zq9xw4"  # 6 characters, not a common password; never found in the journal
+STAFF_PASSWORD = "Un-mot-de-passe-long-9"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A partner (profile T12) with a password already chosen; `staff` for CAF staff, `initial` for a
+    password given by the CAF and not yet changed."""
+
     class Meta:
         model = User
         django_get_or_create = ("identifier",)
@@ -11,7 +18,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     identifier = factory.Sequence(lambda n: f"T{n:07d}")
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
-    password = factory.django.Password("abc123")
+    password = factory.django.Password(PASSWORD)
+    must_change_password = False
+    password_changed_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        staff = factory.Trait(is_staff=True)
+        staff = factory.Trait(is_staff=True, password=factory.django.Password(STAFF_PASSWORD))
+        superuser = factory.Trait(is_staff=True, is_superuser=True, password=factory.django.Password(STAFF_PASSWORD))
+        initial = factory.Trait(must_change_password=True)
+
+
+def log_in(client, user, password=None):
+    """Logs in through the login page, as a person would: a session opened otherwise (force_login) has no
+    start time and is refused by the session policy."""
+    response = client.post(
+        "/", {"identifier": user.identifier, "password": password or (STAFF_PASSWORD if user.is_staff else PASSWORD)}
+    )
+    assert response.status_code == 302 and response["Location"] != "/acces-bloque/", response
+    return user

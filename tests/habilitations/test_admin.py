@@ -2,21 +2,21 @@ import pytest
 from django.urls import reverse
 
 from habilitations.models import User
-from tests.habilitations.factories import UserFactory
+from tests.habilitations.factories import UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(identifier="ADMIN001", is_staff=True, is_superuser=True))
+    log_in(client, UserFactory(identifier="ADMIN001", superuser=True))
     return client
 
 
 def test_admin_creates_a_user_with_a_normalised_identifier(admin_client):
     response = admin_client.post(
         reverse("admin:habilitations_user_add"),
-        {"identifier": "t1001161", "password1": "Gr4nd-M0t-de-passe", "password2": "Gr4nd-M0t-de-passe"},
+        {"identifier": "t1001161", "password1": "Kp7mw3", "password2": "Kp7mw3"},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.filter(identifier="T1001161").exists()
@@ -25,7 +25,7 @@ def test_admin_creates_a_user_with_a_normalised_identifier(admin_client):
 def test_admin_refuses_a_malformed_identifier(admin_client):
     response = admin_client.post(
         reverse("admin:habilitations_user_add"),
-        {"identifier": "T10-116", "password1": "Gr4nd-M0t-de-passe", "password2": "Gr4nd-M0t-de-passe"},
+        {"identifier": "T10-116", "password1": "Kp7mw3", "password2": "Kp7mw3"},
     )
     assert response.status_code == 200
     assert "8 caractères alphanumériques" in response.content.decode()

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from habilitations.models import User
-from tests.habilitations.factories import UserFactory
+from tests.habilitations.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,4 +37,4 @@ def test_database_refuses_a_lower_case_identifier():
 def test_passwords_are_hashed_with_argon2():
     user = UserFactory()
     assert user.password.startswith("argon2$argon2id$")
-    assert user.check_password("abc123")
+    assert user.check_password(PASSWORD)

@@ -1,0 +1,57 @@
+import time
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
+
+from habilitations.enums import JournalEvent
+from habilitations.services import SESSION_LAST_SEEN, SESSION_STARTED, session_end
+
+# Reachable while a password change is required (AUTH-5).
+PASSWORD_CHANGE_ALLOWED = {"habilitations:password_change", "habilitations:logout"}
+
+
+class SessionPolicyMiddleware:
+    """AUTH-5 … AUTH-7 on every request of a logged-in user:
+
+    - 10 minutes (CAFPRO_IDLE_TIMEOUT) without a request, or 8 hours (CAFPRO_SESSION_MAX_AGE) since the
+      login: the session ends server-side, is journaled, and the user lands on the timeout page;
+    - a password to change (initial, reset or expired): every page but the change form redirects to it;
+    - responses are never stored by a cache (`Cache-Control: no-store`): they carry personal data.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        now = time.time()
+        started = request.session.get(SESSION_STARTED, 0)
+        last_seen = request.session.get(SESSION_LAST_SEEN, 0)
+        if now - started >= settings.CAFPRO_SESSION_MAX_AGE:
+            return self._expire(request, JournalEvent.ABSOLUTE_TIMEOUT)
+        if now - last_seen >= settings.CAFPRO_IDLE_TIMEOUT:
+            return self._expire(request, JournalEvent.IDLE_TIMEOUT)
+        request.session[SESSION_LAST_SEEN] = now
+        if request.user.needs_password_change and not self._password_change_allowed(request):
+            response = redirect("habilitations:password_change")
+        else:
+            response = self.get_response(request)
+        patch_cache_control(response, no_store=True)
+        return response
+
+    @staticmethod
+    def _password_change_allowed(request):
+        try:
+            return resolve(request.path_info).view_name in PASSWORD_CHANGE_ALLOWED
+        except Resolver404:
+            return False
+
+    @staticmethod
+    def _expire(request, event):
+        session_end(request=request, event=event)
+        response = redirect(reverse("habilitations:session_expired"))
+        patch_cache_control(response, no_store=True)
+        return response

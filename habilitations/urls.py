@@ -1,0 +1,15 @@
+from django.urls import path
+
+from habilitations import views
+
+app_name = "habilitations"
+
+urlpatterns = [
+    path("", views.login_view, name="login"),
+    path("fermer-la-session/", views.logout_view, name="logout"),
+    path("mot-de-passe/", views.password_change_view, name="password_change"),
+    path("session-expiree/", views.session_expired, name="session_expired"),
+    path("acces-bloque/", views.locked_out, name="locked_out"),
+    path("a-qui-s-adresse-cafpro/", views.info_audience, name="info_audience"),
+    path("securite/", views.info_security, name="info_security"),
+]

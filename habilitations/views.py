@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from habilitations.decorators import session_required
+from habilitations.forms import LoginForm, PasswordChangeForm
+from habilitations.services import LoginOutcome, login_attempt, password_change, session_end
+
+# AUTH-2: one message for every wrong identifier/password, whatever was wrong.
+LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
+
+
+def idle_minutes():
+    return settings.CAFPRO_IDLE_TIMEOUT // 60
+
+
+def _next_url(request):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None
+
+
+@never_cache
+def login_view(request):
+    """AUTH-1 … AUTH-3, AUTH-9: the login screen ("écran de signature")."""
+    if request.user.is_authenticated:
+        return redirect(_next_url(request) or "allocataires:home")
+    form = LoginForm(request.POST or None)
+    error = None
+    if request.method == "POST":
+        well_formed = form.is_valid()
+        result = login_attempt(
+            request=request,
+            identifier=form.cleaned_data["identifier"] if well_formed else request.POST.get("identifier", ""),
+            password=form.cleaned_data.get("password", "") if well_formed else "",
+            well_formed=well_formed,
+        )
+        if result.outcome == LoginOutcome.LOCKED:
+            return redirect("habilitations:locked_out")
+        if result.outcome == LoginOutcome.SUCCESS:
+            if result.user.needs_password_change:
+                return redirect("habilitations:password_change")
+            return redirect(_next_url(request) or "allocataires:home")
+        if well_formed:
+            error = LOGIN_FAILED
+    return render(request, "habilitations/login.html", {"form": form, "error": error, "next": _next_url(request)})
+
+
+@require_POST
+def logout_view(request):
+    """AUTH-8: "Fermer la session" ends the session and returns to the login screen."""
+    if request.user.is_authenticated:
+        session_end(request=request)
+    return redirect("habilitations:login")
+
+
+@session_required
+def password_change_view(request):
+    """AUTH-5: change of an initial, reset or expired password (or of one's own will)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_change(request=request, user=request.user, new_password=form.cleaned_data["new_password1"])
+        messages.success(request, "Votre mot de passe a été changé.")
+        return redirect("allocataires:home")
+    return render(
+        request,
+        "habilitations/password_change.html",
+        {"form": form, "forced": request.user.needs_password_change},
+    )
+
+
+def session_expired(request):
+    """AUTH-6, AUTH-7: after 10 minutes without a request, or a protected page reached without a session."""
+    return render(request, "habilitations/session_expired.html", {"idle_minutes": idle_minutes()})
+
+
+def locked_out(request):
+    """AUTH-3: three consecutive failures: access is blocked until the CAF unlocks it."""
+    return render(request, "habilitations/locked_out.html", status=403)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked identifier (AXES_LOCKOUT_CALLABLE): the same blocked-access page."""
+    return redirect("habilitations:locked_out")
+
+
+def info_audience(request):
+    """AUTH-9: "À qui s'adresse Cafpro ?"."""
+    return render(request, "habilitations/info_audience.html")
+
+
+def info_security(request):
+    """AUTH-9: the data security information behind the word "sécurisé"."""
+    return render(request, "habilitations/info_security.html", {"idle_minutes": idle_minutes()})

@@ -1,0 +1,44 @@
+"""AUTH-3 under concurrency: 20 simultaneous wrong attempts on one identifier, each in its own thread with
+its own database connection, may never evaluate more than 3 passwords (django-axes alone lets bursts
+through: its issue #592)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from habilitations.enums import JournalEvent
+from habilitations.models import JournalEntry
+from tests.habilitations.factories import UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_twenty_simultaneous_wrong_attempts_evaluate_at_most_three_passwords(hash_calls):
+    UserFactory(identifier="T1001161")
+    hash_calls.clear()
+    start = threading.Barrier(20)
+    statuses = []
+
+    def attempt():
+        try:
+            start.wait()
+            response = Client().post("/", {"identifier": "T1001161", "password": "Wrong1"})
+            statuses.append(response.get("Location", response.status_code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert hash_calls.count("verify") == 3
+    assert len(statuses) == 20
+    assert statuses.count("/acces-bloque/") == 18  # the 3rd attempt locks, the 17 after it are refused
+    events = list(JournalEntry.objects.values_list("event", flat=True))
+    assert events.count(JournalEvent.LOGIN_FAILURE) == 3
+    assert events.count(JournalEvent.LOCKOUT) == 1
+    assert events.count(JournalEvent.LOCKED_OUT_ATTEMPT) == 17
