@@ -28,21 +28,50 @@ from allocataires.enums import (
     ResourcePersonType,
 )
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
-from habilitations.models import User
+from conventions.enums import JuridictionKind
+from conventions.models import Baj, Caf, Convention
+from habilitations.enums import GreffeFunction, HabilitationStatus
+from habilitations.models import Habilitation, Profile, User
 
 DEMO_COMMUNES = settings.BASE_DIR / "fixtures" / "demo_communes.csv"
 # Documented in the README. Demo only: seed_demo refuses to run with the production settings.
+# (identifier, password, last name, first name, staff, habilitation: (BAJ city, function, status) or None)
 DEMO_ACCOUNTS = [
-    {
-        "identifier": "DEMOADM1",
-        "password": "demo-cafpro-admin",
-        "last_name": "Démo",
-        "first_name": "Admin",
-        "is_staff": True,
-        "is_superuser": True,
-    },
-    {"identifier": "T1001161", "password": "Gref16", "last_name": "Martin", "first_name": "Claire"},
+    ("DEMOADM1", "demo-cafpro-admin", "Démo", "Admin", True, None),
+    (
+        "T1001161",
+        "Gref16",
+        "Martin",
+        "Claire",
+        False,
+        ("Angoulême", GreffeFunction.GREFFIER, HabilitationStatus.ACTIVE),
+    ),
+    (
+        "T5900001",
+        "Lille59",
+        "Lefebvre",
+        "Paul",
+        False,
+        ("Lille", GreffeFunction.GREFFIER_EN_CHEF, HabilitationStatus.ACTIVE),
+    ),
+    (
+        "T1001162",
+        "Revok1",
+        "Bernard",
+        "Luc",
+        False,
+        ("Angoulême", GreffeFunction.GREFFIER, HabilitationStatus.REVOKED),
+    ),
 ]
+# The demo conventions: the BAJ of Angoulême with the CAF of the Charente (a local access), the BAJ of Lille
+# with the eight CAFs of the Nord and the CMAF (a multi-CAF access).
+DEMO_CONVENTIONS = [
+    ("Angoulême", ["161"], False),
+    ("Lille", ["591", "592", "593", "594", "595", "596", "597", "599"], True),
+]
+# A fully populated dossier under this number in these CAFs (README).
+SHOWCASE_NUMBER = "1000001"
+SHOWCASE_CAFS = ["161", "595", None]  # None: the CMAF
 
 # INSEE codes of birth countries (NIR positions 6-10 are "99" + country for persons born abroad).
 EEE_COUNTRIES = ["139", "127", "134", "109", "131"]  # Portugal, Italie, Espagne, Allemagne, Belgique
@@ -396,6 +425,26 @@ class DemoGenerator:
         )
 
 
+@transaction.atomic
+def _write(rows):
+    """Inserts generated dossiers and their rows in bulk; returns the number of rows per model."""
+    Dossier.objects.bulk_create([row[0] for row in rows])
+    written = {"dossiers": len(rows)}
+    for name, model, index in (
+        ("persons", Person, 1),
+        ("dependants", Dependant, 2),
+        ("payments", Payment, 3),
+        ("resources", Resource, 4),
+    ):
+        objects = [obj for row in rows for obj in row[index]]
+        model.objects.bulk_create(objects, batch_size=2000)
+        written[name] = len(objects)
+    rmi_rights = [row[5] for row in rows if row[5]]
+    RmiRight.objects.bulk_create(rmi_rights)
+    written["rmi_rights"] = len(rmi_rights)
+    return written
+
+
 def seed_dossiers(*, count, seed, as_of, cafs, batch_size=1000, progress=None):
     """Creates `count` demo dossiers spread over `cafs`, in batches of one transaction each.
     Returns the number of rows written per model."""
@@ -405,33 +454,88 @@ def seed_dossiers(*, count, seed, as_of, cafs, batch_size=1000, progress=None):
     while done < count:
         size = min(batch_size, count - done)
         rows = [generator.dossier(generator.rng.choice(generator.cafs)) for _ in range(size)]
-        with transaction.atomic():
-            Dossier.objects.bulk_create([row[0] for row in rows])
-            for name, model, index in (
-                ("persons", Person, 1),
-                ("dependants", Dependant, 2),
-                ("payments", Payment, 3),
-                ("resources", Resource, 4),
-            ):
-                objects = [obj for row in rows for obj in row[index]]
-                model.objects.bulk_create(objects, batch_size=2000)
-                written[name] += len(objects)
-            rmi_rights = [row[5] for row in rows if row[5]]
-            RmiRight.objects.bulk_create(rmi_rights)
-            written["rmi_rights"] += len(rmi_rights)
-        written["dossiers"] += size
+        for name, count_written in _write(rows).items():
+            written[name] += count_written
         done += size
         if progress:
             progress.update(done)
     return written
 
 
-def ensure_demo_accounts():
+@transaction.atomic
+def ensure_demo_conventions(as_of):
+    """The demo conventions (README), created once, active since the start of the previous year."""
+    start = dt.date(as_of.year - 1, 1, 1)
+    conventions = {}
+    for index, (city, numbers, with_cmaf) in enumerate(DEMO_CONVENTIONS):
+        baj = Baj.objects.get(city=city, juridiction=JuridictionKind.TGI)
+        cafs = list(Caf.objects.filter(number__in=numbers)) + (
+            [Caf.objects.get(is_maritime=True)] if with_cmaf else []
+        )
+        for offset, caf in enumerate(cafs):
+            convention, _ = Convention.objects.get_or_create(
+                baj=baj,
+                caf=caf,
+                defaults={
+                    "number": f"{900001 + index * 100 + offset:06d}/{start.year}",
+                    "starts_on": start,
+                    "first_period_ends_on": dt.date(start.year, 12, 31),
+                },
+            )
+            conventions.setdefault(city, convention)
+    return conventions
+
+
+@transaction.atomic
+def ensure_demo_accounts(as_of):
     """The documented demo accounts (README), created once, with passwords already chosen (no forced
-    change at the first demo login); returns the identifiers created."""
+    change at the first demo login) and their habilitations; returns the identifiers created."""
+    conventions = ensure_demo_conventions(as_of)
+    profile = Profile.objects.get(code="T12")
     created = []
-    for account in DEMO_ACCOUNTS:
-        if not User.objects.filter(identifier=account["identifier"]).exists():
-            User.objects.create_user(**account, must_change_password=False, password_changed_at=timezone.now())
-            created.append(account["identifier"])
+    for identifier, password, last_name, first_name, staff, habilitation in DEMO_ACCOUNTS:
+        if User.objects.filter(identifier=identifier).exists():
+            continue
+        user = User.objects.create_user(
+            identifier,
+            password,
+            last_name=last_name,
+            first_name=first_name,
+            is_staff=staff,
+            is_superuser=staff,
+            must_change_password=False,
+            password_changed_at=timezone.now(),
+        )
+        if habilitation:
+            city, function, status = habilitation
+            Habilitation.objects.create(
+                user=user,
+                convention=conventions[city],
+                profile=profile,
+                function=function,
+                status=status,
+                granted_on=conventions[city].starts_on,
+            )
+        created.append(identifier)
     return created
+
+
+def ensure_showcase_dossiers(*, seed, as_of):
+    """A fully populated dossier (couple, children, AAH payments with arrears, RMI, resources) numbered
+    SHOWCASE_NUMBER in each CAF of SHOWCASE_CAFS, for the README's demo journey. Deterministic."""
+    cafs = [Caf.objects.get(number=n) if n else Caf.objects.get(is_maritime=True) for n in SHOWCASE_CAFS]
+    cafs = [caf for caf in cafs if not Dossier.objects.filter(caf=caf, number=SHOWCASE_NUMBER).exists()]
+    if not cafs:
+        return 0
+    generator = DemoGenerator(seed=seed, as_of=as_of, cafs=cafs)
+    rows = []
+    for caf in cafs:
+        while True:
+            row = generator.dossier(caf)
+            dossier, persons, dependants, payments, resources, rmi = row
+            if len(persons) == 2 and dependants and rmi and any(p.is_arrears for p in payments):
+                break
+        dossier.number = SHOWCASE_NUMBER
+        rows.append(row)
+    _write(rows)
+    return len(rows)

@@ -62,3 +62,11 @@ class ResourcePersonType(models.TextChoices):
     MADAME = "madame", "Madame"
     ENFANT = "enfant", "Enfant"
     AUTRE = "autre", "Autre personne"
+
+
+class PaymentPeriodMode(models.TextChoices):
+    """CONS-8: the three periods the Paiements rubrique offers, relative to the legal-aid request."""
+
+    ANNEE_CIVILE = "annee_civile", "L'année civile qui précède la demande"
+    DOUZE_MOIS = "douze_mois", "Les 12 mois qui précèdent la demande"
+    ANNEE_EN_COURS = "annee_en_cours", "Les mois de l'année en cours qui précèdent la demande"

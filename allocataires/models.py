@@ -12,11 +12,19 @@ from allocataires.enums import (
     PersonRole,
     ResourcePersonType,
 )
+from habilitations.models import Habilitation
 
 allocataire_number_validator = RegexValidator(r"^\d{7}$", "Le numéro d'allocataire comporte 7 chiffres.")
 nir_validator = RegexValidator(r"^[12]\d{4}(\d{2}|2A|2B)\d{8}$", "Le NIR comporte 15 caractères (clé comprise).")
 insee_validator = RegexValidator(r"^(\d{5}|2A\d{3}|2B\d{3})$", "Le code INSEE de commune comporte 5 caractères.")
 postal_code_validator = RegexValidator(r"^\d{5}$", "Le code postal comporte 5 chiffres.")
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user, day):
+        """CONS-5: the dossiers `user` may consult on `day` — those of the CAFs of the active conventions of
+        their BAJ, through an active habilitation. Everything else, existing or not, is out of reach."""
+        return self.filter(caf__in=Habilitation.objects.cafs_for(user, day))
 
 
 class Dossier(models.Model):
@@ -41,6 +49,8 @@ class Dossier(models.Model):
     postal_code = models.CharField("code postal", max_length=5, validators=[postal_code_validator])
     city = models.CharField("commune", max_length=60)
     insee_code = models.CharField("code INSEE de la commune", max_length=5, validators=[insee_validator])
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "dossier allocataire"
@@ -106,6 +116,13 @@ class Dependant(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def paid_between(self, first, end):
+        """CONS-8: payments processed or issued from `first` (included) to `end` (excluded), arrears included,
+        overpayments not deducted (they are not payments)."""
+        return self.filter(paid_on__gte=first, paid_on__lt=end)
+
+
 class Payment(models.Model):
     """CONS-8: one payment of AAH, complément de ressources or MVA: the month it concerns, when it was
     processed or issued, the amount; arrears (rappels) are payments for an earlier month."""
@@ -116,6 +133,8 @@ class Payment(models.Model):
     paid_on = models.DateField("traitement ou émission du paiement")
     amount = models.DecimalField("montant payé", max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
     is_arrears = models.BooleanField("rappel", default=False)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "paiement"

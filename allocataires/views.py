@@ -1,9 +1,282 @@
-from django.shortcuts import render
+"""The consultation portal for profile T12 (CONS-1 … CONS-15): thin views over `access_for`, the scoped
+`Dossier.objects.visible_to`, the rubrique readers of `consultation` and the journal services."""
 
+import datetime as dt
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from allocataires import consultation
+from allocataires.forms import NOT_FOUND, PaymentPeriodForm, SearchForm
+from allocataires.links import CAF_LINKS
+from allocataires.models import Dossier, RmiRight
+from allocataires.periods import PeriodError, payment_period
+from allocataires.services import consultation_record, consultation_refused_record, edition_record
+from habilitations.access import access_for
 from habilitations.decorators import session_required
+from habilitations.rubriques import CATALOGUE, ENTETE, TABS
+
+OPENED = "cafpro_opened_dossiers"  # the dossiers this session reached through the search form
+MAX_OPENED = 50
+
+
+def _portal(request, template, context, *, access, form=None, dossier=None, status=200):
+    context = {
+        "access": access,
+        "search_form": form or SearchForm(access=access),
+        "dossier": dossier,
+        "caf_links": CAF_LINKS,
+        # CONS-1: the CAF's signature for a local access and whenever a dossier is shown.
+        "signature": dossier.caf.name
+        if dossier
+        else (access.cafs[0].name if access.granted and access.local else None),
+        **context,
+    }
+    return render(request, template, context, status=status)
+
+
+def _no_access(request, access):
+    return _portal(request, "allocataires/no_access.html", {}, access=access, status=403)
 
 
 @session_required
 def home(request):
-    """The portal's main page after login."""
-    return render(request, "allocataires/home.html")
+    """CONS-1: the main page, "Pour consulter un dossier, veuillez saisir le n° allocataire"."""
+    access = access_for(request.user)
+    if not access.granted:
+        return _no_access(request, access)
+    return _portal(request, "allocataires/home.html", {}, access=access)
+
+
+@session_required
+@require_POST
+def search(request):
+    """CONS-2, CONS-4, CONS-5, CONS-15: finds the dossier in the CAF the form decided, within the user's scope.
+    Not found and out of scope get the same answer, journaled as a refused consultation."""
+    access = access_for(request.user)
+    if not access.granted:
+        return _no_access(request, access)
+    form = SearchForm(request.POST, access=access)
+    if form.is_valid():
+        number = form.cleaned_data["number"]
+        dossier = None
+        if form.target is not None:
+            visible = Dossier.objects.visible_to(request.user, timezone.localdate())
+            dossier = visible.filter(caf=form.target, number=number).first()
+        if dossier is not None:
+            opened = [pk for pk in request.session.get(OPENED, []) if pk != dossier.pk]
+            request.session[OPENED] = [*opened, dossier.pk][-MAX_OPENED:]
+            return redirect("allocataires:rubrique", pk=dossier.pk, code=TABS[0])
+        consultation_refused_record(
+            request=request,
+            caf=form.target,
+            number=number,
+            detail=f"code postal {form.cleaned_data['postal_code']}" if form.cleaned_data.get("postal_code") else "",
+        )
+        form.add_error(None, NOT_FOUND)
+    return _portal(request, "allocataires/home.html", {}, access=access, form=form)
+
+
+def _opened_dossier(request, pk, code=None):
+    """The dossier, if this session opened it through the search and it is still in scope today (a
+    convention or habilitation may have ended since): else None. Loaded with what rubrique `code` shows
+    (every rubrique when None), in a fixed number of queries."""
+    if pk not in request.session.get(OPENED, []):
+        return None
+    related, prefetch = ["caf"], ["persons"]
+    if code in ("rmi", None):
+        related.append("rmi_right")
+    if code in ("famille", None):
+        prefetch.append("dependants")
+    queryset = Dossier.objects.visible_to(request.user, timezone.localdate())
+    return queryset.select_related(*related).prefetch_related(*prefetch).filter(pk=pk).first()
+
+
+def _not_found(request, access, pk):
+    consultation_refused_record(request=request, detail=f"accès direct au dossier interne {pk}")
+    return _portal(request, "allocataires/not_found.html", {"message": NOT_FOUND}, access=access, status=404)
+
+
+def _paiements(request, dossier):
+    form = PaymentPeriodForm(request.GET if "date" in request.GET else None)
+    context = {"period_form": form}
+    if form.is_valid():
+        try:
+            period = payment_period(form.cleaned_data["date"], form.cleaned_data["mode"], timezone.localdate())
+        except PeriodError as error:
+            form.add_error("date", str(error))
+        else:
+            months = consultation.payments_by_month(dossier, period)
+            wanted = _month_param(request.GET.get("mois"))
+            shown_month, previous_month, next_month = consultation.month_navigation(months, wanted)
+            context.update(
+                period=period,
+                months=months,
+                shown_month=shown_month,
+                previous_month=previous_month,
+                next_month=next_month,
+                total=months[-1].cumulative,
+                query=f"date={request.GET['date']}&mode={request.GET['mode']}",
+            )
+    return context
+
+
+def _month_param(value):
+    try:
+        return dt.date.fromisoformat(f"{value}-01")
+    except (TypeError, ValueError):
+        return None
+
+
+def _ressources(request, dossier):
+    years = consultation.resources_years(dossier)
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        year = None
+    if year not in years:
+        year = years[0] if years else None
+    index = years.index(year) if year in years else 0
+    return {
+        "years": years,
+        "year": year,
+        "resources": consultation.resources_of_year(dossier, year) if year else [],
+        "older_year": years[index + 1] if index + 1 < len(years) else None,
+        "newer_year": years[index - 1] if index > 0 else None,
+    }
+
+
+def _famille(request, dossier):
+    children, others = consultation.dependants_split(dossier)
+    return {"children": children, "others": others}
+
+
+def _rmi(request, dossier):
+    try:
+        return {"rmi": dossier.rmi_right}
+    except RmiRight.DoesNotExist:
+        return {"rmi": None}
+
+
+def _no_context(request, dossier):
+    return {}
+
+
+READERS = {
+    "paiements": _paiements,
+    "dossier": _no_context,
+    "famille": _famille,
+    "rmi": _rmi,
+    "ressources": _ressources,
+    "adresse": _no_context,
+}
+
+
+@session_required
+def rubrique(request, pk, code):
+    """CONS-6 … CONS-13, JRN-2: one rubrique of an opened dossier, if the profile opens it."""
+    access = access_for(request.user)
+    if not access.granted:
+        return _no_access(request, access)
+    if code not in READERS or not access.profile.opens(code):
+        return _portal(request, "allocataires/forbidden.html", {}, access=access, status=403)
+    dossier = _opened_dossier(request, pk, code)
+    if dossier is None:
+        return _not_found(request, access, pk)
+    context = READERS[code](request, dossier)
+    period = context.get("period")
+    consultation_record(
+        request=request, dossier=dossier, rubrique=code, period=period.journal_label() if period else ""
+    )
+    return _portal(
+        request,
+        f"allocataires/rubriques/{code}.html",
+        {**_dossier_context(access, dossier, code), **context},
+        access=access,
+        dossier=dossier,
+    )
+
+
+def _dossier_context(access, dossier, code):
+    profile = access.profile
+    return {
+        "code": code,
+        "persons": consultation.persons_by_role(dossier),
+        "entete": profile.shown_fields(ENTETE),
+        "fields": profile.shown_fields(code),
+        "rubrique_label": CATALOGUE[code].label,
+        "tabs": [(tab, CATALOGUE[tab].label) for tab in TABS if profile.opens(tab)],
+    }
+
+
+@session_required
+def edition(request, pk):
+    """CONS-14: a PDF of the rubriques the profile opens, stating the CAF, the date and time and the user who
+    printed it, ready to attach to the legal-aid file; journaled."""
+    access = access_for(request.user)
+    if not access.granted:
+        return _no_access(request, access)
+    dossier = _opened_dossier(request, pk)
+    if dossier is None:
+        return _not_found(request, access, pk)
+    profile = access.profile
+    persons = consultation.persons_by_role(dossier)
+    sections, period = [], None
+    for code in TABS:
+        if not profile.opens(code):
+            continue
+        context = {
+            "dossier": dossier,
+            "persons": persons,
+            "entete": profile.shown_fields(ENTETE),
+            "fields": profile.shown_fields(code),
+        }
+        context.update(READERS[code](request, dossier))
+        template = f"allocataires/rubriques/_{code}.html"
+        if code == "ressources":  # the edition carries every known year
+            html = "".join(
+                render_to_string(
+                    template, {**context, "year": year, "resources": consultation.resources_of_year(dossier, year)}
+                )
+                for year in context["years"]
+            ) or render_to_string(template, context)
+        else:
+            html = render_to_string(template, context)
+        period = period or context.get("period")
+        sections.append((CATALOGUE[code].label, mark_safe(html)))  # noqa: S308 — our own rendered templates
+    html = render_to_string(
+        "allocataires/edition.html",
+        {
+            "dossier": dossier,
+            "persons": persons,
+            "entete": profile.shown_fields(ENTETE),
+            "sections": sections,
+            "printed_at": timezone.localtime(),
+            "user": request.user,
+            "period": period,
+        },
+    )
+    pdf = _pdf(html, request)
+    if pdf is None:
+        return _portal(
+            request, "allocataires/edition_unavailable.html", {}, access=access, dossier=dossier, status=503
+        )
+    edition_record(request=request, dossier=dossier, period=period.journal_label() if period else "")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="cafpro-{dossier.caf.number or "cmaf"}-{dossier.number}.pdf"'
+    )
+    return response
+
+
+def _pdf(html, request):
+    """WeasyPrint needs the Pango library of the system; without it the edition is unavailable, not a 500."""
+    try:
+        from weasyprint import HTML
+    except OSError:
+        return None
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

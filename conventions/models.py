@@ -141,3 +141,48 @@ class PostalCodeRule(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… → {self.caf}"
+
+
+convention_number_validator = RegexValidator(
+    r"^\d{6}/\d{4}$", "Le numéro de convention s'écrit NNNNNN/AAAA (six chiffres, une barre, l'année)."
+)
+
+
+class ConventionQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """CONV-2: the conventions that give access on `day`."""
+        return self.filter(starts_on__lte=day).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
+
+
+class Convention(models.Model):
+    """CONV-1, CONV-2: the convention between a juridiction (its BAJ) and a CAF. It gives access from its
+    start date until it ends (denunciation or termination: `ends_on` is the first day without access)."""
+
+    number = models.CharField("numéro", max_length=11, unique=True, validators=[convention_number_validator])
+    caf = models.ForeignKey(Caf, on_delete=models.PROTECT, related_name="conventions", verbose_name="Caf")
+    baj = models.ForeignKey(Baj, on_delete=models.PROTECT, related_name="conventions", verbose_name="BAJ")
+    starts_on = models.DateField("prend effet le")
+    first_period_ends_on = models.DateField("fin de la première période")
+    ends_on = models.DateField("fin de l'accès le", null=True, blank=True, help_text="Premier jour sans accès.")
+
+    objects = ConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention"
+        ordering = ["caf", "number"]
+        constraints = [
+            models.CheckConstraint(
+                name="convention_first_period_after_start",
+                condition=models.Q(first_period_ends_on__gt=models.F("starts_on")),
+            ),
+            models.CheckConstraint(
+                name="convention_ends_after_start",
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=models.F("starts_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Convention {self.number} ({self.caf} – {self.baj})"
+
+    def is_active_on(self, day):
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)

@@ -14,3 +14,23 @@ class JournalEvent(models.TextChoices):
     PASSWORD_CHANGE = "password_change", "Changement du mot de passe"
     PASSWORD_RESET = "password_reset", "Réinitialisation du mot de passe par la Caf"
     UNLOCK = "unlock", "Déblocage de l'accès par la Caf"
+    CONSULTATION = "consultation", "Consultation d'une rubrique"
+    CONSULTATION_REFUSED = "consultation_refused", "Consultation refusée (dossier introuvable ou hors convention)"
+    EDITION = "edition", "Édition imprimée"
+
+
+class GreffeFunction(models.TextChoices):
+    """ROLE-1: the only functions that may hold a T12 habilitation."""
+
+    GREFFIER_EN_CHEF = "greffier_en_chef", "Greffier en chef"
+    GREFFIER = "greffier", "Greffier"
+    FAISANT_FONCTION = "faisant_fonction", "Fonctionnaire faisant fonction de greffier"
+
+
+class HabilitationStatus(models.TextChoices):
+    """HAB-1."""
+
+    REQUESTED = "requested", "Demandée"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspendue"
+    REVOKED = "revoked", "Révoquée"

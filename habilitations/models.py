@@ -5,12 +5,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from habilitations.enums import JournalEvent
+from conventions.models import Caf, Convention
+from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent
+from habilitations.rubriques import CATALOGUE
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
@@ -111,12 +114,95 @@ class JournalEntry(models.Model):
     source_ip = models.GenericIPAddressField("adresse source", null=True, blank=True)
     user_agent = models.CharField("navigateur", max_length=300, blank=True)
     detail = models.CharField("précision", max_length=200, blank=True)
+    # JRN-2: what was consulted.
+    caf = models.ForeignKey(Caf, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Caf")
+    allocataire_number = models.CharField("numéro d'allocataire", max_length=16, blank=True)
+    rubrique = models.CharField("rubrique", max_length=16, blank=True)
+    period = models.CharField("période", max_length=40, blank=True)
 
     class Meta:
         verbose_name = "ligne du journal des accès"
         verbose_name_plural = "journal des accès"
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["identifier_typed", "occurred_at"], name="journal_identifier_time")]
+        indexes = [
+            models.Index(fields=["identifier_typed", "occurred_at"], name="journal_identifier_time"),
+            models.Index(fields=["caf", "occurred_at"], name="journal_caf_time"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%d/%m/%Y %H:%M:%S} {self.get_event_display()} {self.identifier_typed}"
+
+
+class Profile(models.Model):
+    """CONS-6: a profile opens rubriques and, inside them, fields — data, not code. `grants` maps a rubrique
+    code of the catalogue (`habilitations.rubriques`) to the list of its fields the profile opens; anything
+    absent is refused."""
+
+    code = models.CharField("code", max_length=8, unique=True)
+    label = models.CharField("libellé", max_length=200)
+    grants = models.JSONField("rubriques et champs ouverts", default=dict)
+
+    class Meta:
+        verbose_name = "profil"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+    def clean(self):
+        if not isinstance(self.grants, dict):
+            raise ValidationError({"grants": "Un dictionnaire rubrique → liste de champs est attendu."})
+        for rubrique, fields in self.grants.items():
+            if rubrique not in CATALOGUE:
+                raise ValidationError({"grants": f"Rubrique inconnue : {rubrique}."})
+            unknown = set(fields) - set(CATALOGUE[rubrique].fields)
+            if unknown:
+                raise ValidationError({"grants": f"Champs inconnus dans {rubrique} : {', '.join(sorted(unknown))}."})
+
+    def opens(self, rubrique):
+        return bool(self.grants.get(rubrique))
+
+    def shows(self, rubrique, field):
+        return field in self.grants.get(rubrique, ())
+
+    def shown_fields(self, rubrique):
+        return frozenset(self.grants.get(rubrique, ()))
+
+
+class HabilitationQuerySet(models.QuerySet):
+    def giving_access_on(self, day):
+        """HAB-1, CONV-2: active habilitations whose convention is active on `day`."""
+        return self.filter(status=HabilitationStatus.ACTIVE, convention__in=Convention.objects.active_on(day))
+
+    def cafs_for(self, user, day):
+        """CONS-5: the CAFs whose dossiers `user` may consult on `day`: those of the active conventions of the
+        BAJ of each habilitation of theirs that gives access. A lazy queryset, used as a subquery."""
+        bajs = self.giving_access_on(day).filter(user=user).values("convention__baj")
+        return Caf.objects.filter(pk__in=Convention.objects.active_on(day).filter(baj__in=bajs).values("caf"))
+
+
+class Habilitation(models.Model):
+    """HAB-1, ROLE-1, AUTH-10: the nominative right of one greffier, under one convention of their BAJ, with
+    one profile. It gives access only while it is active and its convention is active."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="habilitations", verbose_name="utilisateur"
+    )
+    convention = models.ForeignKey(
+        Convention, on_delete=models.PROTECT, related_name="habilitations", verbose_name="convention"
+    )
+    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="habilitations", verbose_name="profil")
+    function = models.CharField("fonction", max_length=20, choices=GreffeFunction.choices)
+    status = models.CharField(
+        "état", max_length=10, choices=HabilitationStatus.choices, default=HabilitationStatus.REQUESTED
+    )
+    granted_on = models.DateField("accordée le", null=True, blank=True)
+
+    objects = HabilitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "habilitation"
+        ordering = ["convention", "user"]
+
+    def __str__(self):
+        return f"{self.user} — {self.profile.code} — {self.convention.number}"

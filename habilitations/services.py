@@ -23,8 +23,9 @@ SESSION_LAST_SEEN = "cafpro_last_seen"
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def journal_record(*, event, request=None, user=None, identifier="", detail=""):
-    """JRN-1: appends one line to the access journal. Never a password, never a session key."""
+def journal_record(*, event, request=None, user=None, identifier="", detail="", **consultation):
+    """JRN-1, JRN-2: appends one line to the access journal — `consultation` carries the CAF, allocataire
+    number, rubrique and period of a consultation. Never a password, never a session key."""
     if user is not None and not identifier:
         identifier = user.identifier
     return JournalEntry.objects.create(
@@ -34,6 +35,7 @@ def journal_record(*, event, request=None, user=None, identifier="", detail=""):
         source_ip=client_ip(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
         detail=detail[:200],
+        **consultation,
     )
 
 

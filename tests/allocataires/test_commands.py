@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from allocataires.demo import DEMO_ACCOUNTS
+from allocataires.demo import DEMO_ACCOUNTS, SHOWCASE_NUMBER
 from allocataires.models import Dossier
 from tests.helpers import PRODUCTION, run_manage
 
@@ -14,7 +14,7 @@ from tests.helpers import PRODUCTION, run_manage
 def test_seed_demo_creates_dossiers_and_reports(capsys):
     out = StringIO()
     call_command("seed_demo", "--dossiers", "12", "--seed", "5", "--as-of", "2026-01-15", stdout=out)
-    assert Dossier.objects.count() == 12
+    assert Dossier.objects.count() == 12 + 3  # and the three showcase dossiers
     assert "12 dossiers créés" in out.getvalue()
     assert "Dossiers : 12/12" in capsys.readouterr().err
 
@@ -24,14 +24,15 @@ def test_seed_demo_if_empty_does_nothing_on_a_filled_database():
     call_command("seed_demo", "--dossiers", "3", stdout=StringIO())
     out = StringIO()
     call_command("seed_demo", "--dossiers", "50", "--if-empty", stdout=out)
-    assert Dossier.objects.count() == 3
+    assert Dossier.objects.count() == 3 + 3
     assert "déjà présent" in out.getvalue()
 
 
 @pytest.mark.django_db
 def test_seed_demo_only_for_the_cafs_asked():
     call_command("seed_demo", "--dossiers", "6", "--caf", "161", "--caf", "171", stdout=StringIO())
-    assert set(Dossier.objects.values_list("caf__number", flat=True)) <= {"161", "171"}
+    showcase = Dossier.objects.filter(number=SHOWCASE_NUMBER)
+    assert set(Dossier.objects.exclude(pk__in=showcase).values_list("caf__number", flat=True)) <= {"161", "171"}
 
 
 @pytest.mark.django_db
@@ -71,15 +72,25 @@ def test_help_is_in_french():
 
 @pytest.mark.django_db
 def test_seed_demo_creates_the_documented_accounts_once(client):
+    """README: the demo accounts log in; the local greffier reaches the showcase dossier, the revoked one
+    nothing."""
     call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
     call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
-    admin, greffier = DEMO_ACCOUNTS
-    response = client.post("/", {"identifier": admin["identifier"].lower(), "password": admin["password"]})
-    assert response.status_code == 302
+    passwords = {identifier: password for identifier, password, *_ in DEMO_ACCOUNTS}
+    assert client.post("/", {"identifier": "demoadm1", "password": passwords["DEMOADM1"]}).status_code == 302
     assert client.get("/admin/").status_code == 200
     client.post("/fermer-la-session/")
-    response = client.post("/", {"identifier": greffier["identifier"], "password": greffier["password"]})
-    assert response["Location"] == "/accueil/"
+    client.post("/", {"identifier": "T1001161", "password": passwords["T1001161"]})
+    response = client.post("/consulter/", {"number": SHOWCASE_NUMBER})
+    assert response.status_code == 302 and "/paiements/" in response["Location"]
+    client.post("/fermer-la-session/")
+    client.post("/", {"identifier": "T5900001", "password": passwords["T5900001"]})
+    assert client.post("/consulter/", {"number": SHOWCASE_NUMBER, "postal_code": "59000"}).status_code == 302
+    assert client.post("/consulter/", {"number": SHOWCASE_NUMBER, "cmaf": "on"}).status_code == 302
+    client.post("/fermer-la-session/")
+    client.post("/", {"identifier": "T1001162", "password": passwords["T1001162"]})
+    assert client.get("/accueil/").status_code == 403
+    assert Dossier.objects.filter(number=SHOWCASE_NUMBER).count() == 3
 
 
 def test_seed_demo_is_refused_in_production():

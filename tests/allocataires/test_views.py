@@ -1,15 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from tests.habilitations.factories import UserFactory, log_in
+from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_portal_home_after_login(client, django_assert_max_num_queries):
-    log_in(client, UserFactory(identifier="T1001161"))
-    # session read, user read, session write (last activity: AUTH-6) inside a savepoint
-    with django_assert_max_num_queries(5):
+    log_in(client, HabilitationFactory(user=UserFactory(identifier="T1001161")).user)
+    # session, user, habilitation + profile, reachable CAFs, session write (last activity: AUTH-6) in a savepoint
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("allocataires:home"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.habilitations.factories import PASSWORD, UserFactory
+from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_log_in_see_the_home_and_close_the_session(page):
-    UserFactory(identifier="T1001161", first_name="Claire", last_name="Martin")
+    HabilitationFactory(user=UserFactory(identifier="T1001161", first_name="Claire", last_name="Martin"))
     page.goto("/")
     assert page.title() == "Identification — Cafpro"
     # The stylesheet is served and applied: the banner is coloured.

@@ -1,11 +1,12 @@
 import pytest
 
-from tests.habilitations.factories import PASSWORD, UserFactory
+from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory
 
 
 @pytest.fixture
 def greffier(db):
-    return UserFactory(identifier="T1001161")
+    """A greffier with an active T12 habilitation (BAJ of Angoulême, CAF of the Charente)."""
+    return HabilitationFactory(user=UserFactory(identifier="T1001161")).user
 
 
 @pytest.fixture

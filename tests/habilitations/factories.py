@@ -1,7 +1,8 @@
 import factory
 from django.utils import timezone
 
-from habilitations.models import User
+from habilitations.enums import GreffeFunction, HabilitationStatus
+from habilitations.models import Habilitation, Profile, User
 
 PASSWORD = "Zq9xw4"  # 6 characters, not a common password; never found in the journal
 STAFF_PASSWORD = "Un-mot-de-passe-long-9"
@@ -36,3 +37,22 @@ def log_in(client, user, password=None):
     )
     assert response.status_code == 302 and response["Location"] != "/acces-bloque/", response
     return user
+
+
+class HabilitationFactory(factory.django.DjangoModelFactory):
+    """An active T12 habilitation of a greffier under a convention; `revoked`, `suspended`, `requested` for the
+    other states."""
+
+    class Meta:
+        model = Habilitation
+
+    user = factory.SubFactory(UserFactory)
+    convention = factory.SubFactory("tests.conventions.factories.ConventionFactory")
+    profile = factory.LazyFunction(lambda: Profile.objects.get(code="T12"))
+    function = GreffeFunction.GREFFIER
+    status = HabilitationStatus.ACTIVE
+
+    class Params:
+        revoked = factory.Trait(status=HabilitationStatus.REVOKED)
+        suspended = factory.Trait(status=HabilitationStatus.SUSPENDED)
+        requested = factory.Trait(status=HabilitationStatus.REQUESTED)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
 from habilitations.services import password_generate, password_reset
-from tests.habilitations.factories import PASSWORD, UserFactory, log_in
+from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def change(client, new, old=PASSWORD):
 
 
 def test_an_initial_password_must_be_changed_at_first_login(client, login):
-    user = UserFactory(identifier="T1001161", initial=True)
+    user = HabilitationFactory(user=UserFactory(identifier="T1001161", initial=True)).user
     assert login("T1001161")["Location"] == CHANGE
     assert client.get(HOME)["Location"] == CHANGE, "every page leads to the change form"
     response = change(client, "Kp7mw3")

@@ -4,7 +4,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from allocataires.demo import ensure_demo_accounts, seed_dossiers
+from allocataires.demo import SHOWCASE_NUMBER, ensure_demo_accounts, ensure_showcase_dossiers, seed_dossiers
 from allocataires.models import Dossier
 from conventions.management.base import CafproCommand, Progress, positive_int
 from conventions.models import Caf
@@ -41,7 +41,8 @@ class Command(CafproCommand):
     def handle(self, *args, **options):
         if settings.SECURE:
             raise CommandError("Jeu de démonstration refusé : DJANGO_SECURE=1 désigne un environnement de production.")
-        for identifier in ensure_demo_accounts():
+        as_of = options["as_of"] or dt.date.today()
+        for identifier in ensure_demo_accounts(as_of):
             self.stdout.write(f"Compte de démonstration créé : {identifier} (voir le README).")
         if options["if_empty"] and Dossier.objects.exists():
             self.stdout.write(
@@ -60,7 +61,9 @@ class Command(CafproCommand):
                 "Aucune Caf en base : appliquez d'abord les migrations (manage.py migrate), "
                 "qui chargent le référentiel."
             )
-        as_of = options["as_of"] or dt.date.today()
+        showcase = ensure_showcase_dossiers(seed=options["seed"], as_of=as_of)
+        if showcase:
+            self.stdout.write(f"Dossiers de démonstration complets créés : n° {SHOWCASE_NUMBER} ({showcase} Caf).")
         count = options["dossiers"]
         progress = Progress(count, "Dossiers")
         written = seed_dossiers(

@@ -1,0 +1,112 @@
+import re
+
+from django import forms
+
+from allocataires.enums import PaymentPeriodMode
+from allocataires.periods import PeriodError, parse_request_date
+from conventions.models import PostalCodeRule
+
+NOT_FOUND = "Dossier introuvable. Vérifiez le numéro d'allocataire."
+
+
+class SearchForm(forms.Form):
+    """CONS-2, CONS-15, REF-3: local access types the allocataire number; multi-CAF access also types the
+    postal code, or ticks the CMAF box (never both). The CAF to search is decided here; whether the dossier
+    exists and is in scope is the view's question."""
+
+    number = forms.CharField(
+        label="N° d'allocataire",
+        max_length=20,
+        error_messages={
+            "required": "Saisissez le numéro d'allocataire.",
+            "max_length": "Le numéro d'allocataire comporte 7 chiffres.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    postal_code = forms.CharField(
+        label="Code postal",
+        required=False,
+        max_length=10,
+        error_messages={"max_length": "Le code postal comporte 5 chiffres."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    cmaf = forms.BooleanField(label="Dossier de la Caisse maritime (CMAF)", required=False)
+    caf = forms.CharField(label="Caf de l'allocataire", required=False, max_length=3)
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.access = access
+        self.caf_choices = []  # filled when a postal code may belong to several CAFs
+        self.target = None
+
+    def clean_number(self):
+        number = re.sub(r"\s", "", self.cleaned_data["number"])
+        if not re.fullmatch(r"\d{7}", number):
+            raise forms.ValidationError("Le numéro d'allocataire comporte 7 chiffres.", code="number_format")
+        return number
+
+    def clean_postal_code(self):
+        code = re.sub(r"\s", "", self.cleaned_data["postal_code"])
+        if code and not re.fullmatch(r"\d{5}", code):
+            raise forms.ValidationError("Le code postal comporte 5 chiffres.", code="postal_format")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if self.access.local:
+            self.target = self.access.cafs[0]
+            return data
+        code, cmaf = data.get("postal_code"), data.get("cmaf")
+        if "postal_code" in self.errors:
+            return data
+        if code and cmaf:
+            raise forms.ValidationError(
+                "Saisissez soit le code postal, soit la case CMAF, mais pas les deux.", code="both"
+            )
+        if cmaf:
+            self.target = self.access.cmaf  # None when the user has no convention with the CMAF: not found
+            return data
+        if not code:
+            self.add_error("postal_code", "Saisissez le code postal de l'allocataire, ou cochez la case CMAF.")
+            return data
+        routed = PostalCodeRule.objects.route(code)
+        if not routed:
+            self.add_error("postal_code", f"Le code postal {code} ne correspond à aucune Caf.")
+            return data
+        reachable = {caf.pk for caf in self.access.cafs}
+        candidates = [caf for caf in routed if caf.pk in reachable]
+        if len(candidates) > 1:
+            chosen = next((caf for caf in candidates if caf.number == data.get("caf")), None)
+            if chosen is None:
+                self.caf_choices = candidates
+                self.add_error("caf", "Plusieurs Caf couvrent ce code postal : choisissez celle de l'allocataire.")
+                return data
+            candidates = [chosen]
+        self.target = candidates[0] if candidates else None
+        return data
+
+
+class PaymentPeriodForm(forms.Form):
+    """CONS-8: the date of the legal-aid request (JJMMAAAA) and the period wanted."""
+
+    date = forms.CharField(
+        label="Date de la demande d'aide juridictionnelle (format JJMMAAAA)",
+        max_length=12,
+        error_messages={"required": "Saisissez la date de la demande d'aide juridictionnelle (JJMMAAAA)."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "JJMMAAAA"}),
+    )
+    mode = forms.ChoiceField(
+        label="Vous souhaitez consulter",
+        choices=PaymentPeriodMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez la période à consulter.",
+            "invalid_choice": "Choisissez la période à consulter.",
+        },
+    )
+
+    def clean_date(self):
+        try:
+            return parse_request_date(self.cleaned_data["date"])
+        except PeriodError as error:
+            raise forms.ValidationError(str(error), code="date") from None

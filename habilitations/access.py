@@ -1,0 +1,42 @@
+"""What the logged-in user may reach today: their profile and their CAFs (CONS-1, CONS-2, CONS-5, CONS-6)."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from habilitations.models import Habilitation, Profile
+
+
+@dataclass
+class Access:
+    profile: Profile | None
+    cafs: list = field(default_factory=list)
+
+    @property
+    def granted(self):
+        return self.profile is not None and bool(self.cafs)
+
+    @property
+    def local(self):
+        """CONS-2: a local access covers one CAF; a multi-CAF access several."""
+        return len(self.cafs) == 1
+
+    @property
+    def cmaf(self):
+        return next((caf for caf in self.cafs if caf.is_maritime), None)
+
+    @property
+    def numbered_cafs(self):
+        return [caf for caf in self.cafs if not caf.is_maritime]
+
+
+def access_for(user, day=None):
+    """Two queries: the profile of the user's habilitation giving access, and the CAFs it reaches."""
+    day = day or timezone.localdate()
+    habilitation = (
+        Habilitation.objects.giving_access_on(day).filter(user=user).select_related("profile").order_by("pk").first()
+    )
+    if habilitation is None:
+        return Access(profile=None)
+    cafs = list(Habilitation.objects.cafs_for(user, day).order_by("number"))
+    return Access(profile=habilitation.profile, cafs=cafs)

@@ -1,0 +1,87 @@
+"""CONS-14, JRN-2: the printable edition — a PDF with the CAF, the date and time, the user and the dossier."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from habilitations.enums import JournalEvent
+from habilitations.models import JournalEntry
+from tests.allocataires.factories import DependantFactory, DossierFactory, PaymentFactory, ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(response):
+    """The PDF's text, white space folded."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
+
+
+@pytest.fixture
+def dossier(local_greffier, client):
+    dossier = DossierFactory(number="1234567")
+    DependantFactory(dossier=dossier)
+    ResourceFactory(dossier=dossier, year=2024)
+    ResourceFactory(dossier=dossier, year=2023, amount=Decimal("19000"))
+    PaymentFactory(
+        dossier=dossier, period=dt.date(2025, 12, 1), paid_on=dt.date(2026, 1, 5), amount=Decimal("1033.32")
+    )
+    client.post("/consulter/", {"number": "1234567"})
+    return dossier
+
+
+def test_the_edition_is_a_pdf_stating_caf_date_user_and_dossier(client, dossier, local_greffier):
+    printed = timezone.localtime()
+    response = client.get(
+        reverse("allocataires:edition", args=[dossier.pk]), {"date": "15032026", "mode": "annee_en_cours"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="cafpro-161-1234567.pdf"' in response["Content-Disposition"]
+    text = pdf_text(response)
+    for expected in [
+        "Caf de la Charente",
+        "1234567",
+        "T1001161",
+        f"{printed:%d/%m/%Y}",
+        f"à {printed:%H:}",  # Europe/Paris time
+        "LAURENCE DURAND",
+        "responsable du dossier",
+        "Paiements",
+        "1 033,32",
+        "Ressources",
+        "2024",
+        "2023",  # every known year in the edition
+        "Tristan",
+        "16015",
+    ]:
+        assert expected in text, expected
+    entry = JournalEntry.objects.get(event=JournalEvent.EDITION)
+    assert (entry.user, entry.allocataire_number, entry.caf.number) == (local_greffier, "1234567", "161")
+    assert entry.period.startswith("01/2026-02/2026")
+
+
+def test_the_edition_without_a_period_says_so(client, dossier):
+    text = pdf_text(client.get(reverse("allocataires:edition", args=[dossier.pk])))
+    assert "Aucune période de paiements n'a été demandée" in text
+
+
+def test_the_edition_link_carries_the_period(client, dossier):
+    response = client.get(
+        reverse("allocataires:rubrique", args=[dossier.pk, "paiements"]), {"date": "15032026", "mode": "douze_mois"}
+    )
+    assert (
+        f"{reverse('allocataires:edition', args=[dossier.pk])}?date=15032026&amp;mode=douze_mois"
+        in response.content.decode()
+    )
+
+
+def test_no_edition_of_a_dossier_not_opened(local_greffier, client):
+    other = DossierFactory(number="7654321")
+    assert client.get(reverse("allocataires:edition", args=[other.pk])).status_code == 404
+    assert not JournalEntry.objects.filter(event=JournalEvent.EDITION).exists()

@@ -1,0 +1,120 @@
+"""CONS-5, CONS-6: the access matrix, generated from the same catalogue and profile table the code reads,
+and IDOR attempts across CAFs, users and sessions."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conventions.models import Caf
+from habilitations.enums import JournalEvent
+from habilitations.models import JournalEntry, Profile
+from habilitations.rubriques import CATALOGUE, ENTETE, TABS
+from tests.allocataires.factories import DependantFactory, DossierFactory
+from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+
+pytestmark = pytest.mark.django_db
+
+# A narrow profile: the address only, and the header without the names.
+NARROW = {ENTETE: ["numero"], "adresse": ["adresse"]}
+
+
+def profiles():
+    return [("T12", None), ("NARROW", NARROW)]
+
+
+@pytest.fixture(params=profiles(), ids=lambda p: p[0])
+def profile(request, db):
+    code, grants = request.param
+    if grants is None:
+        return Profile.objects.get(code=code)
+    return Profile.objects.create(code=code, label="Profil restreint de test", grants=grants)
+
+
+@pytest.mark.parametrize("rubrique", TABS)
+def test_access_matrix(client, profile, rubrique):
+    """Every (profile, rubrique) pair: shown when the profile opens it, 403 otherwise (deny by default)."""
+    user = HabilitationFactory(profile=profile).user
+    log_in(client, user)
+    dossier = DossierFactory(number="1234567")
+    client.post("/consulter/", {"number": "1234567"})
+    response = client.get(reverse("allocataires:rubrique", args=[dossier.pk, rubrique]))
+    assert response.status_code == (200 if profile.opens(rubrique) else 403)
+    if response.status_code == 200:
+        tabs = [code for code, _ in response.context["tabs"]]
+        assert tabs == [code for code in TABS if profile.opens(code)]
+
+
+def test_fields_not_opened_are_not_shown(client):
+    """CONS-6: "selon le profil, seules les données nécessaires sont affichées"."""
+    grants = {ENTETE: ["numero"], "famille": ["naissance"]}
+    profile = Profile.objects.create(code="T99", label="Test", grants=grants)
+    log_in(client, HabilitationFactory(profile=profile).user)
+    dossier = DossierFactory(number="1234567")
+    DependantFactory(dossier=dossier)
+    client.post("/consulter/", {"number": "1234567"})
+    page = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "famille"])).content.decode()
+    assert "12/04/1975" in page  # birth date: opened
+    nir = dossier.persons.first().nir
+    assert nir not in page, "NIR not opened"
+    assert "Tristan" not in page.split("</header>")[1], "children not opened"
+    assert "LAURENCE" not in page, "names not opened in the header"
+
+
+def test_the_catalogue_and_t12_agree_with_annex_3():
+    """T12 opens every rubrique and every field of the catalogue (annex 3), nothing else."""
+    t12 = Profile.objects.get(code="T12")
+    assert t12.grants == {code: sorted(rubrique.fields) for code, rubrique in CATALOGUE.items()}
+    t12.full_clean()
+
+
+def test_a_profile_with_an_unknown_rubrique_or_field_is_refused():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Rubrique inconnue"):
+        Profile(code="X", label="X", grants={"banque": ["iban"]}).full_clean()
+    with pytest.raises(ValidationError, match="Champs inconnus"):
+        Profile(code="X", label="X", grants={"famille": ["iban"]}).full_clean()
+
+
+def test_a_dossier_not_opened_through_the_search_is_not_found(local_greffier, client):
+    """IDOR: a dossier in scope but reached by URL, without typing its number, is refused and journaled."""
+    dossier = DossierFactory(number="1234567")
+    response = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "famille"]))
+    assert response.status_code == 404
+    assert dossier.persons.first().nir not in response.content.decode()
+    assert JournalEntry.objects.filter(event=JournalEvent.CONSULTATION_REFUSED).count() == 1
+
+
+def test_a_dossier_of_another_caf_is_not_found_even_by_url(local_greffier, client):
+    other = DossierFactory(number="1234567", caf=Caf.objects.get(number="171"))
+    session = client.session
+    session["cafpro_opened_dossiers"] = [other.pk]  # as if a session had been tampered with
+    session.save()
+    for rubrique in [*TABS, "edition"]:
+        url = (
+            reverse("allocataires:edition", args=[other.pk])
+            if rubrique == "edition"
+            else reverse("allocataires:rubrique", args=[other.pk, rubrique])
+        )
+        assert client.get(url).status_code == 404, rubrique
+
+
+def test_another_users_opened_dossier_is_not_reachable(local_greffier, client):
+    dossier = DossierFactory(number="1234567")
+    client.post("/consulter/", {"number": "1234567"})
+    colleague = Client()
+    log_in(colleague, HabilitationFactory(user=UserFactory(identifier="T1001170")).user)
+    assert colleague.get(reverse("allocataires:rubrique", args=[dossier.pk, "adresse"])).status_code == 404
+
+
+def test_unknown_rubrique_and_unknown_dossier(local_greffier, client):
+    assert client.get("/dossiers/999999/adresse/").status_code == 404
+    dossier = DossierFactory(number="1234567")
+    client.post("/consulter/", {"number": "1234567"})
+    assert client.get(f"/dossiers/{dossier.pk}/banque/").status_code == 403
+
+
+def test_no_consultation_without_a_session(client):
+    dossier = DossierFactory(number="1234567")
+    response = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "adresse"]))
+    assert response["Location"] == reverse("habilitations:session_expired")
