@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DOSSIERS ?= 2000
 
-.PHONY: run test check install migrate demo e2e clean help
+.PHONY: run test check install migrate demo screenshots clean help
 
 help:
 	@echo "make run    installe, migre, charge les données de référence et la démo, sert sur http://127.0.0.1:8000"
 	@echo "make test   toute la suite de tests (SQLite, ou PostgreSQL si DATABASE_URL est défini)"
 	@echo "make check  la barrière qualité (ruff, djlint, migrations, check --deploy)"
+	@echo "make screenshots  refait les captures d'écran de docs/screenshots (Chromium requis)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 ou plus est requis (trouvé %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -34,6 +35,9 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+screenshots: install
+	CAFPRO_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m e2e tests/e2e
 
 check: install
 	$(BIN)/ruff format --check .

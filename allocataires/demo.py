@@ -48,7 +48,7 @@ DEMO_ACCOUNTS = [
     ),
     (
         "T5900001",
-        "Lille59",
+        "Lille5",
         "Lefebvre",
         "Paul",
         False,

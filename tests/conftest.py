@@ -1,7 +1,10 @@
 """Shared test set-up.
 
-- The reference data (annexes 1 and 2) is in every test database: a data migration loads it.
-  Transactional tests (browser tests) must use `serialized_rollback=True` to get it back after a flush.
+- The reference data (annexes 1 and 2) and the profile T12 are in every test database: data migrations
+  load them. Transactional tests (browser, concurrency) flush the database after them: they request the
+  `reference_data` fixture, which loads it again when it is missing. (Django's `serialized_rollback` is
+  not used: under Playwright's greenlet the test code gets another connection object, which does not carry
+  the serialized contents, and the restore is silently skipped.)
 - `postgres` tests are skipped on SQLite, `e2e` tests where no Chromium is installed: each with its reason.
 """
 
@@ -25,6 +28,22 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """The rows the data migrations load, loaded again after a transactional test flushed them."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from conventions.models import Caf
+    from conventions.reference import load_reference
+
+    if not Caf.objects.exists():
+        load_reference(apps, SimpleNamespace(connection=connection))
+        importlib.import_module("habilitations.migrations.0004_profile_t12").create_t12(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """The system Chromium driven by Playwright (never a downloaded browser)."""
@@ -43,7 +62,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, reference_data):
     context = browser.new_context(locale="fr-FR", base_url=live_server.url)
     page = context.new_page()
     yield page

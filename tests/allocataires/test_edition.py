@@ -16,6 +16,20 @@ from tests.allocataires.factories import DependantFactory, DossierFactory, Payme
 pytestmark = pytest.mark.django_db
 
 
+def _weasyprint_loads():
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return False
+    return True
+
+
+needs_pango = pytest.mark.skipif(
+    not _weasyprint_loads(),
+    reason="needs the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0 (the CI does)",
+)
+
+
 def pdf_text(response):
     """The PDF's text, white space folded."""
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
@@ -34,6 +48,7 @@ def dossier(local_greffier, client):
     return dossier
 
 
+@needs_pango
 def test_the_edition_is_a_pdf_stating_caf_date_user_and_dossier(client, dossier, local_greffier):
     printed = timezone.localtime()
     response = client.get(
@@ -66,6 +81,7 @@ def test_the_edition_is_a_pdf_stating_caf_date_user_and_dossier(client, dossier,
     assert entry.period.startswith("01/2026-02/2026")
 
 
+@needs_pango
 def test_the_edition_without_a_period_says_so(client, dossier):
     text = pdf_text(client.get(reverse("allocataires:edition", args=[dossier.pk])))
     assert "Aucune période de paiements n'a été demandée" in text
@@ -84,4 +100,31 @@ def test_the_edition_link_carries_the_period(client, dossier):
 def test_no_edition_of_a_dossier_not_opened(local_greffier, client):
     other = DossierFactory(number="7654321")
     assert client.get(reverse("allocataires:edition", args=[other.pk])).status_code == 404
+    assert not JournalEntry.objects.filter(event=JournalEvent.EDITION).exists()
+
+
+@needs_pango
+def test_edition_query_budget_does_not_grow_with_the_dossier(local_greffier, client, django_assert_max_num_queries):
+    """docs/performance.md: at most 18 queries, the same for a small and a large dossier."""
+    from tests.allocataires.test_rubriques import rich
+
+    counts = []
+    for number, size in (("1000001", 3), ("1000002", 20)):  # both with the three known years of resources
+        dossier = DossierFactory(number=number)
+        rich(dossier, size)
+        client.post("/consulter/", {"number": number})
+        with django_assert_max_num_queries(18) as captured:
+            response = client.get(
+                reverse("allocataires:edition", args=[dossier.pk]), {"date": "15032026", "mode": "annee_civile"}
+            )
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_without_pango_the_edition_is_unavailable_not_an_error(client, dossier, monkeypatch):
+    monkeypatch.setattr("allocataires.views._pdf", lambda html, request: None)
+    response = client.get(reverse("allocataires:edition", args=[dossier.pk]))
+    assert response.status_code == 503
+    assert "Édition indisponible" in response.content.decode()
     assert not JournalEntry.objects.filter(event=JournalEvent.EDITION).exists()

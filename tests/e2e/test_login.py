@@ -4,7 +4,7 @@ import pytest
 
 from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_log_in_see_the_home_and_close_the_session(page):

@@ -12,10 +12,10 @@ from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.habilitations.factories import UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_twenty_simultaneous_wrong_attempts_evaluate_at_most_three_passwords(hash_calls):
+def test_twenty_simultaneous_wrong_attempts_evaluate_at_most_three_passwords(reference_data, hash_calls):
     UserFactory(identifier="T1001161")
     hash_calls.clear()
     start = threading.Barrier(20)

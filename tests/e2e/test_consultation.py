@@ -1,0 +1,116 @@
+"""Browser journey of the demo greffier (CONS-1 … CONS-14): search, every rubrique, the Paiements modes and
+month navigation, the PDF edition, the session closed; and the CMAF box greying out the postal code."""
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
+
+from allocataires.demo import DEMO_ACCOUNTS, SHOWCASE_NUMBER
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORDS = {identifier: password for identifier, password, *_ in DEMO_ACCOUNTS}
+# `CAFPRO_SCREENSHOTS=docs/screenshots make test` refreshes the screenshots of the README.
+SCREENSHOTS = os.environ.get("CAFPRO_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+def log_in(page, identifier):
+    page.goto("/")
+    page.get_by_label("Identifiant").fill(identifier)
+    page.get_by_label("Mot de passe").fill(PASSWORDS[identifier])
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url("**/accueil/")
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", "--dossiers", "5", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_demo_greffier_consults_a_dossier_and_prints_it(page, demo):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "T1001161")
+    assert "Caf de la Charente" in page.locator("header").inner_text()
+    shot(page, "01-accueil")
+
+    page.get_by_label("N° d'allocataire").fill("12")
+    page.get_by_role("button", name="Consulter").click()
+    assert "7 chiffres" in page.get_by_role("alert").inner_text()
+
+    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
+    page.get_by_role("button", name="Consulter").click()
+    page.wait_for_url("**/paiements/")
+    assert "responsable du dossier" in page.locator(".dossier-header").inner_text()
+
+    page.get_by_label("Veuillez saisir la date de demande").fill("01/01/2099")
+    page.get_by_label("Les 12 mois qui précèdent la demande").check()
+    page.get_by_role("button", name="Valider").click()
+    assert "postérieure à la date du jour" in page.get_by_role("alert").inner_text()
+
+    # Today, or the last day of December in January (no month of the current year precedes a January request).
+    today = timezone.localdate()
+    request_date = today if today.month > 1 else today.replace(day=1) - dt.timedelta(days=1)
+    for mode in [
+        "L'année civile qui précède la demande",
+        "Les mois de l'année en cours qui précèdent la demande",
+        "Les 12 mois qui précèdent la demande",
+    ]:
+        page.get_by_role("link", name="Paiements").click()
+        page.get_by_label("Veuillez saisir la date de demande").fill(f"{request_date:%d%m%Y}")
+        page.get_by_label(mode).check()
+        page.get_by_role("button", name="Valider").click()
+        assert page.get_by_role("alert").count() == 0
+        assert "Montant total payé sur la période" in page.locator("main").inner_text()
+    shot(page, "02-paiements")
+    first_detail = page.locator("h3").first.inner_text()
+    page.get_by_role("link", name="Mois suivant").click()
+    assert page.locator("h3").first.inner_text() != first_detail
+    page.get_by_role("link", name="Mois précédent").click()
+    assert page.locator("h3").first.inner_text() == first_detail
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Imprimer l'édition du dossier (PDF)").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert SHOWCASE_NUMBER in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+    for number, rubrique in enumerate(["Dossier", "Famille", "RMI", "Ressources", "Adresse"], start=3):
+        page.get_by_role("link", name=rubrique, exact=True).click()
+        assert page.locator('.tabs a[aria-current="page"]').inner_text() == rubrique
+        shot(page, f"{number:02d}-{rubrique.lower()}")
+    page.get_by_role("link", name="Ressources", exact=True).click()
+    if page.get_by_role("link", name="Année précédente").count():
+        page.get_by_role("link", name="Année précédente").click()
+        assert page.get_by_role("link", name="Année suivante").count() == 1
+
+    page.get_by_role("button", name="Fermer la session").click()
+    page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)
+    assert page.locator("h1").inner_text() == "Identification"
+
+
+def test_the_cmaf_box_greys_out_the_postal_code(page, demo):
+    log_in(page, "T5900001")
+    shot(page, "08-accueil-multi-caf")
+    postal, cmaf = page.get_by_label("Code postal"), page.get_by_label("Dossier de la Caisse maritime (CMAF)")
+    cmaf.check()
+    assert postal.is_disabled()
+    cmaf.uncheck()
+    assert postal.is_enabled()
+    postal.fill("59000")
+    assert cmaf.is_disabled()
+    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
+    page.get_by_role("button", name="Consulter").click()
+    page.wait_for_url("**/paiements/")
+    assert "Caf de Lille" in page.locator("header").inner_text()
