@@ -30,8 +30,8 @@ from allocataires.enums import (
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
 from conventions.enums import JuridictionKind
 from conventions.models import Baj, Caf, Convention
-from habilitations.enums import GreffeFunction, HabilitationStatus
-from habilitations.models import Habilitation, Profile, User
+from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus
+from habilitations.models import CafRole, Habilitation, Profile, User
 
 DEMO_COMMUNES = settings.BASE_DIR / "fixtures" / "demo_communes.csv"
 # Documented in the README. Demo only: seed_demo refuses to run with the production settings.
@@ -63,6 +63,12 @@ DEMO_ACCOUNTS = [
         ("Angoulême", GreffeFunction.GREFFIER, HabilitationStatus.REVOKED),
     ),
 ]
+# CAF agents (README): (identifier, password, last name, first name, CAF number, roles). The CAF of the
+# Charente offers the Dialogue rubrique in the demo.
+DEMO_CAF_AGENTS = [
+    ("CAF16101", "agent-caf-161", "Petit", "Sophie", "161", [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER]),
+]
+DEMO_DIALOGUE_CAFS = ["161"]
 # The demo conventions: the BAJ of Angoulême with the CAF of the Charente (a local access), the BAJ of Lille
 # with the eight CAFs of the Nord and the CMAF (a multi-CAF access).
 DEMO_CONVENTIONS = [
@@ -516,6 +522,22 @@ def ensure_demo_accounts(as_of):
                 status=status,
                 granted_on=conventions[city].starts_on,
             )
+        created.append(identifier)
+    Caf.objects.filter(number__in=DEMO_DIALOGUE_CAFS).update(offers_dialogue=True)
+    for identifier, password, last_name, first_name, caf_number, roles in DEMO_CAF_AGENTS:
+        if User.objects.filter(identifier=identifier).exists():
+            continue
+        user = User.objects.create_user(
+            identifier,
+            password,
+            last_name=last_name,
+            first_name=first_name,
+            is_staff=True,
+            must_change_password=False,
+            password_changed_at=timezone.now(),
+        )
+        caf = Caf.objects.get(number=caf_number)
+        CafRole.objects.bulk_create([CafRole(user=user, caf=caf, kind=kind) for kind in roles])
         created.append(identifier)
     return created
 

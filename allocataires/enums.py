@@ -70,3 +70,11 @@ class PaymentPeriodMode(models.TextChoices):
     ANNEE_CIVILE = "annee_civile", "L'année civile qui précède la demande"
     DOUZE_MOIS = "douze_mois", "Les 12 mois qui précèdent la demande"
     ANNEE_EN_COURS = "annee_en_cours", "Les mois de l'année en cours qui précèdent la demande"
+
+
+class DialogueStatus(models.TextChoices):
+    """DIA-3: where the CAF stands with a message."""
+
+    NEW = "new", "Nouveau"
+    IN_PROGRESS = "in_progress", "En cours"
+    ANSWERED = "answered", "Répondu"

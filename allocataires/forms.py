@@ -3,6 +3,7 @@ import re
 from django import forms
 
 from allocataires.enums import PaymentPeriodMode
+from allocataires.models import MESSAGE_MAX_LENGTH
 from allocataires.periods import PeriodError, parse_request_date
 from conventions.models import PostalCodeRule
 
@@ -110,3 +111,52 @@ class PaymentPeriodForm(forms.Form):
             return parse_request_date(self.cleaned_data["date"])
         except PeriodError as error:
             raise forms.ValidationError(str(error), code="date") from None
+
+
+class DialogueForm(forms.Form):
+    """DIA-2: the form of the Dialogue rubrique, as the manual shows it."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    organisation = forms.CharField(
+        label="Le nom de votre organisme",
+        max_length=150,
+        error_messages={"required": "Indiquez le nom de votre organisme."},
+    )
+    name = forms.CharField(
+        label="Vos nom et prénom", max_length=150, error_messages={"required": "Indiquez vos nom et prénom."}
+    )
+    email = forms.EmailField(
+        label="Votre adresse électronique",
+        max_length=254,
+        error_messages={
+            "required": "Indiquez votre adresse électronique : la Caf vous répondra à cette adresse.",
+            "invalid": "Cette adresse électronique n'est pas valide : vérifiez-la.",
+        },
+    )
+    allocataire_number = forms.CharField(
+        label="Numéro d'allocataire concerné (facultatif)",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": "Le numéro d'allocataire comporte 7 chiffres."},
+    )
+    body = forms.CharField(
+        label="Votre message",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MESSAGE_MAX_LENGTH,
+        error_messages={
+            "required": "Écrivez votre message.",
+            "max_length": "Le message est limité à %(limit_value)d caractères (il en compte %(show_value)d).",
+        },
+    )
+
+    def clean_allocataire_number(self):
+        number = re.sub(r"\s", "", self.cleaned_data["allocataire_number"])
+        if number and not re.fullmatch(r"\d{7}", number):
+            raise forms.ValidationError("Le numéro d'allocataire comporte 7 chiffres.", code="number_format")
+        return number
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Écrivez votre message.", code="required")
+        return body

@@ -1,11 +1,14 @@
 """An allocataire dossier and everything the T12 rubriques show (CONS-7 … CONS-13)."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from allocataires.enums import (
     Benefit,
     DependantKind,
+    DialogueStatus,
     DossierSituation,
     FamilySituation,
     Nationality,
@@ -17,6 +20,8 @@ from habilitations.models import Habilitation
 allocataire_number_validator = RegexValidator(r"^\d{7}$", "Le numéro d'allocataire comporte 7 chiffres.")
 nir_validator = RegexValidator(r"^[12]\d{4}(\d{2}|2A|2B)\d{8}$", "Le NIR comporte 15 caractères (clé comprise).")
 insee_validator = RegexValidator(r"^(\d{5}|2A\d{3}|2B\d{3})$", "Le code INSEE de commune comporte 5 caractères.")
+MESSAGE_MAX_LENGTH = 4000  # DIA-2: a message, not a file
+
 postal_code_validator = RegexValidator(r"^\d{5}$", "Le code postal comporte 5 chiffres.")
 
 
@@ -192,3 +197,41 @@ class RmiRight(models.Model):
 
     def __str__(self):
         return f"RMI {self.dossier}"
+
+
+class DialogueMessage(models.Model):
+    """DIA-2, DIA-3: a partner's message to a CAF through the Dialogue rubrique. `token` is the form's
+    one-time key: a second submission of the same form finds the first message instead of creating one."""
+
+    token = models.UUIDField("clé du formulaire", unique=True, editable=False)
+    caf = models.ForeignKey(
+        "conventions.Caf", on_delete=models.PROTECT, related_name="dialogue_messages", verbose_name="Caf"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dialogue_messages", verbose_name="expéditeur"
+    )
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+    organisation = models.CharField("organisme", max_length=150)
+    name = models.CharField("nom et prénom", max_length=150)
+    email = models.EmailField("adresse électronique")
+    allocataire_number = models.CharField("numéro d'allocataire concerné", max_length=7, blank=True)
+    body = models.TextField("message", max_length=MESSAGE_MAX_LENGTH)
+    status = models.CharField("état", max_length=12, choices=DialogueStatus.choices, default=DialogueStatus.NEW)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="traité par",
+    )
+    handled_at = models.DateTimeField("traité le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "message Dialogue"
+        verbose_name_plural = "messages Dialogue"
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["caf", "status", "sent_at"], name="dialogue_caf_status")]
+
+    def __str__(self):
+        return f"{self.sent_at:%d/%m/%Y %H:%M} — {self.name} ({self.organisation})"

@@ -1,5 +1,10 @@
 """Writes of the consultation portal: the journal lines of JRN-2, in the request, before the response."""
 
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from allocataires.models import DialogueMessage
 from habilitations.enums import JournalEvent
 from habilitations.services import journal_record
 
@@ -39,4 +44,50 @@ def consultation_refused_record(*, request, caf=None, number="", detail=""):
         caf=caf,
         allocataire_number=number[:16],
         detail=detail,
+    )
+
+
+@transaction.atomic
+def dialogue_send(*, request, caf, token, organisation, name, email, allocataire_number, body):
+    """DIA-2, DIA-3: records the message for the CAF — once per form (a second submission of the same form
+    returns the first message) — journals it, and notifies the CAF by e-mail when it asked to be.
+    Returns (message, created)."""
+    message, created = DialogueMessage.objects.get_or_create(
+        token=token,
+        defaults={
+            "caf": caf,
+            "sender": request.user,
+            "organisation": organisation,
+            "name": name,
+            "email": email,
+            "allocataire_number": allocataire_number,
+            "body": body,
+        },
+    )
+    if created:
+        journal_record(
+            event=JournalEvent.DIALOGUE_SENT,
+            request=request,
+            user=request.user,
+            caf=caf,
+            allocataire_number=allocataire_number,
+            rubrique="dialogue",
+        )
+        if caf.dialogue_email:
+            transaction.on_commit(lambda: _notify(message))
+    return message, created
+
+
+def _notify(message):
+    """The notification names the sender but carries no allocataire data: the CAF reads the message in the
+    administration."""
+    send_mail(
+        subject=f"Cafpro — nouveau message Dialogue de {message.organisation}",
+        message=(
+            f"Un message Dialogue a été déposé le {timezone.localtime(message.sent_at):%d/%m/%Y à %H:%M} par "
+            f"{message.name} ({message.organisation}).\nConsultez-le dans l'administration de Cafpro."
+        ),
+        from_email=None,
+        recipient_list=[message.caf.dialogue_email],
+        fail_silently=True,
     )

@@ -8,5 +8,7 @@ urlpatterns = [
     path("accueil/", views.home, name="home"),
     path("consulter/", views.search, name="search"),
     path("dossiers/<int:pk>/edition/", views.edition, name="edition"),
+    path("dialogue/<int:caf_pk>/", views.dialogue, name="dialogue"),
+    path("dialogue/message/<uuid:token>/", views.dialogue_sent, name="dialogue_sent"),
     path("dossiers/<int:pk>/<slug:code>/", views.rubrique, name="rubrique"),
 ]

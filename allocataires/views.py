@@ -2,6 +2,7 @@
 `Dossier.objects.visible_to`, the rubrique readers of `consultation` and the journal services."""
 
 import datetime as dt
+import uuid
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,11 +12,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from allocataires import consultation
-from allocataires.forms import NOT_FOUND, PaymentPeriodForm, SearchForm
+from allocataires.forms import NOT_FOUND, DialogueForm, PaymentPeriodForm, SearchForm
 from allocataires.links import CAF_LINKS
-from allocataires.models import Dossier, RmiRight
+from allocataires.models import DialogueMessage, Dossier, RmiRight
 from allocataires.periods import PeriodError, payment_period
-from allocataires.services import consultation_record, consultation_refused_record, edition_record
+from allocataires.services import consultation_record, consultation_refused_record, dialogue_send, edition_record
 from habilitations.access import access_for
 from habilitations.decorators import session_required
 from habilitations.rubriques import CATALOGUE, ENTETE, TABS
@@ -24,16 +25,23 @@ OPENED = "cafpro_opened_dossiers"  # the dossiers this session reached through t
 MAX_OPENED = 50
 
 
+def _banner_caf(access, dossier):
+    """CONS-1: the CAF whose signature the banner shows — the dossier's, or the only one of a local access."""
+    if dossier is not None:
+        return dossier.caf
+    return access.cafs[0] if access.granted and access.local else None
+
+
 def _portal(request, template, context, *, access, form=None, dossier=None, status=200):
+    banner_caf = _banner_caf(access, dossier)
     context = {
         "access": access,
         "search_form": form or SearchForm(access=access),
         "dossier": dossier,
         "caf_links": CAF_LINKS,
-        # CONS-1: the CAF's signature for a local access and whenever a dossier is shown.
-        "signature": dossier.caf.name
-        if dossier
-        else (access.cafs[0].name if access.granted and access.local else None),
+        "signature": banner_caf.name if banner_caf else None,
+        # DIA-1: the "Dialogue" pictogram, when the CAF of the banner offers the rubrique.
+        "dialogue_caf": banner_caf if banner_caf is not None and banner_caf.offers_dialogue else None,
         **context,
     }
     return render(request, template, context, status=status)
@@ -280,3 +288,47 @@ def _pdf(html, request):
     except OSError:
         return None
     return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+def _dialogue_caf(access, caf_pk):
+    """DIA-1: the CAF to write to — within the user's scope, and offering the rubrique."""
+    return next((caf for caf in access.cafs if caf.pk == caf_pk and caf.offers_dialogue), None)
+
+
+@session_required
+def dialogue(request, caf_pk):
+    """DIA-1, DIA-2: the Dialogue form; "Envoyer" leads to the confirmation page."""
+    access = access_for(request.user)
+    if not access.granted:
+        return _no_access(request, access)
+    caf = _dialogue_caf(access, caf_pk)
+    if caf is None:
+        return _portal(request, "allocataires/dialogue_closed.html", {}, access=access, status=403)
+    if request.method == "POST":
+        form = DialogueForm(request.POST)
+        if form.is_valid():
+            message, _ = dialogue_send(request=request, caf=caf, **form.cleaned_data)
+            return redirect("allocataires:dialogue_sent", token=message.token)
+    else:
+        user = request.user
+        form = DialogueForm(
+            initial={
+                "token": uuid.uuid4(),
+                "organisation": str(access.habilitation.convention.baj),
+                "name": f"{user.last_name.upper()} {user.first_name}".strip(),
+                "email": user.email,
+            }
+        )
+    return _portal(request, "allocataires/dialogue.html", {"form": form, "caf": caf}, access=access, dossier=None)
+
+
+@session_required
+def dialogue_sent(request, token):
+    """DIA-2: the confirmation page, for the sender only."""
+    access = access_for(request.user)
+    message = DialogueMessage.objects.filter(token=token, sender=request.user).select_related("caf").first()
+    if message is None:
+        return _portal(
+            request, "allocataires/not_found.html", {"message": "Message introuvable."}, access=access, status=404
+        )
+    return _portal(request, "allocataires/dialogue_sent.html", {"message": message}, access=access)

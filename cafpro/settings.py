@@ -204,6 +204,10 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     # Only behind a reverse proxy that sets X-Forwarded-Proto itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# DIA-3: notifications of Dialogue messages to the CAF that asked for them. Console by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cafpro@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -44,6 +44,12 @@ class Caf(models.Model):
     )
     is_maritime = models.BooleanField("caisse maritime (CMAF)", default=False)
     address = models.TextField("adresse postale", blank=True)
+    offers_dialogue = models.BooleanField(
+        "propose la rubrique Dialogue", default=False, help_text="DIA-1 : les partenaires peuvent écrire à la Caf."
+    )
+    dialogue_email = models.EmailField(
+        "adresse de notification des messages", blank=True, help_text="Facultatif : prévenir la Caf de chaque message."
+    )
 
     objects = CafQuerySet.as_manager()
 
@@ -104,7 +110,8 @@ class Baj(models.Model):
     @property
     def juridiction_name(self):
         if self.juridiction == JuridictionKind.TGI:
-            return f"{JuridictionKind.TGI.label} de {self.city}"
+            elided = self.city[0] in "AEIOUYÉÈÊÂÎÔ"
+            return f"{JuridictionKind.TGI.label} {'d’' if elided else 'de '}{self.city}"
         return str(self.get_juridiction_display())
 
 

@@ -11,6 +11,7 @@ from habilitations.models import Habilitation, Profile
 class Access:
     profile: Profile | None
     cafs: list = field(default_factory=list)
+    habilitation: Habilitation | None = None
 
     @property
     def granted(self):
@@ -31,12 +32,17 @@ class Access:
 
 
 def access_for(user, day=None):
-    """Two queries: the profile of the user's habilitation giving access, and the CAFs it reaches."""
+    """Two queries: the user's habilitation giving access (with its profile and BAJ), and the CAFs it
+    reaches."""
     day = day or timezone.localdate()
     habilitation = (
-        Habilitation.objects.giving_access_on(day).filter(user=user).select_related("profile").order_by("pk").first()
+        Habilitation.objects.giving_access_on(day)
+        .filter(user=user)
+        .select_related("profile", "convention__baj")
+        .order_by("pk")
+        .first()
     )
     if habilitation is None:
         return Access(profile=None)
     cafs = list(Habilitation.objects.cafs_for(user, day).order_by("number"))
-    return Access(profile=habilitation.profile, cafs=cafs)
+    return Access(profile=habilitation.profile, cafs=cafs, habilitation=habilitation)

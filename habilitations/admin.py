@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 
 from habilitations.forms import UserChangeForm, UserCreationForm
-from habilitations.models import JournalEntry, User
+from habilitations.models import CafRole, JournalEntry, User
 from habilitations.services import password_reset, user_unlock
 
 
@@ -66,3 +66,14 @@ class JournalEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CafRole)
+class CafRoleAdmin(admin.ModelAdmin):
+    """ROLE-2, ROLE-3: which agent acts for which CAF (granted by a superuser)."""
+
+    list_display = ["user", "caf", "kind"]
+    list_filter = ["kind", "caf"]
+    search_fields = ["user__identifier", "user__last_name", "caf__number", "caf__name"]
+    autocomplete_fields = ["caf"]
+    raw_id_fields = ["user"]

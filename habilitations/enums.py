@@ -17,6 +17,7 @@ class JournalEvent(models.TextChoices):
     CONSULTATION = "consultation", "Consultation d'une rubrique"
     CONSULTATION_REFUSED = "consultation_refused", "Consultation refusée (dossier introuvable ou hors convention)"
     EDITION = "edition", "Édition imprimée"
+    DIALOGUE_SENT = "dialogue_sent", "Message envoyé à la Caf (Dialogue)"
 
 
 class GreffeFunction(models.TextChoices):
@@ -34,3 +35,10 @@ class HabilitationStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspendue"
     REVOKED = "revoked", "Révoquée"
+
+
+class CafRoleKind(models.TextChoices):
+    """ROLE-2, ROLE-3: what a CAF agent does for their CAF."""
+
+    ADMINISTRATOR = "administrator", "Administrateur Caf"
+    SECURITY_OFFICER = "security_officer", "Responsable sécurité"

@@ -12,7 +12,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from conventions.models import Caf, Convention
-from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent
+from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus, JournalEvent
 from habilitations.rubriques import CATALOGUE
 
 identifier_validator = RegexValidator(
@@ -118,7 +118,7 @@ class JournalEntry(models.Model):
     caf = models.ForeignKey(Caf, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Caf")
     allocataire_number = models.CharField("numéro d'allocataire", max_length=16, blank=True)
     rubrique = models.CharField("rubrique", max_length=16, blank=True)
-    period = models.CharField("période", max_length=40, blank=True)
+    period = models.CharField("période", max_length=80, blank=True)
 
     class Meta:
         verbose_name = "ligne du journal des accès"
@@ -206,3 +206,32 @@ class Habilitation(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.profile.code} — {self.convention.number}"
+
+
+class CafRoleQuerySet(models.QuerySet):
+    def cafs_of(self, user, kind=None):
+        """ROLE-2, ROLE-3: the CAFs `user` works for (as `kind`), as a subquery."""
+        roles = self.filter(user=user)
+        if kind:
+            roles = roles.filter(kind=kind)
+        return Caf.objects.filter(pk__in=roles.values("caf"))
+
+
+class CafRole(models.Model):
+    """ROLE-2, ROLE-3: a CAF agent's role for one CAF (an agent may hold both roles)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caf_roles", verbose_name="agent"
+    )
+    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, related_name="staff_roles", verbose_name="Caf")
+    kind = models.CharField("rôle", max_length=20, choices=CafRoleKind.choices)
+
+    objects = CafRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rôle d'agent de Caf"
+        verbose_name_plural = "rôles d'agents de Caf"
+        constraints = [models.UniqueConstraint(fields=["user", "caf", "kind"], name="caf_role_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} — {self.caf}"

@@ -9,6 +9,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate, login, logout, password_validation, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -114,12 +115,18 @@ def session_end(*, request, event=JournalEvent.LOGOUT):
     logout(request)
 
 
-def password_generate():
-    """AUTH-5: a random initial password of the partner length, accepted by the validators."""
+def password_generate(user=None):
+    """AUTH-5: a random initial password of the partner length, drawn again until the validators accept it
+    for `user` (not too close to their name or identifier, not common)."""
     while True:
         password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
-            return password
+        if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
+            continue
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
 
 
 @transaction.atomic
@@ -138,8 +145,7 @@ def password_reset(*, user, by, request=None):
     """AUTH-5: a CAF administrator gives a new initial password (lost password, art. 4 of the convention).
     Every open session of the user ends: Django ties a session to a hash of the password. Returns the
     password, to be shown once."""
-    password = password_generate()
-    password_validation.validate_password(password, user)
+    password = password_generate(user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.must_change_password = True

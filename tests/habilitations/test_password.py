@@ -73,7 +73,7 @@ def test_the_expiry_age_is_configurable(settings, client, login):
 
 def test_generated_passwords_pass_the_partner_rules():
     user = UserFactory()
-    passwords = {password_generate() for _ in range(50)}
+    passwords = {password_generate(user) for _ in range(50)}
     assert len(passwords) == 50
     for password in passwords:
         assert len(password) == 6

@@ -1,0 +1,180 @@
+"""DIA-1 … DIA-3: the Dialogue rubrique — the pictogram rule, the form, the confirmation, no duplicate, the CAF
+side scoped to its CAF, the journal line."""
+
+import html
+import uuid
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from allocataires.enums import DialogueStatus
+from allocataires.models import DialogueMessage
+from conventions.models import Caf
+from habilitations.enums import CafRoleKind, JournalEvent
+from habilitations.models import CafRole, JournalEntry
+from tests.allocataires.factories import DossierFactory
+from tests.habilitations.factories import UserFactory, log_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def charente():
+    caf = Caf.objects.get(number="161")
+    caf.offers_dialogue = True
+    caf.save()
+    return caf
+
+
+def valid(token=None, **overrides):
+    data = {
+        "token": str(token or uuid.uuid4()),
+        "organisation": "BAJ du tribunal judiciaire d'Angoulême",
+        "name": "MARTIN Claire",
+        "email": "claire.martin@justice.fr",
+        "allocataire_number": "1234567",
+        "body": "Bonjour, le dossier 1234567 indique une AAH suspendue : pouvez-vous confirmer la date ?",
+    }
+    return {**data, **overrides}
+
+
+def text(response):
+    return " ".join(html.unescape(response.content.decode()).split())
+
+
+def test_the_pictogram_appears_only_when_the_caf_offers_dialogue(local_greffier, client):
+    """DIA-1."""
+    assert "Dialogue" not in client.get("/accueil/").content.decode().split("</header>")[0]
+    caf = Caf.objects.get(number="161")
+    caf.offers_dialogue = True
+    caf.save()
+    banner = client.get("/accueil/").content.decode().split("</header>")[0]
+    assert reverse("allocataires:dialogue", args=[caf.pk]) in banner
+
+
+def test_the_url_refuses_a_caf_without_dialogue_or_out_of_scope(local_greffier, client):
+    caf = Caf.objects.get(number="161")
+    assert client.get(reverse("allocataires:dialogue", args=[caf.pk])).status_code == 403
+    other = Caf.objects.get(number="171")
+    other.offers_dialogue = True
+    other.save()
+    assert client.get(reverse("allocataires:dialogue", args=[other.pk])).status_code == 403
+    assert client.post(reverse("allocataires:dialogue", args=[other.pk]), valid()).status_code == 403
+    assert not DialogueMessage.objects.exists()
+
+
+def test_the_form_is_prefilled_and_carries_the_privacy_mention(local_greffier, client, charente):
+    """DIA-2."""
+    response = client.get(reverse("allocataires:dialogue", args=[charente.pk]))
+    form = response.context["form"]
+    assert form.initial["name"] == "MARTIN Claire"
+    assert form.initial["organisation"] == "BAJ Tribunal de grande instance d’Angoulême"
+    body = text(response)
+    assert "Vérifiez bien que l'adresse électronique est correcte" in body
+    assert "droit d'accès et de rectification" in body and "informatique" in body.lower()
+
+
+def test_sending_leads_to_the_confirmation_and_journals(local_greffier, client, charente):
+    response = client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid())
+    message = DialogueMessage.objects.get()
+    assert response["Location"] == reverse("allocataires:dialogue_sent", args=[message.token])
+    confirmation = client.get(response["Location"])
+    assert "Votre message a bien été transmis à la Caf de la Charente" in text(confirmation)
+    assert (message.caf, message.sender, message.status) == (charente, local_greffier, DialogueStatus.NEW)
+    entry = JournalEntry.objects.get(event=JournalEvent.DIALOGUE_SENT)
+    assert (entry.user, entry.caf, entry.allocataire_number) == (local_greffier, charente, "1234567")
+
+
+def test_a_second_submission_of_the_same_form_creates_no_second_message(local_greffier, client, charente):
+    token = uuid.uuid4()
+    first = client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid(token))
+    second = client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid(token))
+    assert first["Location"] == second["Location"]
+    assert DialogueMessage.objects.count() == 1
+    assert JournalEntry.objects.filter(event=JournalEvent.DIALOGUE_SENT).count() == 1
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("email", "claire.martin@", "Cette adresse électronique n'est pas valide"),
+        ("email", "", "la Caf vous répondra à cette adresse"),
+        ("organisation", "", "Indiquez le nom de votre organisme."),
+        ("name", "", "Indiquez vos nom et prénom."),
+        ("body", "   ", "Écrivez votre message."),
+        ("body", "x" * 4001, "Le message est limité à 4000 caractères (il en compte 4001)."),
+        ("allocataire_number", "12345", "Le numéro d'allocataire comporte 7 chiffres."),
+        ("token", "pas-une-clé", "UUID"),
+    ],
+)
+def test_validation_messages(local_greffier, client, charente, field, value, message):
+    response = client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid(**{field: value}))
+    assert response.status_code == 200
+    if field != "token":
+        assert message in text(response)
+    assert not DialogueMessage.objects.exists()
+
+
+def test_the_confirmation_page_is_for_the_sender_only(local_greffier, client, charente):
+    client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid())
+    message = DialogueMessage.objects.get()
+    other = Client()
+    log_in(other, UserFactory(identifier="T1009999"))
+    assert other.get(reverse("allocataires:dialogue_sent", args=[message.token])).status_code in (403, 404)
+
+
+def test_the_caf_is_notified_by_email_when_it_asked(
+    local_greffier, client, charente, django_capture_on_commit_callbacks
+):
+    charente.dialogue_email = "dialogue@caf16.example.fr"
+    charente.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid())
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["dialogue@caf16.example.fr"]
+    assert "1234567" not in mail.outbox[0].body, "no allocataire data in an e-mail"
+
+
+def agent(caf_number, identifier):
+    user = UserFactory(identifier=identifier, staff=True)
+    CafRole.objects.create(user=user, caf=Caf.objects.get(number=caf_number), kind=CafRoleKind.ADMINISTRATOR)
+    return user
+
+
+def test_the_caf_side_sees_its_own_messages_only_and_records_who_handled_them(local_greffier, client, charente):
+    """DIA-3, ROLE-3: scoped by the agent's CAF, including through URL tampering."""
+    client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid())
+    ours = DialogueMessage.objects.get()
+    theirs = DialogueMessage.objects.create(
+        token=uuid.uuid4(), caf=Caf.objects.get(number="171"), sender=local_greffier, organisation="X", name="Y",
+        email="y@example.fr", body="Autre Caf",
+    )  # fmt: skip
+    agent_161, staff_client = agent("161", "CAF16101"), Client()
+    log_in(staff_client, agent_161)
+    listing = staff_client.get(reverse("admin:allocataires_dialoguemessage_changelist"))
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].queryset) == [ours]
+    assert staff_client.get(reverse("admin:allocataires_dialoguemessage_change", args=[theirs.pk])).status_code == 302
+    response = staff_client.post(
+        reverse("admin:allocataires_dialoguemessage_change", args=[ours.pk]), {"status": DialogueStatus.IN_PROGRESS}
+    )
+    assert response.status_code == 302
+    ours.refresh_from_db()
+    assert (ours.status, ours.handled_by) == (DialogueStatus.IN_PROGRESS, agent_161)
+    assert ours.body.startswith("Bonjour"), "the message itself is read-only"
+    assert staff_client.post(reverse("admin:allocataires_dialoguemessage_delete", args=[ours.pk])).status_code == 403
+
+
+def test_a_staff_member_without_caf_role_sees_no_message(client):
+    staff = UserFactory(identifier="AGENT001", staff=True)
+    log_in(client, staff)
+    assert client.get(reverse("admin:allocataires_dialoguemessage_changelist")).status_code == 403
+
+
+def test_the_dossier_banner_shows_the_pictogram_of_the_dossiers_caf(local_greffier, client, charente):
+    dossier = DossierFactory(number="1234567")
+    client.post("/consulter/", {"number": "1234567"})
+    page = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "adresse"])).content.decode()
+    assert reverse("allocataires:dialogue", args=[charente.pk]) in page.split("</header>")[0]
