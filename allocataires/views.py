@@ -4,7 +4,6 @@
 import datetime as dt
 import uuid
 
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +18,7 @@ from allocataires.periods import PeriodError, payment_period
 from allocataires.services import consultation_record, consultation_refused_record, dialogue_send, edition_record
 from habilitations.access import access_for
 from habilitations.decorators import session_required
+from habilitations.documents import pdf_response, render_pdf
 from habilitations.rubriques import CATALOGUE, ENTETE, TABS
 
 OPENED = "cafpro_opened_dossiers"  # the dossiers this session reached through the search form
@@ -256,7 +256,7 @@ def edition(request, pk):
             html = render_to_string(template, context)
         period = period or context.get("period")
         sections.append((CATALOGUE[code].label, mark_safe(html)))  # noqa: S308 — our own rendered templates
-    html = render_to_string(
+    pdf = render_pdf(
         "allocataires/edition.html",
         {
             "dossier": dossier,
@@ -268,26 +268,11 @@ def edition(request, pk):
             "period": period,
         },
     )
-    pdf = _pdf(html, request)
     if pdf is None:
-        return _portal(
-            request, "allocataires/edition_unavailable.html", {}, access=access, dossier=dossier, status=503
-        )
+        unavailable = "allocataires/edition_unavailable.html"
+        return _portal(request, unavailable, {}, access=access, dossier=dossier, status=503)
     edition_record(request=request, dossier=dossier, period=period.journal_label() if period else "")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="cafpro-{dossier.caf.number or "cmaf"}-{dossier.number}.pdf"'
-    )
-    return response
-
-
-def _pdf(html, request):
-    """WeasyPrint needs the Pango library of the system; without it the edition is unavailable, not a 500."""
-    try:
-        from weasyprint import HTML
-    except OSError:
-        return None
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return pdf_response(pdf, f"cafpro-{dossier.caf.number or 'cmaf'}-{dossier.number}.pdf")
 
 
 def _dialogue_caf(access, caf_pk):

@@ -8,3 +8,37 @@ class JuridictionKind(models.TextChoices):
     COUR_CASSATION = "cour_cassation", "Cour de cassation"
     CONSEIL_ETAT = "conseil_etat", "Conseil d'État"
     COMMISSION_RECOURS_REFUGIES = "commission_recours_refugies", "Commission des recours des réfugiés"
+
+
+class ConventionState(models.TextChoices):
+    """CONV-2: where a convention stands on a given day."""
+
+    NOT_STARTED = "not_started", "Pas encore en vigueur"
+    FIRST_PERIOD = "first_period", "En vigueur (première période)"
+    RENEWED = "renewed", "En vigueur (reconduite tacitement)"
+    DENOUNCED = "denounced", "Dénoncée (en vigueur jusqu'à l'échéance)"
+    ENDED = "ended", "Terminée (dénonciation)"
+    TERMINATED = "terminated", "Résiliée (manquement, article 5)"
+
+
+class ConventionEnd(models.TextChoices):
+    """CONV-2: how a convention ends."""
+
+    DENUNCIATION = "denunciation", "Dénonciation à l'échéance annuelle (préavis de 2 mois)"
+    BREACH = "breach", "Résiliation immédiate pour manquement (article 5)"
+
+
+class SignatoryCapacity(models.TextChoices):
+    """CONV-1: the partner signs by its head or by a delegate."""
+
+    HEAD = "head", "Chef de juridiction"
+    DELEGATE = "delegate", "Délégataire"
+
+
+# CONV-1: who heads each kind of juridiction (circular, part I.1).
+JURIDICTION_HEADS = {
+    JuridictionKind.TGI: "Président du tribunal de grande instance",
+    JuridictionKind.CONSEIL_ETAT: "Vice-président du Conseil d'État",
+    JuridictionKind.COUR_CASSATION: "Premier président de la Cour de cassation",
+    JuridictionKind.COMMISSION_RECOURS_REFUGIES: "Président de la Commission des recours des réfugiés",
+}

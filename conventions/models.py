@@ -1,9 +1,13 @@
 """Reference data of annexes 1 and 2 (REF-1 … REF-3): départements, CAFs, BAJs, postal routing."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
-from conventions.enums import JuridictionKind
+from conventions.enums import JURIDICTION_HEADS, ConventionEnd, ConventionState, JuridictionKind, SignatoryCapacity
 
 caf_number_validator = RegexValidator(r"^\d{3}$", "Le numéro de Caf comporte 3 chiffres.")
 postal_prefix_validator = RegexValidator(r"^\d{1,5}$", "Un préfixe de code postal comporte de 1 à 5 chiffres.")
@@ -161,16 +165,43 @@ class ConventionQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=day).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
 
 
+def add_months(day, months):
+    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
+
+
+DENUNCIATION_NOTICE_MONTHS = 2
+
+
 class Convention(models.Model):
-    """CONV-1, CONV-2: the convention between a juridiction (its BAJ) and a CAF. It gives access from its
-    start date until it ends (denunciation or termination: `ends_on` is the first day without access)."""
+    """CONV-1, CONV-2: the convention between a juridiction (its BAJ) and a CAF, annex 3 of the circular.
+
+    A first period from `starts_on` to `first_period_ends_on`, then tacit renewals of 12 months; each end of
+    period is an annual deadline ("échéance annuelle"). Either party may denounce it at a deadline with
+    2 months' notice; the CAF may terminate it at once for breach (article 5). `ends_on` is the first day
+    without access (the day after the deadline, or the day of the termination)."""
 
     number = models.CharField("numéro", max_length=11, unique=True, validators=[convention_number_validator])
     caf = models.ForeignKey(Caf, on_delete=models.PROTECT, related_name="conventions", verbose_name="Caf")
     baj = models.ForeignKey(Baj, on_delete=models.PROTECT, related_name="conventions", verbose_name="BAJ")
+    profile_code = models.CharField("profil", max_length=8, default="T12")
+    caf_signatory = models.CharField(
+        "signataire pour la Caf", max_length=120, blank=True, help_text="Directeur ou directrice."
+    )
+    partner_signatory = models.CharField("signataire pour la juridiction", max_length=120, blank=True)
+    partner_signatory_capacity = models.CharField(
+        "qualité du signataire", max_length=10, choices=SignatoryCapacity.choices, default=SignatoryCapacity.HEAD
+    )
+    signed_on = models.DateField("signée le", null=True, blank=True)
     starts_on = models.DateField("prend effet le")
     first_period_ends_on = models.DateField("fin de la première période")
     ends_on = models.DateField("fin de l'accès le", null=True, blank=True, help_text="Premier jour sans accès.")
+    end_kind = models.CharField("fin", max_length=12, choices=ConventionEnd.choices, blank=True)
+    end_notice_on = models.DateField("dénonciation notifiée le", null=True, blank=True)
+    end_reason = models.TextField("motif de la résiliation", blank=True)
 
     objects = ConventionQuerySet.as_manager()
 
@@ -184,7 +215,11 @@ class Convention(models.Model):
             ),
             models.CheckConstraint(
                 name="convention_ends_after_start",
-                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=models.F("starts_on")),
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+            ),
+            models.CheckConstraint(
+                name="convention_breach_has_a_reason",
+                condition=~models.Q(end_kind=ConventionEnd.BREACH) | ~models.Q(end_reason=""),
             ),
         ]
 
@@ -193,3 +228,73 @@ class Convention(models.Model):
 
     def is_active_on(self, day):
         return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+    @property
+    def partner_signatory_title(self):
+        """CONV-1: the head of the juridiction, or their delegate."""
+        head = JURIDICTION_HEADS[self.baj.juridiction]
+        if self.partner_signatory_capacity == SignatoryCapacity.DELEGATE:
+            return f"Délégataire du {head[0].lower()}{head[1:]}"
+        return head
+
+    def deadline(self, index):
+        """The end of period `index` (0: the first period; n: the n-th tacit renewal of 12 months)."""
+        return add_months(self.first_period_ends_on, 12 * index)
+
+    def period_index_on(self, day):
+        """The period `day` falls in (0 for the first), or None before the start."""
+        if day < self.starts_on:
+            return None
+        index = 0
+        while self.deadline(index) < day:
+            index += 1
+        return index
+
+    def next_deadline(self, day):
+        """The first annual deadline on or after `day`."""
+        index = self.period_index_on(max(day, self.starts_on))
+        return self.deadline(index)
+
+    def earliest_denunciation_deadline(self, notice_on):
+        """CONV-2: the first deadline at least 2 months after a notice given on `notice_on`."""
+        index = self.period_index_on(max(notice_on, self.starts_on))
+        while add_months(self.deadline(index), -DENUNCIATION_NOTICE_MONTHS) < notice_on:
+            index += 1
+        return self.deadline(index)
+
+    def notice_limit(self, deadline):
+        """The last day a denunciation may be notified for `deadline`."""
+        return add_months(deadline, -DENUNCIATION_NOTICE_MONTHS)
+
+    def state_on(self, day=None):
+        """CONV-2: the state of the convention on `day` (today by default)."""
+        day = day or timezone.localdate()
+        if self.ends_on is not None and day >= self.ends_on:
+            return ConventionState.TERMINATED if self.end_kind == ConventionEnd.BREACH else ConventionState.ENDED
+        if day < self.starts_on:
+            return ConventionState.NOT_STARTED
+        if self.end_kind == ConventionEnd.DENUNCIATION:
+            return ConventionState.DENOUNCED
+        return ConventionState.FIRST_PERIOD if self.period_index_on(day) == 0 else ConventionState.RENEWED
+
+
+class ConventionHistory(models.Model):
+    """HAB-3: who changed what on a convention, and when. Written by the services, read-only everywhere."""
+
+    convention = models.ForeignKey(
+        Convention, on_delete=models.PROTECT, related_name="history", verbose_name="convention"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    action = models.CharField("action", max_length=40)
+    detail = models.TextField("détail", blank=True)
+
+    class Meta:
+        verbose_name = "historique de convention"
+        verbose_name_plural = "historique des conventions"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 
+from habilitations import admin_caf  # noqa: F401 — registers the CAF administrators' pages
 from habilitations.forms import UserChangeForm, UserCreationForm
 from habilitations.models import CafRole, JournalEntry, User
 from habilitations.services import password_reset, user_unlock

@@ -18,6 +18,7 @@ class JournalEvent(models.TextChoices):
     CONSULTATION_REFUSED = "consultation_refused", "Consultation refusée (dossier introuvable ou hors convention)"
     EDITION = "edition", "Édition imprimée"
     DIALOGUE_SENT = "dialogue_sent", "Message envoyé à la Caf (Dialogue)"
+    SESSION_REVOKED = "session_revoked", "Session fermée : habilitation suspendue ou retirée"
 
 
 class GreffeFunction(models.TextChoices):
@@ -42,3 +43,12 @@ class CafRoleKind(models.TextChoices):
 
     ADMINISTRATOR = "administrator", "Administrateur Caf"
     SECURITY_OFFICER = "security_officer", "Responsable sécurité"
+
+
+class RevocationReason(models.TextChoices):
+    """HAB-2: why a habilitation is withdrawn (circular, I.3; annex 3)."""
+
+    CHANGE_OF_ASSIGNMENT = "assignment", "Changement d'affectation"
+    END_OF_MISSION = "end_of_mission", "Fin de mission"
+    REMOVAL_REQUEST = "removal_request", "Demande de suppression"
+    BREACH = "breach", "Manquement aux obligations de la convention"

@@ -17,6 +17,7 @@ class SessionPolicyMiddleware:
 
     - 10 minutes (CAFPRO_IDLE_TIMEOUT) without a request, or 8 hours (CAFPRO_SESSION_MAX_AGE) since the
       login: the session ends server-side, is journaled, and the user lands on the timeout page;
+    - a session opened before the CAF suspended or withdrew the user's habilitation (HAB-2) ends the same way;
     - a password to change (initial, reset or expired): every page but the change form redirects to it;
     - responses are never stored by a cache (`Cache-Control: no-store`): they carry personal data.
     """
@@ -34,6 +35,9 @@ class SessionPolicyMiddleware:
             return self._expire(request, JournalEvent.ABSOLUTE_TIMEOUT)
         if now - last_seen >= settings.CAFPRO_IDLE_TIMEOUT:
             return self._expire(request, JournalEvent.IDLE_TIMEOUT)
+        revoked = request.user.sessions_revoked_at
+        if revoked is not None and started <= revoked.timestamp():
+            return self._expire(request, JournalEvent.SESSION_REVOKED, "habilitations:access_withdrawn")
         request.session[SESSION_LAST_SEEN] = now
         if request.user.needs_password_change and not self._password_change_allowed(request):
             response = redirect("habilitations:password_change")
@@ -50,8 +54,8 @@ class SessionPolicyMiddleware:
             return False
 
     @staticmethod
-    def _expire(request, event):
+    def _expire(request, event, page="habilitations:session_expired"):
         session_end(request=request, event=event)
-        response = redirect(reverse("habilitations:session_expired"))
+        response = redirect(reverse(page))
         patch_cache_control(response, no_store=True)
         return response

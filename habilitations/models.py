@@ -12,7 +12,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from conventions.models import Caf, Convention
-from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus, JournalEvent
+from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
 from habilitations.rubriques import CATALOGUE
 
 identifier_validator = RegexValidator(
@@ -54,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("créé le", default=timezone.now)
     password_changed_at = models.DateTimeField("mot de passe changé le", null=True, blank=True)
+    sessions_revoked_at = models.DateTimeField(
+        "sessions fermées le", null=True, blank=True, help_text="HAB-2 : toute session ouverte avant est refusée."
+    )
     must_change_password = models.BooleanField(
         "doit changer son mot de passe", default=True, help_text="Mot de passe initial ou réinitialisé par la Caf."
     )
@@ -171,8 +174,19 @@ class Profile(models.Model):
 
 class HabilitationQuerySet(models.QuerySet):
     def giving_access_on(self, day):
-        """HAB-1, CONV-2: active habilitations whose convention is active on `day`."""
-        return self.filter(status=HabilitationStatus.ACTIVE, convention__in=Convention.objects.active_on(day))
+        """HAB-1, HAB-2, CONV-2: active habilitations, before their end date if a removal was requested, whose
+        convention is active on `day`."""
+        return self.filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day),
+            status=HabilitationStatus.ACTIVE,
+            convention__in=Convention.objects.active_on(day),
+        )
+
+    def administered_by(self, user):
+        """HAB-3: the habilitations a CAF administrator manages (all for a superuser)."""
+        if user.is_superuser:
+            return self
+        return self.filter(convention__caf__in=CafRole.objects.cafs_of(user, CafRoleKind.ADMINISTRATOR))
 
     def cafs_for(self, user, day):
         """CONS-5: the CAFs whose dossiers `user` may consult on `day`: those of the active conventions of the
@@ -197,6 +211,15 @@ class Habilitation(models.Model):
         "état", max_length=10, choices=HabilitationStatus.choices, default=HabilitationStatus.REQUESTED
     )
     granted_on = models.DateField("accordée le", null=True, blank=True)
+    ends_on = models.DateField(
+        "fin de l'accès le",
+        null=True,
+        blank=True,
+        help_text="Premier jour sans accès (demande de suppression, retrait).",
+    )
+    revocation_reason = models.CharField(
+        "motif du retrait", max_length=20, choices=RevocationReason.choices, blank=True
+    )
 
     objects = HabilitationQuerySet.as_manager()
 
@@ -206,6 +229,42 @@ class Habilitation(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.profile.code} — {self.convention.number}"
+
+    def clean(self):
+        """ROLE-1: the profile T12 is reserved to the greffiers of the BAJ."""
+        if self.function not in GreffeFunction.values:
+            raise ValidationError(
+                {
+                    "function": "Seuls les greffiers en chef, les greffiers et les fonctionnaires faisant fonction de "
+                    "greffier peuvent recevoir une habilitation."
+                }
+            )
+
+    @property
+    def baj(self):
+        return self.convention.baj
+
+
+class HabilitationHistory(models.Model):
+    """HAB-3: who changed what on a habilitation, and when. Written by the services, read-only everywhere."""
+
+    habilitation = models.ForeignKey(
+        Habilitation, on_delete=models.PROTECT, related_name="history", verbose_name="habilitation"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    action = models.CharField("action", max_length=40)
+    detail = models.TextField("détail", blank=True)
+
+    class Meta:
+        verbose_name = "historique d'habilitation"
+        verbose_name_plural = "historique des habilitations"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
 
 
 class CafRoleQuerySet(models.QuerySet):

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from habilitations.enums import JournalEvent
-from habilitations.models import JournalEntry, User, UserManager
+from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
+from habilitations.models import Habilitation, HabilitationHistory, JournalEntry, Profile, User, UserManager
 from habilitations.network import client_ip
 
 SESSION_STARTED = "cafpro_started"
@@ -160,3 +160,126 @@ def user_unlock(*, user, by, request=None):
     removed = axes_reset(username=user.identifier)
     journal_record(event=JournalEvent.UNLOCK, request=request, user=user, detail=f"par {by.identifier}")
     return removed
+
+
+def sessions_end_all(user):
+    """HAB-2: every open session of `user` is refused from its next request on (SessionPolicyMiddleware)."""
+    user.sessions_revoked_at = timezone.now()
+    user.save(update_fields=["sessions_revoked_at"])
+
+
+def habilitation_history(*, habilitation, by, action, detail=""):
+    return HabilitationHistory.objects.create(habilitation=habilitation, by=by, action=action, detail=detail)
+
+
+def _identifier_for(convention):
+    """AUTH-1: an 8-character identifier issued by the CAF: T, the CAF number (CM for the CMAF), then digits."""
+    prefix = f"T{convention.caf.number or 'CM'}"
+    while True:
+        identifier = prefix + "".join(secrets.choice("0123456789") for _ in range(8 - len(prefix)))
+        if not User.objects.filter(identifier=identifier).exists():
+            return identifier
+
+
+def _check_function(function):
+    if function not in GreffeFunction.values:
+        raise ValidationError(
+            "Seuls les greffiers en chef, les greffiers et les fonctionnaires faisant fonction de greffier peuvent "
+            "recevoir une habilitation (profil T12)."
+        )
+
+
+@transaction.atomic
+def habilitation_request(*, convention, function, last_name, first_name, email="", by, user=None):
+    """HAB-1, ROLE-1, AUTH-10: a nominative habilitation requested under a convention, for a new identifier
+    (or for an existing person's `user`). It gives no access until granted."""
+    _check_function(function)
+    if user is None:
+        user = User.objects.create_user(
+            _identifier_for(convention), None, last_name=last_name, first_name=first_name, email=email
+        )
+    habilitation = Habilitation.objects.create(
+        user=user,
+        convention=convention,
+        profile=Profile.objects.get(code=convention.profile_code),
+        function=function,
+        status=HabilitationStatus.REQUESTED,
+    )
+    habilitation_history(
+        habilitation=habilitation, by=by, action="demande", detail=habilitation.get_function_display()
+    )
+    return habilitation
+
+
+def _transition(habilitation, allowed, action):
+    if habilitation.status not in allowed:
+        raise ValidationError(
+            f"Impossible de {action} une habilitation à l'état « {habilitation.get_status_display().lower()} »."
+        )
+
+
+@transaction.atomic
+def habilitation_grant(*, habilitation, by):
+    """HAB-1, AUTH-5: requested → active. Returns the initial password, to be printed once in the letter
+    opening the rights (CONV-3) and never shown again."""
+    _transition(habilitation, {HabilitationStatus.REQUESTED}, "accorder")
+    user = habilitation.user
+    password = password_generate(user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = True
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    habilitation.status = HabilitationStatus.ACTIVE
+    habilitation.granted_on = timezone.localdate()
+    habilitation.save(update_fields=["status", "granted_on"])
+    habilitation_history(habilitation=habilitation, by=by, action="ouverture des droits")
+    return password
+
+
+@transaction.atomic
+def habilitation_suspend(*, habilitation, by, detail=""):
+    """HAB-2: active → suspended, effective at once, open sessions included."""
+    _transition(habilitation, {HabilitationStatus.ACTIVE}, "suspendre")
+    habilitation.status = HabilitationStatus.SUSPENDED
+    habilitation.save(update_fields=["status"])
+    sessions_end_all(habilitation.user)
+    habilitation_history(habilitation=habilitation, by=by, action="suspension", detail=detail)
+
+
+@transaction.atomic
+def habilitation_reactivate(*, habilitation, by):
+    """HAB-1: suspended → active."""
+    _transition(habilitation, {HabilitationStatus.SUSPENDED}, "réactiver")
+    habilitation.status = HabilitationStatus.ACTIVE
+    habilitation.save(update_fields=["status"])
+    habilitation_history(habilitation=habilitation, by=by, action="réactivation")
+
+
+@transaction.atomic
+def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail=""):
+    """HAB-2: the habilitation is withdrawn — change of assignment, end of mission, breach: at once, open
+    sessions included; a removal request (demande de suppression) may give a later end date, until which
+    the access stays open."""
+    _transition(
+        habilitation,
+        {HabilitationStatus.REQUESTED, HabilitationStatus.ACTIVE, HabilitationStatus.SUSPENDED},
+        "retirer",
+    )
+    if reason not in RevocationReason.values:
+        raise ValidationError("Indiquez le motif du retrait.")
+    today = timezone.localdate()
+    ends_on = ends_on or today
+    if ends_on < today:
+        raise ValidationError("La date de fin d'accès ne peut pas être passée.")
+    habilitation.revocation_reason = reason
+    habilitation.ends_on = ends_on
+    fields = ["revocation_reason", "ends_on"]
+    if ends_on <= today:
+        habilitation.status = HabilitationStatus.REVOKED
+        fields.append("status")
+        sessions_end_all(habilitation.user)
+    habilitation.save(update_fields=fields)
+    summary = f"{RevocationReason(reason).label}, fin d'accès le {ends_on:%d/%m/%Y}"
+    habilitation_history(
+        habilitation=habilitation, by=by, action="retrait", detail=f"{summary} — {detail}" if detail else summary
+    )

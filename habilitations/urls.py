@@ -10,6 +10,7 @@ urlpatterns = [
     path("mot-de-passe/", views.password_change_view, name="password_change"),
     path("session-expiree/", views.session_expired, name="session_expired"),
     path("acces-bloque/", views.locked_out, name="locked_out"),
+    path("acces-retire/", views.access_withdrawn, name="access_withdrawn"),
     path("a-qui-s-adresse-cafpro/", views.info_audience, name="info_audience"),
     path("securite/", views.info_security, name="info_security"),
 ]

@@ -83,6 +83,11 @@ def locked_out(request):
     return render(request, "habilitations/locked_out.html", status=403)
 
 
+def access_withdrawn(request):
+    """HAB-2: the session ended because the CAF suspended or withdrew the habilitation."""
+    return render(request, "habilitations/access_withdrawn.html", status=403)
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked identifier (AXES_LOCKOUT_CALLABLE): the same blocked-access page."""
     return redirect("habilitations:locked_out")
