@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -30,6 +31,7 @@ from allocataires.enums import (
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
 from conventions.enums import JuridictionKind
 from conventions.models import Baj, Caf, Convention
+from conventions.services import convention_denounce, convention_terminate
 from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus
 from habilitations.models import CafRole, Habilitation, Profile, User
 
@@ -67,6 +69,7 @@ DEMO_ACCOUNTS = [
 # Charente offers the Dialogue rubrique in the demo.
 DEMO_CAF_AGENTS = [
     ("CAF16101", "agent-caf-161", "Petit", "Sophie", "161", [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER]),
+    ("CAF17101", "agent-caf-171", "Dumas", "Marc", "171", [CafRoleKind.ADMINISTRATOR]),
 ]
 DEMO_DIALOGUE_CAFS = ["161"]
 # The demo conventions: the BAJ of Angoulême with the CAF of the Charente (a local access), the BAJ of Lille
@@ -75,6 +78,22 @@ DEMO_CONVENTIONS = [
     ("Angoulême", ["161"], False),
     ("Lille", ["591", "592", "593", "594", "595", "596", "597", "599"], True),
 ]
+# Conventions of the Charente-Maritime in the other states (README): (BAJ city, CAF, state).
+DEMO_STATE_CONVENTIONS = [
+    ("Rochefort", "171", "denounced"),
+    ("La Rochelle", "171", "terminated"),
+    ("Saintes", "171", "first_period"),
+    ("Cusset", "031", "not_started"),
+    ("Montluçon", "031", "ended"),
+]
+# Habilitations in the other states (README), under the convention of Angoulême: (identifier, password or None
+# for a request not yet granted, last name, first name, status).
+DEMO_STATE_HABILITATIONS = [
+    ("T1001163", None, "Garnier", "Inès", HabilitationStatus.REQUESTED),
+    ("T1001164", "Suspe1", "Roux", "Hugo", HabilitationStatus.SUSPENDED),
+]
+# The Ministry's follow-up (ROLE-4).
+DEMO_MINISTRY = ("SADJPV01", "suivi-national-demo", "Service", "SADJPV")
 # A fully populated dossier under this number in these CAFs (README).
 SHOWCASE_NUMBER = "1000001"
 SHOWCASE_CAFS = ["161", "595", None]  # None: the CMAF
@@ -489,6 +508,32 @@ def ensure_demo_conventions(as_of):
                 },
             )
             conventions.setdefault(city, convention)
+    for offset, (city, caf_number, state) in enumerate(DEMO_STATE_CONVENTIONS):
+        baj = Baj.objects.get(city=city, juridiction=JuridictionKind.TGI)
+        caf = Caf.objects.get(number=caf_number)
+        if Convention.objects.filter(baj=baj, caf=caf).exists():
+            continue
+        year = {"first_period": as_of.year, "not_started": as_of.year + 1, "ended": as_of.year - 3}.get(
+            state, as_of.year - 1
+        )
+        convention = Convention.objects.create(
+            number=f"{900501 + offset:06d}/{year}",
+            baj=baj,
+            caf=caf,
+            starts_on=dt.date(year, 1, 1),
+            first_period_ends_on=dt.date(year, 12, 31),
+            signed_on=dt.date(year - 1, 12, 1),
+        )
+        if state == "denounced":
+            convention_denounce(convention=convention, by=None, notice_on=as_of)
+        elif state == "ended":
+            convention_denounce(
+                convention=convention, by=None, notice_on=dt.date(year, 9, 1), deadline=dt.date(year + 1, 12, 31)
+            )
+        elif state == "terminated":
+            convention_terminate(
+                convention=convention, by=None, reason="Codes d'accès communiqués à un tiers (démonstration)", on=as_of
+            )
     return conventions
 
 
@@ -522,6 +567,38 @@ def ensure_demo_accounts(as_of):
                 status=status,
                 granted_on=conventions[city].starts_on,
             )
+        created.append(identifier)
+    for identifier, password, last_name, first_name, status in DEMO_STATE_HABILITATIONS:
+        if User.objects.filter(identifier=identifier).exists():
+            continue
+        user = User.objects.create_user(
+            identifier,
+            password,
+            last_name=last_name,
+            first_name=first_name,
+            must_change_password=False,
+            password_changed_at=timezone.now(),
+        )
+        Habilitation.objects.create(
+            user=user,
+            convention=conventions["Angoulême"],
+            profile=profile,
+            function=GreffeFunction.GREFFIER,
+            status=status,
+        )
+        created.append(identifier)
+    identifier, password, last_name, first_name = DEMO_MINISTRY
+    if not User.objects.filter(identifier=identifier).exists():
+        user = User.objects.create_user(
+            identifier,
+            password,
+            last_name=last_name,
+            first_name=first_name,
+            is_staff=True,
+            must_change_password=False,
+            password_changed_at=timezone.now(),
+        )
+        user.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
         created.append(identifier)
     Caf.objects.filter(number__in=DEMO_DIALOGUE_CAFS).update(offers_dialogue=True)
     for identifier, password, last_name, first_name, caf_number, roles in DEMO_CAF_AGENTS:

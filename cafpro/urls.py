@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/logout/", logout_view),
     path("admin/", admin.site.urls),
     path("", include("habilitations.urls")),
+    path("", include("conventions.urls")),
     path("", include("allocataires.urls")),
 ]

@@ -208,6 +208,7 @@ class Convention(models.Model):
     class Meta:
         verbose_name = "convention"
         ordering = ["caf", "number"]
+        permissions = [("view_national_overview", "Consulter le suivi national des conventions (SADJPV)")]
         constraints = [
             models.CheckConstraint(
                 name="convention_first_period_after_start",

@@ -85,6 +85,9 @@ class ReadOnlyHistoryInline(admin.TabularInline):
     fields = ["at", "by", "action", "detail"]
     readonly_fields = fields
 
+    def has_view_permission(self, request, obj=None):
+        return True  # shown on a page the parent admin already scoped to the agent's CAF
+
     def has_add_permission(self, request, obj=None):
         return False
 

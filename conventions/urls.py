@@ -1,0 +1,7 @@
+from django.urls import path
+
+from conventions import views
+
+app_name = "conventions"
+
+urlpatterns = [path("suivi-national/", views.national_overview, name="national_overview")]

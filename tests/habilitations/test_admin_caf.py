@@ -1,0 +1,165 @@
+"""ROLE-3, HAB-3, CONV-3: the CAF administrator's pages — scoped to their CAF (also by URL), the lifecycle
+actions, the read-only history, the printable documents."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from conventions.models import Caf, Convention
+from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus
+from habilitations.models import CafRole, Habilitation
+from tests.conventions.factories import ConventionFactory
+from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(response):
+    assert response["Content-Type"] == "application/pdf", response
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
+
+
+@pytest.fixture
+def caf_admin(client):
+    user = UserFactory(identifier="CAF16101", staff=True)
+    CafRole.objects.create(user=user, caf=Caf.objects.get(number="161"), kind=CafRoleKind.ADMINISTRATOR)
+    log_in(client, user)
+    return user
+
+
+@pytest.fixture
+def two_cafs():
+    ours = HabilitationFactory(user=UserFactory(identifier="T1001161"))
+    theirs = HabilitationFactory(
+        user=UserFactory(identifier="T1711711"),
+        convention=ConventionFactory(
+            caf=Caf.objects.get(number="171"),
+            baj=__import__("conventions.models", fromlist=["Baj"]).Baj.objects.get(city="Saintes"),
+        ),
+    )
+    return ours, theirs
+
+
+def act(client, model, action, objects, **extra):
+    return client.post(
+        reverse(
+            f"admin:habilitations_{model}_changelist"
+            if model == "habilitation"
+            else f"admin:conventions_{model}_changelist"
+        ),
+        {"action": action, "_selected_action": [o.pk for o in objects], **extra},
+    )
+
+
+def test_a_caf_administrator_sees_only_their_cafs_rows(client, caf_admin, two_cafs):
+    ours, theirs = two_cafs
+    listing = client.get(reverse("admin:habilitations_habilitation_changelist"))
+    assert list(listing.context["cl"].queryset) == [ours]
+    conventions = client.get(reverse("admin:conventions_convention_changelist"))
+    assert list(conventions.context["cl"].queryset) == [ours.convention]
+
+
+def test_url_tampering_reaches_nothing_of_another_caf(client, caf_admin, two_cafs):
+    ours, theirs = two_cafs
+    for url in [
+        reverse("admin:habilitations_habilitation_change", args=[theirs.pk]),
+        reverse("admin:conventions_convention_change", args=[theirs.convention.pk]),
+    ]:
+        assert client.get(url).status_code == 302  # Django admin: "doesn't exist", back to the index
+    response = act(client, "habilitation", "suspend", [theirs])
+    theirs.refresh_from_db()
+    assert theirs.status == HabilitationStatus.ACTIVE
+    assert response.status_code == 302
+
+
+def test_agents_without_the_administrator_role_are_refused(client):
+    officer = UserFactory(identifier="RSSI1610", staff=True)
+    CafRole.objects.create(user=officer, caf=Caf.objects.get(number="161"), kind=CafRoleKind.SECURITY_OFFICER)
+    log_in(client, officer)
+    assert client.get(reverse("admin:habilitations_habilitation_changelist")).status_code == 403
+
+
+def test_request_grant_letter_then_revoke(client, caf_admin):
+    convention = ConventionFactory()
+    response = client.post(
+        reverse("admin:habilitations_habilitation_add"),
+        {
+            "convention": convention.pk,
+            "function": GreffeFunction.GREFFIER,
+            "last_name": "Martin",
+            "first_name": "Claire",
+        },
+    )
+    habilitation = Habilitation.objects.get()
+    assert response["Location"] == reverse("admin:habilitations_habilitation_change", args=[habilitation.pk])
+    letter = act(client, "habilitation", "grant", [habilitation])
+    text = pdf_text(letter)
+    identifier = habilitation.user.identifier
+    assert identifier in text and "Ouverture des droits de consultation" in text and "profil T12" in text
+    password = text.split("mot de passe personnel :")[1].split()[0]
+    habilitation.user.refresh_from_db()
+    assert habilitation.user.check_password(password), "the letter carries the initial password, and only it does"
+    response = act(client, "habilitation", "revoke", [habilitation])
+    assert response.status_code == 200 and "Motif du retrait" in response.content.decode()
+    act(client, "habilitation", "revoke", [habilitation], apply="1", reason="end_of_mission", ends_on="")
+    habilitation.refresh_from_db()
+    assert habilitation.status == HabilitationStatus.REVOKED
+    history = client.get(reverse("admin:habilitations_habilitation_change", args=[habilitation.pk])).content.decode()
+    assert "ouverture des droits" in history and "retrait" in history and "CAF16101" in history
+
+
+def test_a_function_outside_the_greffe_is_refused_in_the_form(client, caf_admin):
+    response = client.post(
+        reverse("admin:habilitations_habilitation_add"),
+        {"convention": ConventionFactory().pk, "function": "avocat", "last_name": "X", "first_name": "Y"},
+    )
+    assert response.status_code == 200 and not Habilitation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "action, expected",
+    [
+        ("print_access_request", "Demande d'accès au service Cafpro"),
+        ("print_removal_request", "Demande de suppression d'accès au service Cafpro"),
+    ],
+)
+def test_request_documents(client, caf_admin, two_cafs, action, expected):
+    ours, _ = two_cafs
+    text = pdf_text(act(client, "habilitation", action, [ours]))
+    assert expected.lower() in text.lower()
+    assert ours.user.last_name.upper() in text and ours.convention.number in text
+
+
+def test_convention_document_with_its_t12_annex(client, caf_admin, two_cafs):
+    ours, _ = two_cafs
+    text = pdf_text(act(client, "convention", "print_convention", [ours.convention]))
+    assert f"Convention Caf n° {ours.convention.number}" in text
+    assert "Article 5" in text and "préavis de deux mois" in text
+    assert "Annexe — profil T12" in text and "Nom de naissance de Madame" in text
+
+
+def test_terminate_needs_a_reason_and_denounce_gives_the_date(client, caf_admin, two_cafs):
+    ours, _ = two_cafs
+    act(client, "convention", "terminate", [ours.convention], apply="1", reason="")
+    ours.convention.refresh_from_db()
+    assert ours.convention.ends_on is None
+    act(client, "convention", "denounce", [ours.convention])
+    ours.convention.refresh_from_db()
+    assert ours.convention.ends_on is not None
+    assert Convention.objects.get(pk=ours.convention.pk).history.filter(action="dénonciation").exists()
+
+
+def test_unlock_and_reset_from_the_habilitations(client, caf_admin, two_cafs):
+    ours, _ = two_cafs
+    other = Client()
+    for _ in range(3):
+        other.post("/", {"identifier": "T1001161", "password": "Wrong1"})
+    act(client, "habilitation", "unlock", [ours])
+    letter = act(client, "habilitation", "reset_password", [ours])
+    password = pdf_text(letter).split("mot de passe personnel :")[1].split()[0]
+    assert other.post("/", {"identifier": "T1001161", "password": password})["Location"] == reverse(
+        "habilitations:password_change"
+    )
