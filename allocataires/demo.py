@@ -619,6 +619,54 @@ def ensure_demo_accounts(as_of):
     return created
 
 
+def ensure_demo_journal(as_of):
+    """A few days of journal for the security officer's demo (README): failed logins on the demo greffier, an
+    address trying unknown identifiers, night consultations. Created once."""
+    from habilitations.enums import JournalEvent
+    from habilitations.models import JournalEntry
+    from habilitations.services import journal_record
+
+    greffier = User.objects.get(identifier="T1001161")
+    if JournalEntry.objects.filter(user=greffier, detail="démonstration").exists():
+        return 0
+    caf = Caf.objects.get(number="161")
+    day = timezone.make_aware(dt.datetime.combine(as_of - dt.timedelta(days=2), dt.time(9)))
+    request = type("DemoRequest", (), {"META": {"REMOTE_ADDR": "203.0.113.45", "HTTP_USER_AGENT": "Démonstration"}})()
+    written = 0
+    for minute in range(6):
+        journal_record(
+            event=JournalEvent.LOGIN_FAILURE,
+            user=greffier,
+            request=request,
+            detail="démonstration",
+            occurred_at=day + dt.timedelta(minutes=minute),
+        )
+        written += 1
+    for index in range(4):
+        journal_record(
+            event=JournalEvent.LOGIN_FAILURE,
+            identifier=f"ADMIN{index:03d}",
+            request=request,
+            detail="démonstration",
+            occurred_at=day + dt.timedelta(minutes=10 + index),
+        )
+        written += 1
+    night = day.replace(hour=23)
+    for index in range(3):
+        journal_record(
+            event=JournalEvent.CONSULTATION,
+            user=greffier,
+            caf=caf,
+            request=request,
+            rubrique="famille",
+            allocataire_number=SHOWCASE_NUMBER,
+            detail="démonstration",
+            occurred_at=night + dt.timedelta(minutes=index),
+        )
+        written += 1
+    return written
+
+
 def ensure_showcase_dossiers(*, seed, as_of):
     """A fully populated dossier (couple, children, AAH payments with arrears, RMI, resources) numbered
     SHOWCASE_NUMBER in each CAF of SHOWCASE_CAFS, for the README's demo journey. Deterministic."""

@@ -121,6 +121,24 @@ SESSION_COOKIE_AGE = CAFPRO_SESSION_MAX_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # AUTH-5: a password older than this many days must be changed at the next login.
 CAFPRO_PASSWORD_MAX_AGE_DAYS = env.int("CAFPRO_PASSWORD_MAX_AGE_DAYS", default=90)
+# JRN-5: the key of the journal's hash chain. Set it in production (and keep it: verification needs it);
+# by default it is derived from the secret key.
+CAFPRO_JOURNAL_KEY = env.str("CAFPRO_JOURNAL_KEY", default="") or f"journal:{SECRET_KEY}"
+# JRN-5: how long the journal is kept (CNIL: 6 months to 1 year), for `journal_purge` without --older-than.
+CAFPRO_JOURNAL_RETENTION_MONTHS = env.int("CAFPRO_JOURNAL_RETENTION_MONTHS", default=12)
+# JRN-4: the thresholds of the irregularity rules (docs/security.md).
+CAFPRO_IRREGULARITIES = {
+    "failures_per_identifier": env.int("CAFPRO_IRR_FAILURES_PER_IDENTIFIER", default=5),
+    "failures_per_address": env.int("CAFPRO_IRR_FAILURES_PER_ADDRESS", default=10),
+    "unknown_identifiers": env.int("CAFPRO_IRR_UNKNOWN_IDENTIFIERS", default=3),
+    "off_hours": env.int("CAFPRO_IRR_OFF_HOURS", default=1),
+    "working_hours": (env.int("CAFPRO_IRR_WORKDAY_START", default=7), env.int("CAFPRO_IRR_WORKDAY_END", default=20)),
+    "volume_factor": env.int("CAFPRO_IRR_VOLUME_FACTOR", default=3),
+    "volume_floor": env.int("CAFPRO_IRR_VOLUME_FLOOR", default=30),
+    "many_dossiers": env.int("CAFPRO_IRR_MANY_DOSSIERS", default=20),
+    "many_dossiers_minutes": env.int("CAFPRO_IRR_MANY_DOSSIERS_MINUTES", default=60),
+    "refused": env.int("CAFPRO_IRR_REFUSED", default=3),
+}
 # JRN-1: number of trusted reverse proxies in front of the app (X-Forwarded-For is ignored when 0).
 CAFPRO_TRUSTED_PROXY_COUNT = env.int("CAFPRO_TRUSTED_PROXY_COUNT", default=0)
 

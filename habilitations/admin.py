@@ -5,7 +5,7 @@ from django.utils.cache import patch_cache_control
 
 from habilitations import admin_caf  # noqa: F401 — registers the CAF administrators' pages
 from habilitations.forms import UserChangeForm, UserCreationForm
-from habilitations.models import CafRole, JournalEntry, User
+from habilitations.models import CafRole, JournalCheckpoint, JournalEntry, Surveillance, User
 from habilitations.services import password_reset, user_unlock
 
 
@@ -78,3 +78,28 @@ class CafRoleAdmin(admin.ModelAdmin):
     search_fields = ["user__identifier", "user__last_name", "caf__number", "caf__name"]
     autocomplete_fields = ["caf"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Surveillance)
+class SurveillanceAdmin(admin.ModelAdmin):
+    """JRN-4: the surveillances are visible in the administration (set and lifted by the security officers)."""
+
+    list_display = ["user", "caf", "started_at", "started_by", "lifted_at"]
+    list_filter = ["caf"]
+    readonly_fields = ["user", "caf", "reason", "started_at", "started_by", "lifted_at", "lifted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JournalCheckpoint)
+class JournalCheckpointAdmin(SurveillanceAdmin):
+    list_display = ["purged_at", "purged_before", "last_id", "count"]
+    list_filter = []
+    readonly_fields = ["purged_at", "purged_before", "last_id", "last_hash", "count"]

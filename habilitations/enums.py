@@ -19,6 +19,11 @@ class JournalEvent(models.TextChoices):
     EDITION = "edition", "Édition imprimée"
     DIALOGUE_SENT = "dialogue_sent", "Message envoyé à la Caf (Dialogue)"
     SESSION_REVOKED = "session_revoked", "Session fermée : habilitation suspendue ou retirée"
+    JOURNAL_VIEWED = "journal_viewed", "Consultation du journal des accès"
+    JOURNAL_EXPORTED = "journal_exported", "Export du journal des accès"
+    REPORT_VIEWED = "report_viewed", "Consultation du rapport d'irrégularités"
+    SURVEILLANCE_STARTED = "surveillance_started", "Mise sous surveillance"
+    SURVEILLANCE_LIFTED = "surveillance_lifted", "Levée de la surveillance"
 
 
 class GreffeFunction(models.TextChoices):

@@ -98,10 +98,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.identifier
 
 
+class AppendOnlyError(Exception):
+    """JRN-5: the journal is append-only."""
+
+
+class JournalEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Le journal des accès ne se modifie pas.")
+
+    def delete(self):
+        raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
+
+    def visible_to_officer(self, user):
+        """JRN-3, ROLE-2: the events of the security officer's CAF(s) — consultations of their dossiers,
+        connections of the users they issued — and the attempts on unknown identifiers, which belong to no
+        CAF. A superuser sees everything."""
+        if user.is_superuser:
+            return self
+        cafs = CafRole.objects.cafs_of(user, CafRoleKind.SECURITY_OFFICER)
+        return self.filter(models.Q(caf__in=cafs) | models.Q(caf__isnull=True, user__isnull=True))
+
+
 class JournalEntry(models.Model):
-    """JRN-1, JRN-5: one line of the access journal. Written only by `habilitations.services.journal_record`,
-    in the transaction of the event it records; never updated, never deleted by the application. It holds
-    no password and no session key."""
+    """JRN-1, JRN-2, JRN-5: one line of the access journal. Written only by
+    `habilitations.services.journal_record`, in the transaction of the event it records; never updated, never
+    deleted by the application (PostgreSQL: a trigger refuses it too). It holds no password and no session key.
+    `hash` chains the lines: HMAC of the previous line's hash and of this line's content."""
 
     occurred_at = models.DateTimeField("date et heure (UTC)", default=timezone.now, db_index=True)
     event = models.CharField("événement", max_length=24, choices=JournalEvent.choices)
@@ -117,23 +139,111 @@ class JournalEntry(models.Model):
     source_ip = models.GenericIPAddressField("adresse source", null=True, blank=True)
     user_agent = models.CharField("navigateur", max_length=300, blank=True)
     detail = models.CharField("précision", max_length=200, blank=True)
-    # JRN-2: what was consulted.
+    # JRN-2: what was consulted; for a connection, the CAF that issued the user's habilitation.
     caf = models.ForeignKey(Caf, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Caf")
     allocataire_number = models.CharField("numéro d'allocataire", max_length=16, blank=True)
     rubrique = models.CharField("rubrique", max_length=16, blank=True)
     period = models.CharField("période", max_length=80, blank=True)
+    hash = models.CharField("empreinte chaînée", max_length=64, blank=True, editable=False)
+
+    objects = JournalEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ligne du journal des accès"
         verbose_name_plural = "journal des accès"
-        ordering = ["-occurred_at", "-pk"]
+        ordering = ["-pk"]
         indexes = [
             models.Index(fields=["identifier_typed", "occurred_at"], name="journal_identifier_time"),
             models.Index(fields=["caf", "occurred_at"], name="journal_caf_time"),
+            models.Index(fields=["caf", "-id"], name="journal_caf_id"),
+            models.Index(fields=["user", "-id"], name="journal_user_id"),
         ]
 
     def __str__(self):
         return f"{self.occurred_at:%d/%m/%Y %H:%M:%S} {self.get_event_display()} {self.identifier_typed}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Le journal des accès ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
+
+    def canonical(self):
+        """The content the chain's HMAC covers, in a fixed order."""
+        fields = [
+            self.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            self.event,
+            self.identifier_typed,
+            str(self.user_id or ""),
+            str(self.source_ip or ""),
+            self.user_agent,
+            self.detail,
+            str(self.caf_id or ""),
+            self.allocataire_number,
+            self.rubrique,
+            self.period,
+        ]
+        return "\x1f".join(fields)
+
+
+class JournalCheckpoint(models.Model):
+    """JRN-5, retention: what a purge removed — up to which line, and that line's hash, from which the chain
+    of the remaining lines is verified."""
+
+    purged_at = models.DateTimeField("purge le", default=timezone.now)
+    purged_before = models.DateTimeField("lignes antérieures au")
+    last_id = models.BigIntegerField("dernière ligne purgée")
+    last_hash = models.CharField("empreinte de la dernière ligne purgée", max_length=64)
+    count = models.BigIntegerField("lignes purgées")
+
+    class Meta:
+        verbose_name = "point de reprise du journal"
+        verbose_name_plural = "points de reprise du journal"
+        ordering = ["-last_id"]
+
+    def __str__(self):
+        return f"Purge du {self.purged_at:%d/%m/%Y} : {self.count} lignes jusqu'à la n° {self.last_id}"
+
+
+class Surveillance(models.Model):
+    """JRN-4: a user put under surveillance by a security officer of a CAF — reason, date, by whom — until
+    lifted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="surveillances", verbose_name="utilisateur"
+    )
+    caf = models.ForeignKey(Caf, on_delete=models.PROTECT, related_name="+", verbose_name="Caf")
+    reason = models.TextField("motif")
+    started_at = models.DateTimeField("depuis le", default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
+    )
+    lifted_at = models.DateTimeField("levée le", null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="levée par",
+    )
+
+    class Meta:
+        verbose_name = "mise sous surveillance"
+        verbose_name_plural = "mises sous surveillance"
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "caf"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_open_surveillance_per_caf",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} sous surveillance depuis le {self.started_at:%d/%m/%Y}"
 
 
 class Profile(models.Model):

@@ -14,7 +14,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
-from habilitations.models import Habilitation, HabilitationHistory, JournalEntry, Profile, User, UserManager
+from habilitations.journal import chain_hash, last_hash, lock_chain
+from habilitations.models import (
+    CafRole,
+    Habilitation,
+    HabilitationHistory,
+    JournalEntry,
+    Profile,
+    Surveillance,
+    User,
+    UserManager,
+)
 from habilitations.network import client_ip
 
 SESSION_STARTED = "cafpro_started"
@@ -24,12 +34,23 @@ SESSION_LAST_SEEN = "cafpro_last_seen"
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def journal_record(*, event, request=None, user=None, identifier="", detail="", **consultation):
-    """JRN-1, JRN-2: appends one line to the access journal — `consultation` carries the CAF, allocataire
-    number, rubrique and period of a consultation. Never a password, never a session key."""
+def _issuing_caf_id(user):
+    """JRN-3: the CAF a user's connections are reported to — the CAF of their habilitation, or of their role."""
+    caf_id = Habilitation.objects.filter(user=user).order_by("pk").values_list("convention__caf", flat=True).first()
+    return caf_id or CafRole.objects.filter(user=user).order_by("pk").values_list("caf", flat=True).first()
+
+
+@transaction.atomic
+def journal_record(*, event, request=None, user=None, identifier="", detail="", occurred_at=None, **consultation):
+    """JRN-1, JRN-2, JRN-5: appends one line to the access journal, chained to the previous one —
+    `consultation` carries the CAF, allocataire number, rubrique and period of a consultation. Never a
+    password, never a session key. `occurred_at` is for generated data only (demo, benchmarks)."""
     if user is not None and not identifier:
         identifier = user.identifier
-    return JournalEntry.objects.create(
+    if "caf" not in consultation and user is not None:
+        consultation["caf_id"] = _issuing_caf_id(user)
+    entry = JournalEntry(
+        occurred_at=occurred_at or timezone.now(),
         event=event,
         identifier_typed=identifier[:32],
         user=user,
@@ -38,6 +59,10 @@ def journal_record(*, event, request=None, user=None, identifier="", detail="", 
         detail=detail[:200],
         **consultation,
     )
+    lock_chain()
+    entry.hash = chain_hash(last_hash(), entry)
+    entry.save()
+    return entry
 
 
 def _serialize_identifier(identifier):
@@ -282,4 +307,38 @@ def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail=""):
     summary = f"{RevocationReason(reason).label}, fin d'accès le {ends_on:%d/%m/%Y}"
     habilitation_history(
         habilitation=habilitation, by=by, action="retrait", detail=f"{summary} — {detail}" if detail else summary
+    )
+
+
+@transaction.atomic
+def surveillance_start(*, user, caf, reason, by, request=None):
+    """JRN-4: a security officer puts a user under surveillance (journaled)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Le motif de la mise sous surveillance est obligatoire.")
+    if Surveillance.objects.filter(user=user, caf=caf, lifted_at__isnull=True).exists():
+        raise ValidationError("Cet utilisateur est déjà sous surveillance.")
+    surveillance = Surveillance.objects.create(user=user, caf=caf, reason=reason, started_by=by)
+    journal_record(
+        event=JournalEvent.SURVEILLANCE_STARTED,
+        request=request,
+        user=by,
+        caf=caf,
+        detail=f"{user.identifier} : {reason}",
+    )
+    return surveillance
+
+
+@transaction.atomic
+def surveillance_lift(*, surveillance, by, request=None):
+    """JRN-4: the officer lifts a surveillance (journaled)."""
+    surveillance.lifted_at = timezone.now()
+    surveillance.lifted_by = by
+    surveillance.save(update_fields=["lifted_at", "lifted_by"])
+    journal_record(
+        event=JournalEvent.SURVEILLANCE_LIFTED,
+        request=request,
+        user=by,
+        caf=surveillance.caf,
+        detail=surveillance.user.identifier,
     )

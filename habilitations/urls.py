@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations import views
+from habilitations import officer_views, views
 
 app_name = "habilitations"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("acces-retire/", views.access_withdrawn, name="access_withdrawn"),
     path("a-qui-s-adresse-cafpro/", views.info_audience, name="info_audience"),
     path("securite/", views.info_security, name="info_security"),
+    path("responsable-securite/journal/", officer_views.journal, name="officer_journal"),
+    path("responsable-securite/irregularites/", officer_views.report, name="officer_report"),
+    path("responsable-securite/surveillance/", officer_views.surveillances, name="officer_surveillances"),
+    path(
+        "responsable-securite/surveillance/<int:pk>/lever/",
+        officer_views.surveillance_lift_view,
+        name="officer_surveillance_lift",
+    ),
 ]

@@ -6,7 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from habilitations.decorators import session_required
+from habilitations.enums import CafRoleKind
 from habilitations.forms import LoginForm, PasswordChangeForm
+from habilitations.models import CafRole
 from habilitations.services import LoginOutcome, login_attempt, password_change, session_end
 
 # AUTH-2: one message for every wrong identifier/password, whatever was wrong.
@@ -24,11 +26,23 @@ def _next_url(request):
     return None
 
 
+def _landing(user):
+    """Where each kind of user starts: the greffier's portal, the security officer's journal, the
+    administration for the CAF's administrators, the national follow-up for the Ministry."""
+    if CafRole.objects.filter(user=user, kind=CafRoleKind.SECURITY_OFFICER).exists():
+        return "habilitations:officer_journal"
+    if user.has_perm("conventions.view_national_overview") and not user.is_superuser:
+        return "conventions:national_overview"
+    if user.is_staff:
+        return "admin:index"
+    return "allocataires:home"
+
+
 @never_cache
 def login_view(request):
     """AUTH-1 … AUTH-3, AUTH-9: the login screen ("écran de signature")."""
     if request.user.is_authenticated:
-        return redirect(_next_url(request) or "allocataires:home")
+        return redirect(_next_url(request) or _landing(request.user))
     form = LoginForm(request.POST or None)
     error = None
     if request.method == "POST":
@@ -44,7 +58,7 @@ def login_view(request):
         if result.outcome == LoginOutcome.SUCCESS:
             if result.user.needs_password_change:
                 return redirect("habilitations:password_change")
-            return redirect(_next_url(request) or "allocataires:home")
+            return redirect(_next_url(request) or _landing(result.user))
         if well_formed:
             error = LOGIN_FAILED
     return render(request, "habilitations/login.html", {"form": form, "error": error, "next": _next_url(request)})

@@ -77,7 +77,7 @@ def test_seed_demo_creates_the_documented_accounts_once(client):
     call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
     call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
     passwords = {identifier: password for identifier, password, *_ in DEMO_ACCOUNTS}
-    assert client.post("/", {"identifier": "demoadm1", "password": passwords["DEMOADM1"]})["Location"] == "/accueil/"
+    assert client.post("/", {"identifier": "demoadm1", "password": passwords["DEMOADM1"]})["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     client.post("/fermer-la-session/")
     assert client.post("/", {"identifier": "T1001161", "password": passwords["T1001161"]})["Location"] == "/accueil/"

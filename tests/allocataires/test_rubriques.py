@@ -278,7 +278,7 @@ def rich(dossier, size):
     RmiRightFactory(dossier=dossier)
 
 
-QUERY_BUDGET = 13
+QUERY_BUDGET = 16
 
 
 @pytest.mark.parametrize("rubrique", ["paiements", "dossier", "famille", "rmi", "ressources", "adresse"])

@@ -4,7 +4,13 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from allocataires.demo import SHOWCASE_NUMBER, ensure_demo_accounts, ensure_showcase_dossiers, seed_dossiers
+from allocataires.demo import (
+    SHOWCASE_NUMBER,
+    ensure_demo_accounts,
+    ensure_demo_journal,
+    ensure_showcase_dossiers,
+    seed_dossiers,
+)
 from allocataires.models import Dossier
 from conventions.management.base import CafproCommand, Progress, positive_int
 from conventions.models import Caf
@@ -44,6 +50,8 @@ class Command(CafproCommand):
         as_of = options["as_of"] or dt.date.today()
         for identifier in ensure_demo_accounts(as_of):
             self.stdout.write(f"Compte de démonstration créé : {identifier} (voir le README).")
+        if ensure_demo_journal(as_of):
+            self.stdout.write("Journal de démonstration créé pour le responsable sécurité (voir le README).")
         if options["if_empty"] and Dossier.objects.exists():
             self.stdout.write(
                 f"Jeu de démonstration déjà présent ({Dossier.objects.count()} dossiers) : rien à faire."

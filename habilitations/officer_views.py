@@ -1,0 +1,269 @@
+"""JRN-3, JRN-4, ROLE-2: the security officer's pages — the journal of their CAF (filters, keyset pages, CSV),
+the irregularity report, the users under surveillance. Every page an officer opens is journaled too."""
+
+import csv
+import datetime as dt
+from functools import wraps
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from conventions.models import Caf
+from habilitations.decorators import session_required
+from habilitations.enums import CafRoleKind, JournalEvent
+from habilitations.irregularities import RULES, find
+from habilitations.models import CafRole, JournalEntry, Surveillance, User
+from habilitations.services import journal_record, surveillance_lift, surveillance_start
+
+PAGE_SIZE = 50
+
+
+def officer_required(view):
+    """ROLE-2: CAF security officers (and superusers) only."""
+
+    @wraps(view)
+    @session_required
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_superuser or CafRole.objects.filter(user=user, kind=CafRoleKind.SECURITY_OFFICER).exists()):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def officer_cafs(user):
+    return Caf.objects.all() if user.is_superuser else CafRole.objects.cafs_of(user, CafRoleKind.SECURITY_OFFICER)
+
+
+class JournalFilterForm(forms.Form):
+    utilisateur = forms.CharField(label="Utilisateur (identifiant)", required=False, max_length=32)
+    identifiant = forms.CharField(label="Identifiant saisi (même inconnu)", required=False, max_length=32)
+    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    evenement = forms.ChoiceField(label="Événement", required=False, choices=[("", "Tous"), *JournalEvent.choices])
+    allocataire = forms.CharField(label="N° d'allocataire", required=False, max_length=16)
+    adresse = forms.GenericIPAddressField(label="Adresse source", required=False)
+    avant = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("du") and data.get("au") and data["du"] > data["au"]:
+            raise ValidationError("La date de début doit précéder la date de fin.")
+        return data
+
+    def apply(self, queryset):
+        """The filters on an already scoped queryset; the keyset cursor is applied by the caller."""
+        data = self.cleaned_data
+        if data.get("utilisateur"):
+            queryset = queryset.filter(user__identifier=data["utilisateur"].strip().upper())
+        if data.get("identifiant"):
+            queryset = queryset.filter(identifier_typed=data["identifiant"].strip().upper())
+        if data.get("du"):
+            queryset = queryset.filter(
+                occurred_at__gte=timezone.make_aware(dt.datetime.combine(data["du"], dt.time()))
+            )
+        if data.get("au"):
+            end = timezone.make_aware(dt.datetime.combine(data["au"] + dt.timedelta(days=1), dt.time()))
+            queryset = queryset.filter(occurred_at__lt=end)
+        if data.get("evenement"):
+            queryset = queryset.filter(event=data["evenement"])
+        if data.get("allocataire"):
+            queryset = queryset.filter(allocataire_number=data["allocataire"].strip())
+        if data.get("adresse"):
+            queryset = queryset.filter(source_ip=data["adresse"])
+        return queryset
+
+    def describe(self):
+        return ", ".join(f"{k}={v}" for k, v in self.cleaned_data.items() if v and k != "avant")[:200]
+
+
+def _watched_user_ids(user):
+    return set(
+        Surveillance.objects.filter(caf__in=officer_cafs(user), lifted_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@officer_required
+def journal(request):
+    """JRN-3: newest first, keyset pagination (no COUNT over the table), filters, CSV export."""
+    form = JournalFilterForm(request.GET or None)
+    scoped = JournalEntry.objects.visible_to_officer(request.user)
+    if form.is_bound and not form.is_valid():
+        return render(request, "habilitations/officer/journal.html", {"form": form, "rows": [], "section": "journal"})
+    queryset = form.apply(scoped) if form.is_bound else scoped
+    if request.GET.get("format") == "csv":
+        journal_record(
+            event=JournalEvent.JOURNAL_EXPORTED,
+            request=request,
+            user=request.user,
+            detail=form.describe() if form.is_bound else "",
+        )
+        return _csv(queryset, request.user)
+    cursor = form.cleaned_data.get("avant") if form.is_bound else None
+    if cursor:
+        queryset = queryset.filter(pk__lt=cursor)
+    rows = list(queryset.select_related("user", "caf").order_by("-pk")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    journal_record(
+        event=JournalEvent.JOURNAL_VIEWED,
+        request=request,
+        user=request.user,
+        detail=form.describe() if form.is_bound else "",
+    )
+    params = {k: v for k, v in request.GET.items() if k not in {"avant", "format"} and v}
+    return render(
+        request,
+        "habilitations/officer/journal.html",
+        {
+            "form": form,
+            "rows": rows,
+            "watched": _watched_user_ids(request.user),
+            "next_url": f"?{urlencode({**params, 'avant': rows[-1].pk})}" if more else None,
+            "csv_url": f"?{urlencode({**params, 'format': 'csv'})}",
+            "section": "journal",
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(queryset, user):
+    """Streamed, in chunks: a selection of millions of lines never sits in memory."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    watched = _watched_user_ids(user)
+    header = [
+        "date et heure (UTC)",
+        "événement",
+        "identifiant saisi",
+        "utilisateur",
+        "sous surveillance",
+        "adresse source",
+        "navigateur",
+        "Caf",
+        "n° d'allocataire",
+        "rubrique",
+        "période",
+        "précision",
+    ]
+
+    def lines():
+        yield writer.writerow(header)
+        for row in queryset.select_related("user", "caf").order_by("-pk").iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    row.occurred_at.isoformat(),
+                    row.get_event_display(),
+                    row.identifier_typed,
+                    row.user.identifier if row.user else "",
+                    "oui" if row.user_id in watched else "",
+                    row.source_ip or "",
+                    row.user_agent,
+                    row.caf.number if row.caf else "",
+                    row.allocataire_number,
+                    row.rubrique,
+                    row.period,
+                    row.detail,
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="journal-cafpro-{timezone.localdate():%Y%m%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class PeriodForm(forms.Form):
+    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@officer_required
+def report(request):
+    """JRN-4: the irregularities of the officer's CAF over a period (the last 7 days by default)."""
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None)
+    start, end = today - dt.timedelta(days=6), today
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data.get("du") or start
+        end = form.cleaned_data.get("au") or end
+    findings = (
+        find(JournalEntry.objects.visible_to_officer(request.user), start, end + dt.timedelta(days=1))
+        if start <= end
+        else []
+    )
+    watched = _watched_user_ids(request.user)
+    journal_url = reverse("habilitations:officer_journal")
+    grouped = [
+        (
+            label,
+            [(f, f"{journal_url}?{urlencode(f.filters)}", f.user_id in watched) for f in findings if f.rule == rule],
+        )
+        for rule, label in RULES.items()
+    ]
+    journal_record(
+        event=JournalEvent.REPORT_VIEWED, request=request, user=request.user, detail=f"{start:%d/%m/%Y}-{end:%d/%m/%Y}"
+    )
+    return render(
+        request,
+        "habilitations/officer/report.html",
+        {
+            "form": form,
+            "grouped": grouped,
+            "start": start,
+            "end": end,
+            "total": len(findings),
+            "invalid_period": start > end,
+        },
+    )
+
+
+class SurveillanceForm(forms.Form):
+    identifier = forms.CharField(label="Identifiant de l'utilisateur", max_length=32)
+    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+@officer_required
+def surveillances(request):
+    """JRN-4: put a user of the CAF under surveillance, list and lift."""
+    cafs = officer_cafs(request.user)
+    form = SurveillanceForm(request.POST or None, initial={"identifier": request.GET.get("utilisateur", "")})
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"].strip().upper()
+        user = User.objects.filter(identifier=identifier, habilitations__convention__caf__in=cafs).distinct().first()
+        if user is None:
+            form.add_error("identifier", "Aucun utilisateur de votre Caf ne porte cet identifiant.")
+        else:
+            caf = cafs.filter(conventions__habilitations__user=user).first()
+            try:
+                surveillance_start(
+                    user=user, caf=caf, reason=form.cleaned_data["reason"], by=request.user, request=request
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                return redirect("habilitations:officer_surveillances")
+    rows = Surveillance.objects.filter(caf__in=cafs).select_related("user", "caf", "started_by", "lifted_by")
+    return render(
+        request, "habilitations/officer/surveillances.html", {"form": form, "rows": rows, "section": "surveillance"}
+    )
+
+
+@officer_required
+def surveillance_lift_view(request, pk):
+    if request.method != "POST":
+        return redirect("habilitations:officer_surveillances")
+    surveillance = get_object_or_404(Surveillance, pk=pk, caf__in=officer_cafs(request.user), lifted_at__isnull=True)
+    surveillance_lift(surveillance=surveillance, by=request.user, request=request)
+    return redirect("habilitations:officer_surveillances")

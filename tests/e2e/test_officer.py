@@ -1,0 +1,47 @@
+"""JRN-3, JRN-4 in the browser: the security officer filters the journal for the demo greffier, opens the
+irregularity report, puts the greffier under surveillance, exports the CSV."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from allocataires.demo import DEMO_CAF_AGENTS
+from tests.e2e.test_consultation import shot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_officer_reviews_the_journal_and_puts_the_greffier_under_surveillance(page):
+    call_command("seed_demo", "--dossiers", "1", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    page.set_viewport_size({"width": 1280, "height": 900})
+    identifier, password = DEMO_CAF_AGENTS[0][:2]
+    page.goto("/")
+    page.get_by_label("Identifiant").fill(identifier)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url("**/responsable-securite/journal/")
+
+    page.get_by_label("Utilisateur (identifiant)").fill("T1001161")
+    page.get_by_role("button", name="Filtrer").click()
+    rows = page.locator("table.journal tbody tr")
+    assert rows.count() >= 6 and "T1001161" in rows.first.inner_text()
+    shot(page, "11-journal")
+
+    page.get_by_role("link", name="Irrégularités").click()
+    report = page.locator("main").inner_text()
+    assert "Échecs de connexion répétés sur un identifiant" in report and "T1001161" in report
+    assert "Identifiants inconnus essayés depuis une adresse" in report and "203.0.113.45" in report
+    shot(page, "12-irregularites")
+    page.get_by_role("link", name="mettre sous surveillance").first.click()
+    page.get_by_label("Motif").fill("Échecs répétés et consultations de nuit")
+    page.get_by_role("button", name="Mettre sous surveillance").click()
+    assert "Lever la surveillance de T1001161" in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Journal des accès").click()
+    assert page.locator("tr.watched").count() >= 1
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter la sélection (CSV)").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
+    assert content.startswith("date et heure (UTC);événement") and "T1001161" in content and ";oui;" in content

@@ -1,0 +1,159 @@
+"""JRN-3, JRN-4, ROLE-2: the security officer's journal, report and surveillance — scoped to their CAF."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conventions.enums import JuridictionKind
+from conventions.models import Baj, Caf
+from habilitations.enums import CafRoleKind, JournalEvent
+from habilitations.models import CafRole, JournalEntry, Surveillance
+from habilitations.services import journal_record
+from tests.conventions.factories import ConventionFactory
+from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+
+pytestmark = pytest.mark.django_db
+JOURNAL = reverse("habilitations:officer_journal")
+REPORT = reverse("habilitations:officer_report")
+SURVEILLANCE = reverse("habilitations:officer_surveillances")
+
+
+@pytest.fixture
+def world():
+    """A greffier of the CAF 161 and one of the CAF 171, each with a consultation and a failed login."""
+    ours = HabilitationFactory(user=UserFactory(identifier="T1001161")).user
+    saintes = ConventionFactory(
+        caf=Caf.objects.get(number="171"), baj=Baj.objects.get(city="Saintes", juridiction=JuridictionKind.TGI)
+    )
+    theirs = HabilitationFactory(user=UserFactory(identifier="T1711711"), convention=saintes).user
+    for user, caf in ((ours, "161"), (theirs, "171")):
+        journal_record(event=JournalEvent.LOGIN_FAILURE, user=user)
+        journal_record(
+            event=JournalEvent.CONSULTATION,
+            user=user,
+            caf=Caf.objects.get(number=caf),
+            allocataire_number=f"{caf}0000",
+            rubrique="famille",
+        )
+    journal_record(event=JournalEvent.LOGIN_FAILURE, identifier="ZZZZZZZZ")  # an unknown identifier
+    return ours, theirs
+
+
+@pytest.fixture
+def officer(client):
+    user = UserFactory(identifier="RSSI1610", staff=True)
+    CafRole.objects.create(user=user, caf=Caf.objects.get(number="161"), kind=CafRoleKind.SECURITY_OFFICER)
+    log_in(client, user)
+    return user
+
+
+def identifiers(response):
+    return {row.identifier_typed for row in response.context["rows"]}
+
+
+def test_the_officer_lands_on_the_journal_and_sees_only_their_caf(client, world, officer):
+    response = client.get(JOURNAL)
+    assert response.status_code == 200
+    seen = identifiers(response)
+    assert "T1001161" in seen and "ZZZZZZZZ" in seen
+    assert "T1711711" not in seen
+    assert not [row for row in response.context["rows"] if row.caf and row.caf.number == "171"]
+
+
+def test_the_login_sends_the_officer_to_the_journal(world):
+    officer = UserFactory(identifier="RSSI1611", staff=True)
+    CafRole.objects.create(user=officer, caf=Caf.objects.get(number="161"), kind=CafRoleKind.SECURITY_OFFICER)
+    response = Client().post("/", {"identifier": "RSSI1611", "password": "Un-mot-de-passe-long-9"})
+    assert response["Location"] == JOURNAL
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"utilisateur": "t1001161"}, {"T1001161"}),
+        ({"identifiant": "ZZZZZZZZ"}, {"ZZZZZZZZ"}),
+        ({"evenement": JournalEvent.CONSULTATION}, {"T1001161"}),
+        ({"allocataire": "1610000"}, {"T1001161"}),
+        ({"utilisateur": "T1711711"}, set()),  # another CAF's user: nothing, not even by filter
+    ],
+)
+def test_filters(client, world, officer, params, expected):
+    response = client.get(JOURNAL, params)
+    seen = identifiers(response) - {"RSSI1610"}
+    assert seen == expected
+
+
+def test_date_filters_and_bad_input(client, world, officer):
+    today = dt.date.today()
+    assert identifiers(client.get(JOURNAL, {"du": today.isoformat(), "au": today.isoformat()}))
+    assert not client.get(JOURNAL, {"au": (today - dt.timedelta(days=2)).isoformat()}).context["rows"]
+    bad = client.get(JOURNAL, {"du": "2026-13-45", "adresse": "pas une adresse"})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    inverted = client.get(JOURNAL, {"du": today.isoformat(), "au": (today - dt.timedelta(days=1)).isoformat()})
+    assert "La date de début doit précéder la date de fin." in inverted.content.decode()
+
+
+def test_keyset_pagination_without_count(client, officer, django_assert_max_num_queries):
+    for i in range(120):
+        journal_record(event=JournalEvent.LOGIN_FAILURE, identifier=f"Z{i:07d}")
+    first = client.get(JOURNAL)
+    assert len(first.context["rows"]) == 50 and first.context["next_url"]
+    with django_assert_max_num_queries(16) as captured:  # docs/performance.md
+        second = client.get(JOURNAL + first.context["next_url"])
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    assert second.context["rows"][0].pk < first.context["rows"][-1].pk
+
+
+def test_csv_export_is_streamed_scoped_and_journaled(client, world, officer):
+    response = client.get(JOURNAL, {"format": "csv"})
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    content = b"".join(response.streaming_content).decode()
+    assert "T1001161" in content and "T1711711" not in content
+    assert JournalEntry.objects.filter(event=JournalEvent.JOURNAL_EXPORTED, user=officer).exists()
+
+
+def test_the_officers_own_consultations_are_journaled(client, world, officer):
+    client.get(JOURNAL, {"utilisateur": "T1001161"})
+    client.get(REPORT)
+    viewed = JournalEntry.objects.get(event=JournalEvent.JOURNAL_VIEWED, user=officer)
+    assert "utilisateur=T1001161" in viewed.detail and viewed.caf.number == "161"
+    assert JournalEntry.objects.filter(event=JournalEvent.REPORT_VIEWED, user=officer).exists()
+
+
+def test_the_report_is_scoped_to_the_caf(client, world, officer):
+    for _ in range(5):
+        journal_record(event=JournalEvent.LOGIN_FAILURE, user=world[1])
+        journal_record(event=JournalEvent.LOGIN_FAILURE, user=world[0])
+    response = client.get(REPORT)
+    subjects = {finding.subject for _, findings in response.context["grouped"] for finding, _, _ in findings}
+    assert "T1001161" in subjects and "T1711711" not in subjects
+
+
+def test_surveillance_lifecycle(client, world, officer):
+    ours, theirs = world
+    assert client.post(SURVEILLANCE, {"identifier": "T1711711", "reason": "x"}).status_code == 200
+    assert not Surveillance.objects.exists(), "not a user of the officer's CAF"
+    client.post(SURVEILLANCE, {"identifier": "t1001161", "reason": "Consultations nocturnes répétées"})
+    surveillance = Surveillance.objects.get()
+    assert (surveillance.user, surveillance.started_by, surveillance.caf.number) == (ours, officer, "161")
+    assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_STARTED, detail__startswith="T1001161").exists()
+    journal = client.get(JOURNAL)
+    assert ours.pk in journal.context["watched"] and "sous surveillance" in journal.content.decode()
+    client.post(reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk]))
+    surveillance.refresh_from_db()
+    assert surveillance.lifted_by == officer
+    assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).exists()
+
+
+def test_only_security_officers_reach_these_pages(client, world):
+    log_in(client, world[0])
+    for url in (JOURNAL, REPORT, SURVEILLANCE):
+        assert client.get(url).status_code == 403
+    admin = UserFactory(identifier="CAF16101", staff=True)
+    CafRole.objects.create(user=admin, caf=Caf.objects.get(number="161"), kind=CafRoleKind.ADMINISTRATOR)
+    other = Client()
+    log_in(other, admin)
+    assert other.get(JOURNAL).status_code == 403
+    assert Client().get(JOURNAL)["Location"] == reverse("habilitations:session_expired")
