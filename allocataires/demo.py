@@ -537,85 +537,63 @@ def ensure_demo_conventions(as_of):
     return conventions
 
 
+def _demo_user(identifier, password, last_name, first_name, **flags):
+    """A demo account with its password already chosen (no forced change at the first demo login), or None
+    when it exists already."""
+    if User.objects.filter(identifier=identifier).exists():
+        return None
+    return User.objects.create_user(
+        identifier,
+        password,
+        last_name=last_name,
+        first_name=first_name,
+        must_change_password=False,
+        password_changed_at=timezone.now(),
+        **flags,
+    )
+
+
 @transaction.atomic
 def ensure_demo_accounts(as_of):
-    """The documented demo accounts (README), created once, with passwords already chosen (no forced
-    change at the first demo login) and their habilitations; returns the identifiers created."""
+    """The documented demo accounts (README) and their habilitations or roles, created once; returns the
+    identifiers created."""
     conventions = ensure_demo_conventions(as_of)
     profile = Profile.objects.get(code="T12")
     created = []
-    for identifier, password, last_name, first_name, staff, habilitation in DEMO_ACCOUNTS:
-        if User.objects.filter(identifier=identifier).exists():
+    habilitations = [
+        (identifier, password, last, first, {"is_staff": staff, "is_superuser": staff}, habilitation)
+        for identifier, password, last, first, staff, habilitation in DEMO_ACCOUNTS
+    ] + [
+        (identifier, password, last, first, {}, ("Angoulême", GreffeFunction.GREFFIER, status))
+        for identifier, password, last, first, status in DEMO_STATE_HABILITATIONS
+    ]
+    for identifier, password, last_name, first_name, flags, habilitation in habilitations:
+        user = _demo_user(identifier, password, last_name, first_name, **flags)
+        if user is None:
             continue
-        user = User.objects.create_user(
-            identifier,
-            password,
-            last_name=last_name,
-            first_name=first_name,
-            is_staff=staff,
-            is_superuser=staff,
-            must_change_password=False,
-            password_changed_at=timezone.now(),
-        )
         if habilitation:
             city, function, status = habilitation
+            granted = conventions[city].starts_on if status != HabilitationStatus.REQUESTED else None
             Habilitation.objects.create(
                 user=user,
                 convention=conventions[city],
                 profile=profile,
                 function=function,
                 status=status,
-                granted_on=conventions[city].starts_on,
+                granted_on=granted,
             )
         created.append(identifier)
-    for identifier, password, last_name, first_name, status in DEMO_STATE_HABILITATIONS:
-        if User.objects.filter(identifier=identifier).exists():
-            continue
-        user = User.objects.create_user(
-            identifier,
-            password,
-            last_name=last_name,
-            first_name=first_name,
-            must_change_password=False,
-            password_changed_at=timezone.now(),
-        )
-        Habilitation.objects.create(
-            user=user,
-            convention=conventions["Angoulême"],
-            profile=profile,
-            function=GreffeFunction.GREFFIER,
-            status=status,
-        )
-        created.append(identifier)
-    identifier, password, last_name, first_name = DEMO_MINISTRY
-    if not User.objects.filter(identifier=identifier).exists():
-        user = User.objects.create_user(
-            identifier,
-            password,
-            last_name=last_name,
-            first_name=first_name,
-            is_staff=True,
-            must_change_password=False,
-            password_changed_at=timezone.now(),
-        )
-        user.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
-        created.append(identifier)
-    Caf.objects.filter(number__in=DEMO_DIALOGUE_CAFS).update(offers_dialogue=True)
+    ministry = _demo_user(*DEMO_MINISTRY, is_staff=True)
+    if ministry is not None:
+        ministry.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
+        created.append(ministry.identifier)
     for identifier, password, last_name, first_name, caf_number, roles in DEMO_CAF_AGENTS:
-        if User.objects.filter(identifier=identifier).exists():
-            continue
-        user = User.objects.create_user(
-            identifier,
-            password,
-            last_name=last_name,
-            first_name=first_name,
-            is_staff=True,
-            must_change_password=False,
-            password_changed_at=timezone.now(),
-        )
-        caf = Caf.objects.get(number=caf_number)
-        CafRole.objects.bulk_create([CafRole(user=user, caf=caf, kind=kind) for kind in roles])
-        created.append(identifier)
+        agent = _demo_user(identifier, password, last_name, first_name, is_staff=True)
+        if agent is not None:
+            caf = Caf.objects.get(number=caf_number)
+            CafRole.objects.bulk_create([CafRole(user=agent, caf=caf, kind=kind) for kind in roles])
+            created.append(identifier)
+    Caf.objects.filter(number__in=DEMO_DIALOGUE_CAFS).update(offers_dialogue=True)
     return created
 
 

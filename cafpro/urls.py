@@ -13,3 +13,5 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("", include("allocataires.urls")),
 ]
+
+handler500 = "habilitations.views.server_error"

@@ -61,7 +61,11 @@ class JournalFilterForm(forms.Form):
         """The filters on an already scoped queryset; the keyset cursor is applied by the caller."""
         data = self.cleaned_data
         if data.get("utilisateur"):
-            queryset = queryset.filter(user__identifier=data["utilisateur"].strip().upper())
+            # The user's key first: filtering on it uses the (user, id) index, a join on the identifier does not.
+            identifier = data["utilisateur"].strip().upper()
+            queryset = queryset.filter(
+                user_id__in=list(User.objects.filter(identifier=identifier).values_list("pk", flat=True))
+            )
         if data.get("identifiant"):
             queryset = queryset.filter(identifier_typed=data["identifiant"].strip().upper())
         if data.get("du"):

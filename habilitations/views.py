@@ -1,5 +1,8 @@
+import sys
+
 from django.conf import settings
 from django.contrib import messages
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -110,6 +113,22 @@ def lockout_response(request, original_response=None, credentials=None):
 def info_audience(request):
     """AUTH-9: "À qui s'adresse Cafpro ?"."""
     return render(request, "habilitations/info_audience.html")
+
+
+def server_error(request):
+    """handler500: the database out of reach is "service indisponible" (503, retried by the user and recovered
+    by itself); anything else the French 500 page. Neither says more."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", status=500)
+
+
+def accessibility(request):
+    """NF-2: the accessibility statement, linked from every page's footer."""
+    return render(request, "accessibilite.html")
 
 
 def info_security(request):

@@ -1,0 +1,187 @@
+"""NF-2 (RGAA / WCAG 2.1 AA): axe-core on every page of the portal, the greffier's journey by keyboard alone,
+visible focus, and the print stylesheet."""
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.utils import timezone
+
+from allocataires.demo import DEMO_ACCOUNTS, DEMO_CAF_AGENTS, DEMO_MINISTRY, SHOWCASE_NUMBER
+from tests.e2e.test_consultation import shot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORDS = {identifier: password for identifier, password, *_ in [*DEMO_ACCOUNTS, *DEMO_CAF_AGENTS, DEMO_MINISTRY]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", "--dossiers", "1", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def audit(page, name, failures):
+    """Runs axe-core on the page; keeps its serious and critical violations."""
+    results = Axe().run(page, options=WCAG)
+    for violation in results.response["violations"]:
+        if violation["impact"] in {"serious", "critical"}:
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            failures.append(f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
+    assert page.locator("html").get_attribute("lang") == "fr", name
+    assert page.locator("h1").count() == 1, name
+    assert page.title().endswith("— Cafpro"), name
+    shot(page, f"a11y-{name}")
+
+
+def log_in(page, identifier):
+    page.goto("/")
+    page.get_by_label("Identifiant").fill(identifier)
+    page.get_by_label("Mot de passe").fill(PASSWORDS[identifier])
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_load_state()
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo):
+    failures = []
+    for name, url in [
+        ("identification", "/"),
+        ("a-qui-s-adresse", "/a-qui-s-adresse-cafpro/"),
+        ("securite", "/securite/"),
+        ("session-expiree", "/session-expiree/"),
+        ("acces-bloque", "/acces-bloque/"),
+        ("acces-retire", "/acces-retire/"),
+        ("accessibilite", "/accessibilite/"),
+        ("page-introuvable", "/nulle-part/"),
+    ]:
+        page.goto(url)
+        audit(page, name, failures)
+    page.goto("/")
+    page.get_by_label("Identifiant").fill("T1001161")
+    page.get_by_label("Mot de passe").fill("mauvais")
+    page.get_by_role("button", name="Valider").click()
+    audit(page, "identification-erreur", failures)
+
+    log_in(page, "T1001161")
+    audit(page, "accueil", failures)
+    page.get_by_label("N° d'allocataire").fill("12")
+    page.get_by_role("button", name="Consulter").click()
+    audit(page, "recherche-erreur", failures)
+    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
+    page.get_by_role("button", name="Consulter").click()
+    page.wait_for_url("**/paiements/")
+    audit(page, "paiements-formulaire", failures)
+    page.get_by_label("Veuillez saisir la date de demande").fill("31022026")
+    page.get_by_role("button", name="Valider").click()
+    audit(page, "paiements-erreur", failures)
+    page.get_by_label("Veuillez saisir la date de demande").fill(f"{timezone.localdate():%d%m%Y}")
+    page.get_by_label("Les 12 mois qui précèdent la demande").check()
+    page.get_by_role("button", name="Valider").click()
+    audit(page, "paiements-resultats", failures)
+    for rubrique in ["Dossier", "Famille", "RMI", "Ressources", "Adresse"]:
+        page.get_by_role("link", name=rubrique, exact=True).click()
+        audit(page, rubrique.lower(), failures)
+    page.get_by_role("link", name="Dialogue").click()
+    audit(page, "dialogue", failures)
+    page.get_by_role("button", name="Envoyer").click()
+    audit(page, "dialogue-erreur", failures)
+    page.get_by_role("button", name="Fermer la session").first.click()
+
+    log_in(page, "T5900001")
+    audit(page, "accueil-multi-caf", failures)
+    page.get_by_label("Code postal").fill("59870")
+    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
+    page.get_by_role("button", name="Consulter").click()
+    audit(page, "choix-de-la-caf", failures)
+    page.get_by_role("button", name="Fermer la session").first.click()
+
+    log_in(page, "T1001162")
+    audit(page, "sans-habilitation", failures)
+    page.get_by_role("button", name="Fermer la session").first.click()
+
+    log_in(page, "CAF16101")
+    for name, url in [
+        ("journal", "/responsable-securite/journal/"),
+        ("journal-filtre", "/responsable-securite/journal/?utilisateur=T1001161"),
+        ("irregularites", "/responsable-securite/irregularites/"),
+        ("surveillance", "/responsable-securite/surveillance/"),
+    ]:
+        page.goto(url)
+        audit(page, name, failures)
+    page.get_by_role("button", name="Mettre sous surveillance").click()
+    audit(page, "surveillance-erreur", failures)
+    page.get_by_role("button", name="Fermer la session").first.click()
+
+    log_in(page, "SADJPV01")
+    audit(page, "suivi-national", failures)
+    assert failures == [], "\n".join(failures)
+
+
+def focused(page):
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return {id: e.id, text: (e.innerText || e.value || '').trim(), tag: e.tagName,"
+        " outline: getComputedStyle(e).outlineStyle}; }"
+    )
+
+
+def tab_to(page, predicate, limit=40):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if predicate(element):
+            assert element["outline"] != "none", f"focus not visible on {element}"
+            return element
+    raise AssertionError("not reached by the keyboard")
+
+
+def test_the_greffier_journey_by_keyboard_alone(page, demo):
+    page.goto("/")
+    first = tab_to(page, lambda e: True)
+    assert first["text"] == "Aller au contenu", "the skip link comes first"
+    tab_to(page, lambda e: e["id"] == "id_identifier")
+    page.keyboard.type("T1001161")
+    tab_to(page, lambda e: e["id"] == "id_password")
+    page.keyboard.type(PASSWORDS["T1001161"])
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accueil/")
+    tab_to(page, lambda e: e["id"] == "id_number")
+    page.keyboard.type(SHOWCASE_NUMBER)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/paiements/")
+    tab_to(page, lambda e: e["id"] == "id_date")
+    page.keyboard.type(f"{timezone.localdate():%d%m%Y}")
+    tab_to(page, lambda e: e["id"] == "id_mode_0")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("table")
+    tab_to(page, lambda e: e["text"] == "Famille")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/famille/")
+    tab_to(page, lambda e: e["text"] == "Fermer la session")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#id_identifier")
+    assert page.locator("h1").inner_text() == "Identification"
+
+
+def test_printing_a_rubrique_leaves_out_the_menu(page, demo):
+    log_in(page, "T1001161")
+    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
+    page.get_by_role("button", name="Consulter").click()
+    page.get_by_role("link", name="Famille", exact=True).click()
+    page.emulate_media(media="print")
+    for selector in [".menu", ".tabs", ".footer", ".skip-link", ".edition-link"]:
+        assert page.locator(selector).evaluate("e => getComputedStyle(e).display") == "none", selector
+    assert page.locator(".rubrique").is_visible()
+
+
+def test_the_checker_itself_catches_a_violation(page):
+    """The suite is only worth its silence if axe runs: a picture without text alternative must be caught."""
+    page.goto("/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
+    ids = {violation["id"] for violation in Axe().run(page, options=WCAG).response["violations"]}
+    assert "image-alt" in ids

@@ -1,0 +1,54 @@
+"""NF-1, NF-2: error pages in French, in the portal's layout, leaking nothing; the database out of reach is a
+clean 503."""
+
+import pytest
+from django.test import Client
+
+from tests.habilitations.factories import HabilitationFactory, log_in
+
+pytestmark = pytest.mark.django_db
+
+LEAKS = ["Traceback", "django", "SECRET", "settings", 'File "']
+
+
+def assert_clean(response, status, title):
+    html = response.content.decode()
+    assert response.status_code == status
+    assert '<html lang="fr">' in html and f"<title>{title} — Cafpro</title>" in html
+    assert html.count("<h1") == 1 and 'href="/accessibilite/"' in html
+    for leak in LEAKS:
+        assert leak not in html, leak
+
+
+def test_404(client):
+    assert_clean(client.get("/nulle-part/"), 404, "Page introuvable")
+
+
+def test_403(client):
+    log_in(client, HabilitationFactory().user)
+    assert_clean(client.get("/responsable-securite/journal/"), 403, "Accès refusé")
+
+
+def test_400(client):
+    assert_clean(client.get("/", HTTP_HOST="evil.example"), 400, "Requête invalide")
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_500():
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert_clean(response, 500, "Erreur du serveur")
+    assert "boom" not in response.content.decode()
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_database_unreachable_is_a_503():
+    response = Client(raise_request_exception=False).get("/database-down/")
+    assert_clean(response, 503, "Service indisponible")
+    assert response["Retry-After"] == "30" and "refused" not in response.content.decode()
+
+
+def test_accessibility_statement(client):
+    response = client.get("/accessibilite/")
+    assert response.status_code == 200
+    text = " ".join(response.content.decode().split())
+    assert "partiellement conforme" in text and "Défenseur des droits" in text
