@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DOSSIERS ?= 2000
 
-.PHONY: run test check install migrate demo screenshots clean help
+.PHONY: run test check install migrate demo screenshots serve clean help
 
 help:
 	@echo "make run    installe, migre, charge les données de référence et la démo, sert sur http://127.0.0.1:8000"
 	@echo "make test   toute la suite de tests (SQLite, ou PostgreSQL si DATABASE_URL est défini)"
 	@echo "make check  la barrière qualité (ruff, djlint, migrations, check --deploy)"
 	@echo "make screenshots  refait les captures d'écran de docs/screenshots (Chromium requis)"
+	@echo "make serve  sert en production (gunicorn, PostgreSQL) : voir docs/deployment.md"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 ou plus est requis (trouvé %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -35,6 +36,15 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# Production-like serving (docs/deployment.md): gunicorn, several workers, hashed static files via whitenoise,
+# the production security settings. Needs DATABASE_URL (PostgreSQL), DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+WORKERS ?= 4
+serve: install
+	DJANGO_SECURE=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SECURE=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_SECURE=1 $(BIN)/gunicorn cafpro.wsgi --workers $(WORKERS) --bind $${BIND:-127.0.0.1:8000} \
+		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 screenshots: install
 	CAFPRO_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m e2e tests/e2e

@@ -1,0 +1,60 @@
+import os
+import sys
+
+from django.core.management.base import CommandError
+
+from allocataires.importer import import_lines
+from conventions.management.base import CafproCommand, positive_int
+
+
+class Command(CafproCommand):
+    help = (
+        "Importe les dossiers allocataires d'une Caf au format d'échange cafpro-dossier/1 (JSON Lines, un dossier "
+        "par ligne, docs/import-format.md). Chaque ligne est validée : une ligne fautive est signalée avec son "
+        "numéro et la raison, et rien n'en est écrit. Les dossiers sont créés ou remplacés par (Caf, numéro) : "
+        "réimporter le même fichier ne change rien. Code de sortie 1 si au moins une ligne a été rejetée."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="fichier JSON Lines (« - » : l'entrée standard)")
+        parser.add_argument("--batch-size", type=positive_int, default=1000, help="dossiers par transaction")
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        if path == "-":
+            handle, size = sys.stdin.buffer, None
+        else:
+            try:
+                handle, size = open(path, "rb"), os.path.getsize(path)  # noqa: SIM115 — closed below
+            except OSError as error:
+                raise CommandError(f"Fichier illisible : {path} ({error.strerror}).") from None
+        stderr = self.stderr
+
+        def lines():
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    yield number, raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield number, "\x00"  # rejected by the parser as invalid JSON
+
+        def progress(summary):
+            done = f"{handle.tell() * 100 // size} %" if size else f"{summary.read} lignes"
+            counts = f"{summary.created} créés, {summary.updated} remplacés, {len(summary.rejected)} rejetés"
+            stderr.write(f"Import : {done} — {counts}")
+
+        try:
+            summary = import_lines(lines(), batch_size=options["batch_size"], progress=progress)
+        finally:
+            if handle is not sys.stdin.buffer:
+                handle.close()
+        for number, reason in summary.rejected[:200]:
+            self.stderr.write(f"ligne {number} : {reason}")
+        if len(summary.rejected) > 200:
+            self.stderr.write(f"… et {len(summary.rejected) - 200} autres lignes rejetées.")
+        message = (
+            f"{summary.read} lignes lues : {summary.created} dossiers créés, {summary.updated} remplacés, "
+            f"{len(summary.rejected)} lignes rejetées."
+        )
+        if summary.rejected:
+            raise CommandError(message)
+        self.stdout.write(self.style.SUCCESS(message))
