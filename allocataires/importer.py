@@ -8,6 +8,7 @@ same file twice leaves the same data.
 """
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -70,11 +71,16 @@ def _month(data, key):
         raise LineError(f"« {key} » n'est pas un mois AAAA-MM : {value!r}") from None
 
 
+@functools.cache
+def _values(choices):
+    return frozenset(choices.values)
+
+
 def _choice(data, key, choices, required=True):
     value = data.get(key, "")
     if not value and not required:
         return ""
-    if value not in choices.values:
+    if value not in _values(choices):
         raise LineError(f"« {key} » vaut {value!r}, attendu l'un de : {', '.join(choices.values)}")
     return value
 
