@@ -41,7 +41,7 @@ def reference_data(transactional_db):
 
     if not Caf.objects.exists():
         load_reference(apps, SimpleNamespace(connection=connection))
-        importlib.import_module("habilitations.migrations.0004_profile_t12").create_t12(apps, None)
+        importlib.import_module("habilitations.migrations.0002_profile_t12").create_t12(apps, None)
     yield
     if connection.vendor == "postgresql":
         # The flush after a transactional test truncates every table; the journal's append-only trigger

@@ -4,6 +4,6 @@ from conventions.reference import load_reference
 
 
 class Migration(migrations.Migration):
-    dependencies = [("conventions", "0001_initial")]
+    dependencies = [("conventions", "0002_initial")]
 
     operations = [migrations.RunPython(load_reference, migrations.RunPython.noop)]

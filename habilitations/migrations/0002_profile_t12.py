@@ -36,8 +36,6 @@ def create_t12(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("habilitations", "0003_habilitation_profile_journalentry_allocataire_number_and_more"),
-    ]
+    dependencies = [("habilitations", "0001_initial")]
 
     operations = [migrations.RunPython(create_t12, migrations.RunPython.noop)]

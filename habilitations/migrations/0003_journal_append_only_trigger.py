@@ -40,6 +40,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("habilitations", "0008_journal_chain_surveillance")]
+    dependencies = [("habilitations", "0002_profile_t12")]
 
     operations = [migrations.RunPython(forwards, backwards)]
