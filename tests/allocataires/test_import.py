@@ -103,3 +103,19 @@ def test_the_command_on_a_good_file_and_on_a_missing_one(tmp_path):
     assert "5 lignes lues : 5 dossiers créés" in out.getvalue()
     with pytest.raises(CommandError, match="Fichier illisible"):
         call_command("import_dossiers", str(tmp_path / "absent.jsonl"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parsing_in_worker_processes_keeps_the_file_order(workers):
+    """NF-4: with several worker processes, batches are still written in the file's order: a dossier repeated
+    in a later batch ends as its last line says, and rejected lines keep their numbers."""
+    lines = generated(7)
+    repeated = json.loads(lines[1])
+    repeated["address"]["line1"] = "2, rue de la Dernière-Ligne"
+    lines += ["{cassé", json.dumps(repeated)]
+    summary = import_lines(enumerate(lines, start=1), batch_size=2, workers=workers)
+    assert (summary.read, summary.created, summary.updated) == (9, 7, 1)
+    assert summary.rejected == [(8, "JSON invalide (Expecting property name enclosed in double quotes, colonne 2)")]
+    dossier = Dossier.objects.get(number=repeated["number"], caf__number=repeated["caf"])
+    assert dossier.address_line1 == "2, rue de la Dernière-Ligne"
+    assert Dossier.objects.count() == 7

@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import CommandError
 
 from allocataires.importer import import_lines
-from conventions.management.base import CafproCommand, positive_int
+from conventions.management.base import CafproCommand, Progress, positive_int
 
 
 class Command(CafproCommand):
@@ -18,6 +18,12 @@ class Command(CafproCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="fichier JSON Lines (« - » : l'entrée standard)")
         parser.add_argument("--batch-size", type=positive_int, default=1000, help="dossiers par transaction")
+        parser.add_argument(
+            "--workers",
+            type=positive_int,
+            default=os.cpu_count() or 1,
+            help="processus qui lisent et valident les lignes pendant que celui-ci écrit (défaut : un par cœur)",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -28,7 +34,7 @@ class Command(CafproCommand):
                 handle, size = open(path, "rb"), os.path.getsize(path)  # noqa: SIM115 — closed below
             except OSError as error:
                 raise CommandError(f"Fichier illisible : {path} ({error.strerror}).") from None
-        stderr = self.stderr
+        bar = Progress(max(size // 1_000_000, 1), "Import (Mo lus)", self.stderr._out) if size else None
 
         def lines():
             for number, raw in enumerate(handle, start=1):
@@ -38,12 +44,13 @@ class Command(CafproCommand):
                     yield number, "\x00"  # rejected by the parser as invalid JSON
 
         def progress(summary):
-            done = f"{handle.tell() * 100 // size} %" if size else f"{summary.read} lignes"
-            counts = f"{summary.created} créés, {summary.updated} remplacés, {len(summary.rejected)} rejetés"
-            stderr.write(f"Import : {done} — {counts}")
+            if bar:
+                bar.update(min(handle.tell() // 1_000_000, bar.total))
 
         try:
-            summary = import_lines(lines(), batch_size=options["batch_size"], progress=progress)
+            summary = import_lines(
+                lines(), batch_size=options["batch_size"], workers=options["workers"], progress=progress
+            )
         finally:
             if handle is not sys.stdin.buffer:
                 handle.close()
@@ -55,6 +62,8 @@ class Command(CafproCommand):
             f"{summary.read} lignes lues : {summary.created} dossiers créés, {summary.updated} remplacés, "
             f"{len(summary.rejected)} lignes rejetées."
         )
+        if bar:
+            message += f" ({summary.read / bar.elapsed():.0f} lignes/s)"
         if summary.rejected:
             raise CommandError(message)
         self.stdout.write(self.style.SUCCESS(message))
