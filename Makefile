@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DOSSIERS ?= 2000
 
-.PHONY: run test check install migrate demo screenshots serve clean help
+.PHONY: run test check install migrate demo screenshots serve faults clean help
 
 help:
 	@echo "make run    installe, migre, charge les données de référence et la démo, sert sur http://127.0.0.1:8000"
@@ -12,6 +12,7 @@ help:
 	@echo "make check  la barrière qualité (ruff, djlint, migrations, check --deploy)"
 	@echo "make screenshots  refait les captures d'écran de docs/screenshots (Chromium requis)"
 	@echo "make serve  sert en production (gunicorn, PostgreSQL) : voir docs/deployment.md"
+	@echo "make faults les essais de charge et de panne contre gunicorn (DATABASE_URL PostgreSQL requis)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 ou plus est requis (trouvé %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -45,6 +46,12 @@ serve: install
 	DJANGO_SECURE=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_SECURE=1 $(BIN)/gunicorn cafpro.wsgi --workers $(WORKERS) --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# The load and fault tests (docs/performance.md): gunicorn on the test database, PostgreSQL required. They are
+# also part of `make test` when DATABASE_URL is PostgreSQL, so CI runs them.
+faults: install
+	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "make faults : définissez DATABASE_URL=postgres://…"; exit 2;; esac
+	$(BIN)/python -m pytest tests/load tests/habilitations/test_lockout_concurrency.py $(PYTEST_ARGS)
 
 screenshots: install
 	CAFPRO_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m e2e tests/e2e

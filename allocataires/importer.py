@@ -10,6 +10,7 @@ same file twice leaves the same data.
 import collections
 import datetime as dt
 import functools
+import itertools
 import json
 import multiprocessing
 import re
@@ -408,16 +409,20 @@ def import_lines(lines, *, batch_size=1000, workers=1, progress=None):
         if batch:
             yield batch
 
+    written = itertools.count(1)
+
     def write(parsed, rejected):
         summary.rejected.extend(rejected)
         if parsed:
             write_batch(parsed, summary)
+            analyze(next(written))
         if progress:
             progress(summary)
 
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for batch in batches():
             write(*parse_batch(batch, cafs))
+        analyze()
         return summary
     # The forked workers never touch the database: they inherit this process's connection and must leave it be
     # (neither use nor close it), which parse_batch does.
@@ -429,7 +434,23 @@ def import_lines(lines, *, batch_size=1000, workers=1, progress=None):
                 write(*pending.popleft().get())
         while pending:
             write(*pending.popleft().get())
+    analyze()
     return summary
+
+
+ANALYZE_EVERY = 100  # batches
+
+
+def analyze(batches_written=None):
+    """PostgreSQL: refreshes the planner's statistics of the tables the import wrote, at the end and every
+    ANALYZE_EVERY batches. Without it, tables filled from empty keep the statistics of an empty table until
+    autovacuum comes by, and replacing dossiers deletes their rows by sequential scans (measured: a re-import
+    of 1,000,000 dossiers fell to about 600 dossiers/s)."""
+    if connection.vendor != "postgresql" or (batches_written is not None and batches_written % ANALYZE_EVERY):
+        return
+    with connection.cursor() as cursor:
+        for model in (Dossier, *CHILDREN):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def export_line(dossier, persons, dependants, payments, resources, rmi):

@@ -31,6 +31,12 @@ class DossierQuerySet(models.QuerySet):
         their BAJ, through an active habilitation. Everything else, existing or not, is out of reach."""
         return self.filter(caf__in=Habilitation.objects.cafs_for(user, day))
 
+    def visible_through(self, access):
+        """CONS-5: the same dossiers as `visible_to(user, day)`, from the access already computed for this
+        request (`habilitations.access.access_for`: the CAFs the user reaches that day). A consultation builds
+        and plans the scope once, not twice (NF-3: the rubrique's cost against the framework's floor)."""
+        return self.filter(caf_id__in=[caf.pk for caf in access.cafs])
+
 
 class Dossier(models.Model):
     """CONS-9, CONS-10, CONS-13: the dossier, its situation, its family situation and its address.

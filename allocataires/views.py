@@ -1,5 +1,5 @@
 """The consultation portal for profile T12 (CONS-1 … CONS-15): thin views over `access_for`, the scoped
-`Dossier.objects.visible_to`, the rubrique readers of `consultation` and the journal services."""
+`Dossier.objects.visible_through(access)`, the rubrique readers of `consultation` and the journal services."""
 
 import datetime as dt
 import uuid
@@ -73,8 +73,7 @@ def search(request):
         number = form.cleaned_data["number"]
         dossier = None
         if form.target is not None:
-            visible = Dossier.objects.visible_to(request.user, timezone.localdate())
-            dossier = visible.filter(caf=form.target, number=number).first()
+            dossier = Dossier.objects.visible_through(access).filter(caf=form.target, number=number).first()
         if dossier is not None:
             opened = [pk for pk in request.session.get(OPENED, []) if pk != dossier.pk]
             request.session[OPENED] = [*opened, dossier.pk][-MAX_OPENED:]
@@ -89,7 +88,7 @@ def search(request):
     return _portal(request, "allocataires/home.html", {}, access=access, form=form)
 
 
-def _opened_dossier(request, pk, code=None):
+def _opened_dossier(request, access, pk, code=None):
     """The dossier, if this session opened it through the search and it is still in scope today (a
     convention or habilitation may have ended since): else None. Loaded with what rubrique `code` shows
     (every rubrique when None), in a fixed number of queries."""
@@ -100,7 +99,7 @@ def _opened_dossier(request, pk, code=None):
         related.append("rmi_right")
     if code in ("famille", None):
         prefetch.append("dependants")
-    queryset = Dossier.objects.visible_to(request.user, timezone.localdate())
+    queryset = Dossier.objects.visible_through(access)
     return queryset.select_related(*related).prefetch_related(*prefetch).filter(pk=pk).first()
 
 
@@ -192,7 +191,7 @@ def rubrique(request, pk, code):
         return _no_access(request, access)
     if code not in READERS or not access.profile.opens(code):
         return _portal(request, "allocataires/forbidden.html", {}, access=access, status=403)
-    dossier = _opened_dossier(request, pk, code)
+    dossier = _opened_dossier(request, access, pk, code)
     if dossier is None:
         return _not_found(request, access, pk)
     context = READERS[code](request, dossier)
@@ -228,7 +227,7 @@ def edition(request, pk):
     access = access_for(request.user)
     if not access.granted:
         return _no_access(request, access)
-    dossier = _opened_dossier(request, pk)
+    dossier = _opened_dossier(request, access, pk)
     if dossier is None:
         return _not_found(request, access, pk)
     profile = access.profile

@@ -35,14 +35,14 @@ def access_for(user, day=None):
     """Two queries: the user's habilitation giving access (with its profile and BAJ), and the CAFs it
     reaches."""
     day = day or timezone.localdate()
-    habilitation = (
+    habilitations = list(
         Habilitation.objects.giving_access_on(day)
         .filter(user=user)
         .select_related("profile", "convention__baj")
         .order_by("pk")
-        .first()
     )
-    if habilitation is None:
+    if not habilitations:
         return Access(profile=None)
-    cafs = list(Habilitation.objects.cafs_for(user, day).order_by("number"))
-    return Access(profile=habilitation.profile, cafs=cafs, habilitation=habilitation)
+    bajs = sorted({habilitation.convention.baj_id for habilitation in habilitations})
+    cafs = list(Habilitation.objects.cafs_for(user, day, bajs=bajs).order_by("number"))
+    return Access(profile=habilitations[0].profile, cafs=cafs, habilitation=habilitations[0])

@@ -118,3 +118,30 @@ def test_no_consultation_without_a_session(client):
     dossier = DossierFactory(number="1234567")
     response = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "adresse"]))
     assert response["Location"] == reverse("habilitations:session_expired")
+
+
+@pytest.mark.parametrize("state", ["active", "multi", "revoked", "suspended", "requested", "convention_ended"])
+def test_the_scope_from_the_requests_access_is_the_scope_of_the_user(state):
+    """CONS-5: the consultation scopes dossiers by the access computed once per request
+    (`visible_through(access_for(user))`); it must be exactly `visible_to(user, day)` in every state."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from allocataires.models import Dossier
+    from habilitations.access import access_for
+    from tests.conventions.factories import ConventionFactory
+
+    habilitation = HabilitationFactory(**({state: True} if state in ("revoked", "suspended", "requested") else {}))
+    if state == "multi":
+        for caf in Caf.objects.filter(number__in=["171", "591"]):
+            ConventionFactory(baj=habilitation.convention.baj, caf=caf)
+    if state == "convention_ended":
+        habilitation.convention.ends_on = timezone.localdate() - dt.timedelta(days=1)
+        habilitation.convention.save()
+    for caf in Caf.objects.filter(number__in=["161", "171", "591", "592"]):
+        DossierFactory(caf=caf)
+    user, today = habilitation.user, timezone.localdate()
+    expected = set(Dossier.objects.visible_to(user, today))
+    assert set(Dossier.objects.visible_through(access_for(user, today))) == expected
+    assert len(expected) == {"active": 1, "multi": 3}.get(state, 0)

@@ -1,0 +1,17 @@
+"""The portal's URLs plus one trivial authenticated view: the framework's floor for bench/load_bench.py. It
+crosses the same middleware (sessions, authentication, CSRF, the session policy of AUTH-6 … AUTH-8, security
+headers) and the same login check as a rubrique, and does nothing else."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+
+from habilitations.decorators import session_required
+
+
+@session_required
+def floor(request):
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [path("banc/plancher/", floor), path("", include("cafpro.urls"))]
+handler500 = "habilitations.views.server_error"
