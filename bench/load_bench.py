@@ -1,7 +1,8 @@
 """NF-3: the consultation under concurrent load, on gunicorn and PostgreSQL, in one run:
 
-- a rubrique page (Paiements) side by side with a trivial authenticated view of the same stack (the
-  framework's floor, bench/urls.py): throughput, p50, p95, and their ratio;
+- a rubrique page (Paiements, the payments of the 12 months before a request made today) side by side with a
+  trivial authenticated view of the same stack (the framework's floor, bench/urls.py) and with the portal's
+  home page (access check and page template, no dossier, no journal): throughput, p50, p95, and their ratio;
 - the same rubrique on a small database (1,000 dossiers) and on a large one (1,000,000 dossiers with their
   payments, children and resources, and 10 million journal lines): the p95 ratio;
 - logins per second with the chosen Argon2 parameters.
@@ -12,9 +13,9 @@ them alike. The large database is made once (docs/performance.md):
     createdb -h 127.0.0.1 -U postgres cafpro_large
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cafpro_large
     .venv/bin/python manage.py migrate
-    .venv/bin/python bench/make_import_file.py --dossiers 1000000 --output /tmp/d1m.jsonl
-    .venv/bin/python manage.py import_dossiers /tmp/d1m.jsonl
-    .venv/bin/python bench/journal_bench.py --events 10000000
+    .venv/bin/python bench/make_import_file.py --dossiers 1000000 --output /tmp/d1m.jsonl   # 6 min
+    .venv/bin/python manage.py import_dossiers /tmp/d1m.jsonl                                # 5 min
+    .venv/bin/python bench/journal_bench.py --events 10000000                                # 6 min + its pages
 
 then:
 
@@ -34,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadkit import ROOT, Browser, Server, Stats, run_load  # noqa: E402
+from bench.loadkit import ROOT, Browser, Server, Stats, cpu_seconds, postgres_pids, run_load  # noqa: E402
 
 
 def prepare(users, small_dossiers):
@@ -54,10 +55,13 @@ def prepare(users, small_dossiers):
         sys.exit("Ce banc d'essai vise PostgreSQL : --small et --large sont des URL postgres://…")
     call_command("migrate", verbosity=0)
     identifiers = greffiers(users, prefix="C")
-    numbers = dossier_numbers(max(users, small_dossiers if not Dossier.objects.exists() else users))
+    if not Dossier.objects.exists():
+        dossier_numbers(small_dossiers)
+    numbers = dossier_numbers(users, with_payments=True)
+    tables = [Dossier._meta.db_table, Payment._meta.db_table, JournalEntry._meta.db_table]
     with connection.cursor() as cursor:  # estimates: counting 10 million lines would take longer than the bench
-        cursor.execute("SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)",
-                       [[Dossier._meta.db_table, Payment._meta.db_table, JournalEntry._meta.db_table]])  # fmt: skip
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+        cursor.execute("SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)", [tables])
         sizes = dict(cursor.fetchall())
     print(json.dumps({
         "identifiers": identifiers,
@@ -79,11 +83,12 @@ def prepared(url, users, small_dossiers):
 
 
 def sessions(server, data):
-    """One logged-in browser per greffier, each with its dossier opened: (browser, path of its Paiements)."""
-    result = []
+    """One logged-in browser per greffier, each with its dossier opened: (browser, its Paiements over the 12
+    months before a legal-aid request made today — the table of payments, CONS-8)."""
+    result, query = [], f"?date={dt.date.today():%d%m%Y}&mode=douze_mois"
     for identifier, number in zip(data["identifiers"], data["numbers"], strict=False):
         browser = Browser(server).log_in(identifier)
-        result.append((browser, browser.open_dossier(number)))
+        result.append((browser, browser.open_dossier(number) + query))
     return result
 
 
@@ -125,13 +130,19 @@ def main():
         on_small, on_large = sessions(small_server, small), sessions(large_server, large)
         scenarios = {
             "floor (small)": [(browser, get("/banc/plancher/")) for browser, _ in on_small],
+            "portal home (small)": [(browser, get("/accueil/")) for browser, _ in on_small],
             "rubrique Paiements (small)": [(browser, get(path)) for browser, path in on_small],
             "rubrique Paiements (large)": [(browser, get(path)) for browser, path in on_large],
             "login (small)": [(None, login_job(small_server, small["identifiers"])) for _ in on_small],
         }
+        servers = {"small": small_server, "large": large_server}
         for round_ in range(1, args.rounds + 1):
             for label, jobs in scenarios.items():
+                server = servers["large" if "large" in label else "small"]
+                app, db = cpu_seconds(server.worker_pids()), cpu_seconds(postgres_pids())
                 stats = run_load(jobs, duration=args.seconds)
+                stats.app_cpu = cpu_seconds(server.worker_pids()) - app
+                stats.db_cpu = cpu_seconds(postgres_pids()) - db
                 results[label] = results.get(label, Stats()).merge(stats)
                 print(f"round {round_}/{args.rounds} {stats.line(label)}", file=sys.stderr, flush=True)
     print(f"\n{dt.date.today()}, {os.cpu_count()} CPU, gunicorn {args.workers} sync workers per server, "
@@ -139,12 +150,15 @@ def main():
     for name, data in (("small", small), ("large", large)):
         print(f"{name}: {data['dossiers']:,} dossiers, ~{data['payments']:,} payments, ~{data['journal']:,} "
               "journal lines".replace(",", " "))  # fmt: skip
-    print(f"\n{'scenario':46} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9}   statuses")
+    print(f"\n{'scenario':38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'app ms/r':>9} {'db ms/r':>9}   statuses")
+    print("(app, db: CPU time of the gunicorn workers and of PostgreSQL per request answered)")
     for label, stats in results.items():
         print(stats.line(label))
     floor, small_page = results["floor (small)"], results["rubrique Paiements (small)"]
     large_page, login = results["rubrique Paiements (large)"], results["login (small)"]
     print(f"\nrubrique / floor throughput (small): {small_page.throughput / floor.throughput:.2f}   (goal ≥ 0.5)")
+    home = results["portal home (small)"]
+    print(f"portal home / floor throughput:       {home.throughput / floor.throughput:.2f}")
     print(f"p95 large / p95 small (rubrique):     {large_page.percentile(95) / small_page.percentile(95):.2f}"
           "   (goal ≤ 1.5)")  # fmt: skip
     print(f"p50 large / p50 small (rubrique):     {large_page.percentile(50) / small_page.percentile(50):.2f}")

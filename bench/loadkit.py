@@ -202,17 +202,46 @@ def greffiers(count, prefix="L", caf_number="161"):
     return identifiers
 
 
-def dossier_numbers(count, caf_number="161"):
-    """Numbers of `count` dossiers of the CAF (created with the demo generator when the CAF has fewer)."""
+def dossier_numbers(count, caf_number="161", with_payments=False):
+    """Numbers of `count` dossiers of the CAF (created with the demo generator when the CAF has fewer); with
+    `with_payments`, dossiers that have AAH payments (so that the Paiements rubrique shows a table)."""
     from allocataires.demo import seed_dossiers
-    from allocataires.models import Dossier
+    from allocataires.models import Dossier, Payment
     from conventions.models import Caf
 
     caf = Caf.objects.get(number=caf_number)
     have = Dossier.objects.filter(caf=caf).count()
     if have < count:
         seed_dossiers(count=count - have, seed=have + 1, as_of=dt.date.today(), cafs=[caf])
-    return list(Dossier.objects.filter(caf=caf).order_by("pk").values_list("number", flat=True)[:count])
+    dossiers = Dossier.objects.filter(caf=caf).order_by("pk")
+    if with_payments:
+        dossiers = dossiers.filter(pk__in=Payment.objects.filter(dossier__caf=caf).values("dossier"))
+    return list(dossiers.values_list("number", flat=True)[:count])
+
+
+def cpu_seconds(pids):
+    """User + system CPU time consumed so far by these processes and by their children that ended (from /proc:
+    a PostgreSQL backend that exits is counted in its postmaster)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids():
+    """The processes of a PostgreSQL server running on this machine (its backends serve the load)."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() in ("postgres", "postmaster"):
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
 
 
 @dataclass
@@ -222,6 +251,8 @@ class Stats:
     duration: float = 0.0
     latencies: list = field(default_factory=list)  # seconds, of the requests answered
     statuses: Counter = field(default_factory=Counter)  # status code, or the exception's name
+    app_cpu: float = 0.0  # CPU seconds of the gunicorn workers during the load, when measured
+    db_cpu: float = 0.0  # CPU seconds of the PostgreSQL processes
 
     @property
     def throughput(self):
@@ -236,12 +267,15 @@ class Stats:
         self.duration += other.duration
         self.latencies += other.latencies
         self.statuses.update(other.statuses)
+        self.app_cpu += other.app_cpu
+        self.db_cpu += other.db_cpu
         return self
 
     def line(self, label):
+        per_request = 1000 / max(len(self.latencies), 1)
         return (
-            f"{label:46} {self.throughput:9.1f} {1000 * self.percentile(50):9.1f} {1000 * self.percentile(95):9.1f}"
-            f"   {dict(self.statuses)}"
+            f"{label:38} {self.throughput:8.1f} {1000 * self.percentile(50):8.1f} {1000 * self.percentile(95):8.1f}"
+            f" {self.app_cpu * per_request:9.2f} {self.db_cpu * per_request:9.2f}   {dict(self.statuses)}"
         )
 
 
