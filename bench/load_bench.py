@@ -106,7 +106,7 @@ def login_job(server, identifiers):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", help="URL PostgreSQL de la petite base (créée et remplie au besoin)")
     parser.add_argument("--large", help="URL PostgreSQL de la grande base (1 M dossiers, 10 M lignes de journal)")
     parser.add_argument("--workers", type=int, default=4, help="processus gunicorn par serveur (défaut 4)")
