@@ -21,8 +21,9 @@ class Command(CafproCommand):
         parser.add_argument(
             "--workers",
             type=positive_int,
-            default=os.cpu_count() or 1,
-            help="processus qui lisent et valident les lignes pendant que celui-ci écrit (défaut : un par cœur)",
+            default=min(os.cpu_count() or 1, 4),
+            help="processus qui lisent et valident les lignes pendant que celui-ci écrit (défaut : un par cœur, "
+            "4 au plus : au-delà, l'écriture dans la base est le goulet)",
         )
 
     def handle(self, *args, **options):
