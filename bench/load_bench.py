@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadkit import ROOT, Browser, Server, Stats, cpu_seconds, postgres_pids, run_load  # noqa: E402
+from bench.loadkit import PASSWORD, ROOT, Browser, Server, Stats, cpu_seconds, postgres_pids, run_load  # noqa: E402
 
 
 def prepare(users, small_dossiers):
@@ -100,7 +100,7 @@ def login_job(server, identifiers):
     cycle = itertools.cycle(identifiers)
 
     def step(browser):
-        return Browser(server).post("/", {"identifier": next(cycle), "password": "Charg1"}).status
+        return Browser(server).post("/", {"identifier": next(cycle), "password": PASSWORD}).status
 
     return step
 

@@ -71,15 +71,19 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn s'est arrêté au démarrage :\n{self.output()}")
+                self._fail("gunicorn s'est arrêté au démarrage")
             try:
                 if Browser(self).get("/accessibilite/").status == 200 and len(self.worker_pids()) == self.workers:
                     return self
             except CONNECTION_ERRORS:
                 pass
             time.sleep(0.2)
+        self._fail("gunicorn ne répond pas après 60 s")
+
+    def _fail(self, reason):
+        output = self.output()
         self.__exit__()
-        raise RuntimeError(f"gunicorn ne répond pas après 60 s :\n{self.output()}")
+        raise RuntimeError(f"{reason} :\n{output}")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -90,6 +94,7 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
 
     def worker_pids(self):
         """The worker processes' ids, read from /proc (the arbiter's children)."""
