@@ -150,8 +150,9 @@ def main():
     for name, data in (("small", small), ("large", large)):
         print(f"{name}: {data['dossiers']:,} dossiers, ~{data['payments']:,} payments, ~{data['journal']:,} "
               "journal lines".replace(",", " "))  # fmt: skip
-    print(f"\n{'scenario':38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'app ms/r':>9} {'db ms/r':>9}   statuses")
-    print("(app, db: CPU time of the gunicorn workers and of PostgreSQL per request answered)")
+    columns = ["req/s", "p50 ms", "p95 ms"], ["app ms/r", "db ms/r", "gen ms/r"]
+    print(f"\n{'scenario':38} " + " ".join(f"{c:>8}" for c in columns[0]) + "".join(f" {c:>9}" for c in columns[1]))
+    print("(app, db, gen: CPU time of the gunicorn workers, of PostgreSQL and of this load generator per request)")
     for label, stats in results.items():
         print(stats.line(label))
     floor, small_page = results["floor (small)"], results["rubrique Paiements (small)"]

@@ -258,6 +258,7 @@ class Stats:
     statuses: Counter = field(default_factory=Counter)  # status code, or the exception's name
     app_cpu: float = 0.0  # CPU seconds of the gunicorn workers during the load, when measured
     db_cpu: float = 0.0  # CPU seconds of the PostgreSQL processes
+    client_cpu: float = 0.0  # CPU seconds of the load generator itself (it shares the machine's cores)
 
     @property
     def throughput(self):
@@ -274,13 +275,15 @@ class Stats:
         self.statuses.update(other.statuses)
         self.app_cpu += other.app_cpu
         self.db_cpu += other.db_cpu
+        self.client_cpu += other.client_cpu
         return self
 
     def line(self, label):
         per_request = 1000 / max(len(self.latencies), 1)
         return (
             f"{label:38} {self.throughput:8.1f} {1000 * self.percentile(50):8.1f} {1000 * self.percentile(95):8.1f}"
-            f" {self.app_cpu * per_request:9.2f} {self.db_cpu * per_request:9.2f}   {dict(self.statuses)}"
+            f" {self.app_cpu * per_request:9.2f} {self.db_cpu * per_request:9.2f}"
+            f" {self.client_cpu * per_request:9.2f}   {dict(self.statuses)}"
         )
 
 
@@ -288,7 +291,7 @@ def run_load(jobs, *, duration=None, count=None):
     """Each job — (browser, step) where step(browser) makes one request and returns its status — loops in its
     own thread, for `duration` seconds or `count` steps; every step's status and latency is recorded."""
     stats, lock = Stats(), threading.Lock()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     deadline = started + duration if duration else None
 
     def loop(browser, step):
@@ -312,4 +315,5 @@ def run_load(jobs, *, duration=None, count=None):
     for thread in threads:
         thread.join()
     stats.duration = time.perf_counter() - started
+    stats.client_cpu = time.process_time() - cpu
     return stats

@@ -1,0 +1,41 @@
+"""NF-3: the benchmark of where a consultation's CPU goes (`bench/page_cost.py`) runs, on the test database, and
+leaves the journal as it found it (its replay of the rubrique's statements is rolled back)."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from bench.loadkit import ROOT, database_url
+from habilitations.enums import JournalEvent
+from habilitations.journal import verify_chain
+from habilitations.models import JournalEntry
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_page_cost_reports_each_part_of_the_rubrique_beside_the_floor(reference_data):
+    result = subprocess.run(
+        [sys.executable, "bench/page_cost.py", "--database", database_url(connection.settings_dict)]
+        + ["--requests", "3", "--rounds", "1", "--dossiers", "100"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    queries = {  # label: the queries of each page measured (floor, home, rubrique; blank where not measured)
+        line[:62].strip(): [int(q) for q in re.findall(r"[\d.]+ ms +(\d+) q", line)]
+        for line in result.stdout.splitlines()
+        if " ms " in line
+    }
+    assert queries["access check (habilitation, convention, CAFs — HAB-2, CONS-5)"] == [2, 2]
+    assert queries["journal line: lock, last hash, insert (JRN-2, JRN-5)"] == [3]
+    assert queries["whole request"] == [3, 5, 11]
+    assert queries["the rubrique's view statements alone, through the driver"] == [8]
+    assert float(re.search(r"rubrique Paiements / floor CPU: ([\d.]+)", result.stdout)[1]) > 1
+    # 1 login, then 23 requests of the rubrique (3 warm-up ones included): one consultation line each.
+    assert JournalEntry.objects.filter(event=JournalEvent.CONSULTATION).count() == 23
+    assert verify_chain().ok
