@@ -92,6 +92,11 @@ def sessions(server, data):
     return result
 
 
+def bare(path):
+    """The same page written by hand, without the ORM and the template engine (bench/bare.py)."""
+    return path.split("?")[0].replace("/dossiers/", "/banc/nu/")
+
+
 def get(path):
     return lambda browser: browser.get(path).status
 
@@ -133,6 +138,7 @@ def main():
             "portal home (small)": [(browser, get("/accueil/")) for browser, _ in on_small],
             "rubrique Paiements (small)": [(browser, get(path)) for browser, path in on_small],
             "rubrique Paiements (large)": [(browser, get(path)) for browser, path in on_large],
+            "rubrique by hand (small)": [(browser, get(bare(path))) for browser, path in on_small],
             "login (small)": [(None, login_job(small_server, small["identifiers"])) for _ in on_small],
         }
         servers = {"small": small_server, "large": large_server}
@@ -160,6 +166,8 @@ def main():
     print(f"\nrubrique / floor throughput (small): {small_page.throughput / floor.throughput:.2f}   (goal ≥ 0.5)")
     home = results["portal home (small)"]
     print(f"portal home / floor throughput:       {home.throughput / floor.throughput:.2f}")
+    by_hand = results["rubrique by hand (small)"].throughput
+    print(f"rubrique by hand / floor throughput:  {by_hand / floor.throughput:.2f}   (bench/bare.py)")
     print(f"p95 large / p95 small (rubrique):     {large_page.percentile(95) / small_page.percentile(95):.2f}"
           "   (goal ≤ 1.5)")  # fmt: skip
     print(f"p50 large / p50 small (rubrique):     {large_page.percentile(50) / small_page.percentile(50):.2f}")

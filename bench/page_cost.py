@@ -22,13 +22,15 @@ from django.core.signals import request_started
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# The parts of a consultation view, by the name of the function that does each one in allocataires.views.
+# The parts of a consultation view, by the function that does each one (in allocataires.views, and the whole
+# of the page written by hand in bench/bare.py).
 PARTS = {
     "access_for": "access check (habilitation, convention, CAFs — HAB-2, CONS-5)",
     "_opened_dossier": "dossier within scope, its persons (CONS-5)",
     "_paiements": "payments of the period (CONS-8)",
     "consultation_record": "journal line: lock, last hash, insert (JRN-2, JRN-5)",
     "_portal": "page: context and templates",
+    "paiements": "the whole view, by hand (bench/bare.py)",
 }
 OUTSIDE = "outside the view: middleware, session, user, response"
 
@@ -77,7 +79,7 @@ class Meter:
 def setup(database):
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DATABASE_URL"] = database
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"  # the test client's host
     import django
 
     django.setup()
@@ -126,11 +128,12 @@ def main():
     from django.test import Client
 
     import allocataires.views
+    from bench import bare
     from bench.loadkit import PASSWORD, dossier_numbers, greffiers
 
     meter = Meter(connection)
     for name in PARTS:
-        meter.wrap(allocataires.views, name)
+        meter.wrap(bare if name == "paiements" else allocataires.views, name)  # before bench.urls is imported
     allocataires.views.READERS["paiements"] = allocataires.views._paiements  # the table holds the function
 
     dossier_numbers(args.dossiers)  # the CAF's dossiers, made with the demo generator when it has fewer
@@ -148,6 +151,7 @@ def main():
         "floor": "/banc/plancher/",
         "portal home": "/accueil/",
         "rubrique Paiements": f"{opened['Location']}?date={dt.date.today():%d%m%Y}&mode=douze_mois",
+        "by hand": opened["Location"].replace("/dossiers/", "/banc/nu/"),
     }
     totals = {page: 0.0 for page in pages}
     parts = {page: Counter() for page in pages}
@@ -165,6 +169,8 @@ def main():
             totals[page] += spent
             parts[page].update(meter.cpu)
             queries[page] = {part: count // args.requests for part, count in meter.queries.items()}
+            if page == "rubrique Paiements":
+                statements = meter.statements
             print(f"round {round_}/{args.rounds} {page}: {1000 * spent / args.requests:.2f} ms", file=sys.stderr)
 
     count = args.requests * args.rounds
@@ -174,9 +180,8 @@ def main():
     outside = [(totals[page] - sum(parts[page].values()), queries[page].get(OUTSIDE, 0)) for page in pages]
     table.append((OUTSIDE, outside))
     table.append(("whole request", [(totals[page], sum(queries[page].values())) for page in pages]))
-    statements = meter.statements
     replayed = (replay(connection, statements, count), len(statements))
-    table.append(("the rubrique's view statements alone, through the driver", [None, None, replayed]))
+    table.append(("the rubrique's view statements alone, through the driver", [None, None, replayed, None]))
 
     def cell(measure):
         return f"{1000 * measure[0] / count:8.2f} ms {measure[1]:2d} q" if measure and measure[0] else ""
@@ -186,7 +191,7 @@ def main():
     for label, measures in table:
         print(f"{label:62}" + "".join(f"{cell(measure):>20}" for measure in measures))
     print()
-    for page in ("portal home", "rubrique Paiements"):
+    for page in ("portal home", "rubrique Paiements", "by hand"):
         print(f"{page} / floor CPU: {totals[page] / totals['floor']:.2f}")
 
 
