@@ -2,7 +2,8 @@
 
 - a rubrique page (Paiements, the payments of the 12 months before a request made today) side by side with a
   trivial authenticated view of the same stack (the framework's floor, bench/urls.py) and with the portal's
-  home page (access check and page template, no dossier, no journal): throughput, p50, p95, and their ratio;
+  home page (access check and page template, no dossier, no journal), and with the same rubrique written by
+  hand (bench/bare.py: no ORM, no template engine): throughput, p50, p95, CPU per request, and their ratio;
 - the same rubrique on a small database (1,000 dossiers) and on a large one (1,000,000 dossiers with their
   payments, children and resources, and 10 million journal lines): the p95 ratio;
 - logins per second with the chosen Argon2 parameters.

@@ -1,10 +1,12 @@
 """NF-3: where a consultation's CPU goes, in one process, beside the framework's floor.
 
-The floor (bench/urls.py), the portal home and the rubrique Paiements (the 12 months before a legal-aid request
-made today, on a dossier with AAH payments) are requested in turn through Django's test client, in one process,
-on a PostgreSQL database (DATABASE_URL, or --database), rounds interleaved. For each: the CPU time of the whole
-request and of each part of the view, and the queries each part makes. No HTTP server, no load generator and
-no PostgreSQL CPU in these figures: they show the Python cost that `bench/load_bench.py` measures under load.
+The floor (bench/urls.py), the portal home, the rubrique Paiements (the 12 months before a legal-aid request
+made today, on a dossier with AAH payments) and the same rubrique written by hand (bench/bare.py) are requested
+in turn through Django's test client, in one process, on a PostgreSQL database (DATABASE_URL, or --database),
+rounds interleaved. For each: the CPU time of the whole request and of each part of the view, and the queries
+each part makes; then the rubrique's own statements replayed straight through the driver. No HTTP server, no
+load generator and no PostgreSQL CPU in these figures: they show the Python cost that `bench/load_bench.py`
+measures under load.
 
     .venv/bin/python bench/page_cost.py --database postgres://postgres@127.0.0.1:5432/cafpro_small
 """
@@ -88,8 +90,12 @@ def setup(database):
     if connection.vendor != "postgresql":
         sys.exit("Ce banc d'essai vise PostgreSQL : --database postgres://…")
     from django.core.management import call_command
+    from django.db import OperationalError
 
-    call_command("migrate", verbosity=0)
+    try:
+        call_command("migrate", verbosity=0)
+    except OperationalError as error:
+        sys.exit(f"Base de données injoignable ({database}) : {error}")
 
 
 def replay(connection, statements, count):
