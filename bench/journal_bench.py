@@ -160,6 +160,16 @@ def main():
             admin_client,
             f"/admin/habilitations/journalentry/?q={a_user}",
         ),
+        (
+            "Django admin changelist, failed logins (10 %)",
+            admin_client,
+            f"/admin/habilitations/journalentry/?event__exact={JournalEvent.LOGIN_FAILURE}",
+        ),
+        (
+            "Django admin changelist, lockouts (rare)",
+            admin_client,
+            f"/admin/habilitations/journalentry/?event__exact={JournalEvent.LOCKOUT}",
+        ),
     ]
     results = [(label, timed(client, url, args.repeat)) for label, client, url in pages]
     reference = results[0][1]

@@ -4,11 +4,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from habilitations.admin import CappedCountPaginator
 from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
-from habilitations.services import password_reset
+from habilitations.services import journal_record, password_reset
 from tests.habilitations.factories import PASSWORD, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +92,34 @@ def test_the_admin_journal_is_read_only(client):
     assert client.get(reverse("admin:habilitations_journalentry_add")).status_code == 403
     assert client.post(reverse("admin:habilitations_journalentry_delete", args=[entry.pk])).status_code == 403
     assert JournalEntry.objects.filter(pk=entry.pk).exists()
+
+
+def _journal_lines(*identifiers):
+    for identifier in identifiers:
+        journal_record(event=JournalEvent.LOGIN_FAILURE, identifier=identifier)
+
+
+def test_the_admin_journal_never_counts_the_whole_table(client, monkeypatch):
+    """NF-4: years of journal are tens of millions of lines; the admin counts at most CAP + 1 of them, reads
+    no distinct dates (no date hierarchy) and says when more lines match than it shows."""
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    log_in(client, UserFactory(superuser=True))
+    _journal_lines("T1610001", "T1610002", "T1610003", "T1610004", "T1610005")
+    url = reverse("admin:habilitations_journalentry_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql.upper() for sql in counts)
+    assert not [q["sql"] for q in queries if "DISTINCT" in q["sql"].upper()]
+    assert "Plus de 3 lignes correspondent" in page.content.decode()
+    assert "Plus de 3 lignes" not in client.get(url, {"q": "t1610001"}).content.decode()
+
+
+def test_the_admin_journal_searches_one_exact_identifier(client):
+    """NF-4: the search uses the identifier's index: the whole identifier, in any case; not a fragment."""
+    log_in(client, UserFactory(superuser=True))
+    _journal_lines("T1610001", "T1610001", "T1610012")
+    url = reverse("admin:habilitations_journalentry_changelist")
+    found = client.get(url, {"q": " t1610001 "}).context["cl"]
+    assert [entry.identifier_typed for entry in found.result_list] == ["T1610001", "T1610001"]
+    assert list(client.get(url, {"q": "T161"}).context["cl"].result_list) == []
