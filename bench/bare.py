@@ -3,10 +3,10 @@ template engine, to measure the least this stack (Django's request cycle, psycop
 that page. Routed only under bench.settings (bench/urls.py), requested by bench/load_bench.py beside the real
 page and the floor.
 
-It does what the real page must do, with the same statements: the access check of the day (habilitation,
-convention, CAFs — HAB-2, CONS-5), the dossier opened by this session and within scope, its persons, the
-payments of the 12 months before the request (CONS-8), the journal line chained under the chain's lock and
-committed before the answer (JRN-2, JRN-5), and an HTML page of the same content. It skips what the real page
+It does what the real page must do, in as many statements (reading only the columns it shows): the access check of
+the day (habilitation, convention, CAFs — HAB-2, CONS-5), the dossier opened by this session and within scope, its
+persons, the payments of the 12 months before the request (CONS-8), the journal line chained under the chain's lock
+and committed before the answer (JRN-2, JRN-5), and an HTML page of the same content. It skips what the real page
 adds around that (the search form, the rubrique tabs by profile, the month navigation, the error paths).
 """
 

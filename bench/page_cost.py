@@ -38,12 +38,13 @@ OUTSIDE = "outside the view: middleware, session, user, response"
 
 
 class Meter:
-    """CPU time and queries of the parts of allocataires.views, while `measuring` (the parts do not nest)."""
+    """CPU time and queries of the parts (the functions of PARTS), while `measuring`; the parts do not nest."""
 
     def __init__(self, connection):
         self.cpu, self.queries, self.current = Counter(), Counter(), None
         self.connection = connection
-        self.statements = []  # the view's statements of the last request, with their parameters
+        self.statements = []  # the statements of the parts during the last request, with their parameters
+        request_started.connect(self.new_request)
 
     def wrap(self, module, name):
         function = getattr(module, name)
@@ -58,7 +59,6 @@ class Meter:
                 self.current = outer
 
         setattr(module, name, measured)
-        return measured
 
     def count(self, execute, sql, params, many, context):
         self.queries[self.current or OUTSIDE] += 1
@@ -73,7 +73,6 @@ class Meter:
     def measuring(self):
         self.cpu.clear()
         self.queries.clear()
-        request_started.connect(self.new_request)
         with self.connection.execute_wrapper(self.count):
             yield
 
