@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from habilitations.enums import JournalEvent
@@ -182,11 +183,17 @@ def _volume(journal, consultations, start, end, since):
         return []
     peers = statistics.median(per_user.values())
     history = defaultdict(Counter)
-    before = journal.filter(
-        event=JournalEvent.CONSULTATION, occurred_at__gte=since - dt.timedelta(days=30), occurred_at__lt=since
-    ).values_list("user_id", "occurred_at")
-    for user_id, moment in before:
-        history[user_id][timezone.localtime(moment).date()] += 1
+    before = (  # counted per user and local day by the database: years of journal stay in the database
+        journal.filter(
+            event=JournalEvent.CONSULTATION, occurred_at__gte=since - dt.timedelta(days=30), occurred_at__lt=since
+        )
+        .annotate(day=TruncDate("occurred_at"))
+        .order_by()
+        .values_list("user_id", "day")
+        .annotate(n=Count("pk"))
+    )
+    for user_id, day, n in before:
+        history[user_id][day] = n
     findings = []
     for (user_id, identifier), n in per_user.items():
         usual = (
@@ -216,11 +223,15 @@ def _many_dossiers(consultations, start, end):
         by_user[(user_id, identifier)].append((moment, number))
     findings = []
     for (user_id, identifier), rows in by_user.items():
-        best, left = 0, 0
-        for right in range(len(rows)):
-            while rows[right][0] - rows[left][0] > window:
+        best, left, inside = 0, 0, Counter()  # inside: the dossiers of the window, with their consultations
+        for moment, number in rows:
+            inside[number] += 1
+            while moment - rows[left][0] > window:
+                inside[rows[left][1]] -= 1
+                if not inside[rows[left][1]]:
+                    del inside[rows[left][1]]
                 left += 1
-            best = max(best, len({number for _, number in rows[left : right + 1]}))
+            best = max(best, len(inside))
         if best >= limit:
             findings.append(
                 Finding(
@@ -239,17 +250,18 @@ def _new_addresses(journal, period, start, end, since):
     """A successful login from an address the user never logged in from in the previous 90 days (users
     without any earlier login are left out: everything is new for them)."""
     successes = period.filter(event=JournalEvent.LOGIN_SUCCESS, user__isnull=False).exclude(source_ip=None)
-    findings, seen = [], {}
-    for user_id, identifier, address in successes.values_list("user_id", "user__identifier", "source_ip").distinct():
-        if user_id not in seen:
-            seen[user_id] = set(
-                journal.filter(
-                    event=JournalEvent.LOGIN_SUCCESS,
-                    user_id=user_id,
-                    occurred_at__gte=since - dt.timedelta(days=90),
-                    occurred_at__lt=since,
-                ).values_list("source_ip", flat=True)
-            )
+    logins = list(successes.values_list("user_id", "user__identifier", "source_ip").distinct())
+    seen = defaultdict(set)  # the addresses of each of these users' logins in the previous 90 days: one query
+    earlier = journal.filter(
+        event=JournalEvent.LOGIN_SUCCESS,
+        user_id__in={user_id for user_id, _, _ in logins},
+        occurred_at__gte=since - dt.timedelta(days=90),
+        occurred_at__lt=since,
+    )
+    for user_id, address in earlier.order_by().values_list("user_id", "source_ip").distinct():
+        seen[user_id].add(address)
+    findings = []
+    for user_id, identifier, address in logins:
         if seen[user_id] and address not in seen[user_id]:
             findings.append(
                 Finding(

@@ -103,8 +103,12 @@ def test_many_distinct_dossiers_in_an_hour():
             minute=i % 3 * 20,
             allocataire_number=f"{1000000 + i}",
         )
-    found = rules()
-    assert ("many_dossiers", "T0000001") in found and ("many_dossiers", "T0000002") not in found
+    repeat = UserFactory(identifier="T0000003")  # one dossier, consulted 30 times in half an hour
+    for i in range(30):
+        write(JournalEvent.CONSULTATION, user=repeat, hour=14, minute=i, allocataire_number="1000001")
+    found = {(f.rule, f.subject): f.count for f in find(JournalEntry.objects.all(), DAY, DAY + dt.timedelta(days=1))}
+    assert found[("many_dossiers", "T0000001")] == 20
+    assert ("many_dossiers", "T0000002") not in found and ("many_dossiers", "T0000003") not in found
 
 
 def test_refused_consultations():
@@ -130,3 +134,19 @@ def test_findings_link_to_their_journal_lines():
         write(JournalEvent.LOGIN_FAILURE, identifier="T1001161", minute=i)
     finding = next(f for f in find(JournalEntry.objects.all(), DAY, DAY + dt.timedelta(days=1)))
     assert finding.filters == {"du": "2026-11-17", "au": "2026-11-17", "identifiant": "T1001161"}
+
+
+@pytest.mark.parametrize("users", [2, 6])
+def test_the_report_makes_as_many_queries_whatever_the_number_of_users(users, django_assert_num_queries):
+    """NF-4: the report of a large CAF reads its journal in a fixed number of queries (no query per user)."""
+    for index in range(users):
+        user = UserFactory(identifier=f"T00000{index:02d}")
+        write(JournalEvent.LOGIN_SUCCESS, day=DAY - dt.timedelta(days=10), user=user, request=Request("192.0.2.10"))
+        write(JournalEvent.CONSULTATION, day=DAY - dt.timedelta(days=3), user=user, allocataire_number="1000001")
+        write(JournalEvent.LOGIN_SUCCESS, user=user, request=Request("203.0.113.99"))
+        write(JournalEvent.CONSULTATION, user=user, allocataire_number="1000001")
+    with django_assert_num_queries(8):
+        found = rules()
+    assert {subject for rule, subject in found if rule == "new_address"} == {
+        f"T00000{index:02d}" for index in range(users)
+    }
