@@ -17,7 +17,7 @@ def floor(request):
 
 urlpatterns = [
     path("banc/plancher/", floor),
-    path("banc/nu/<int:pk>/paiements/", bare.paiements),  # bench/bare.py: the same page without ORM nor templates
+    path("banc/nu/<int:pk>/paiements/", bare.paiements),  # bench/bare.py: the same page without the ORM or templates
     path("", include("cafpro.urls")),
 ]
 handler500 = "habilitations.views.server_error"
