@@ -279,12 +279,9 @@ class Convention(models.Model):
         return ConventionState.FIRST_PERIOD if self.period_index_on(day) == 0 else ConventionState.RENEWED
 
 
-class ConventionHistory(models.Model):
-    """HAB-3: who changed what on a convention, and when. Written by the services, read-only everywhere."""
+class History(models.Model):
+    """HAB-3: who changed what on a record, and when. Written by the services, read-only everywhere."""
 
-    convention = models.ForeignKey(
-        Convention, on_delete=models.PROTECT, related_name="history", verbose_name="convention"
-    )
     at = models.DateTimeField("le", default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
@@ -293,9 +290,20 @@ class ConventionHistory(models.Model):
     detail = models.TextField("détail", blank=True)
 
     class Meta:
-        verbose_name = "historique de convention"
-        verbose_name_plural = "historique des conventions"
+        abstract = True
         ordering = ["-at", "-pk"]
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+
+class ConventionHistory(History):
+    """HAB-3: the history of a convention."""
+
+    convention = models.ForeignKey(
+        Convention, on_delete=models.PROTECT, related_name="history", verbose_name="convention"
+    )
+
+    class Meta(History.Meta):
+        verbose_name = "historique de convention"
+        verbose_name_plural = "historique des conventions"

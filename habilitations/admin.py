@@ -72,8 +72,21 @@ class CappedCountPaginator(Paginator):
         return self.counted > self.CAP
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the application writes: shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(ReadOnlyAdmin):
     """JRN-1: read-only; the journal is written by the application alone. NF-4: at national scale, no full
     count of the table, no date hierarchy (it reads the distinct dates of every line), and the search is by
     exact identifier (its index) — the security officer's own pages are the place to browse a CAF's journal."""
@@ -92,15 +105,6 @@ class JournalEntryAdmin(admin.ModelAdmin):
             return queryset, False
         return queryset.filter(identifier_typed=identifier), False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CafRole)
 class CafRoleAdmin(admin.ModelAdmin):
@@ -114,25 +118,15 @@ class CafRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Surveillance)
-class SurveillanceAdmin(admin.ModelAdmin):
+class SurveillanceAdmin(ReadOnlyAdmin):
     """JRN-4: the surveillances are visible in the administration (set and lifted by the security officers)."""
 
     list_display = ["user", "caf", "started_at", "started_by", "lifted_at"]
     list_filter = ["caf"]
     readonly_fields = ["user", "caf", "reason", "started_at", "started_by", "lifted_at", "lifted_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(JournalCheckpoint)
-class JournalCheckpointAdmin(SurveillanceAdmin):
+class JournalCheckpointAdmin(ReadOnlyAdmin):
     list_display = ["purged_at", "purged_before", "last_id", "count"]
-    list_filter = []
     readonly_fields = ["purged_at", "purged_before", "last_id", "last_hash", "count"]

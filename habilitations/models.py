@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from conventions.models import Caf, Convention
+from conventions.models import Caf, Convention, History
 from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
 from habilitations.rubriques import CATALOGUE
 
@@ -361,26 +361,16 @@ class Habilitation(models.Model):
         return self.convention.baj
 
 
-class HabilitationHistory(models.Model):
-    """HAB-3: who changed what on a habilitation, and when. Written by the services, read-only everywhere."""
+class HabilitationHistory(History):
+    """HAB-3: the history of a habilitation."""
 
     habilitation = models.ForeignKey(
         Habilitation, on_delete=models.PROTECT, related_name="history", verbose_name="habilitation"
     )
-    at = models.DateTimeField("le", default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
-    )
-    action = models.CharField("action", max_length=40)
-    detail = models.TextField("détail", blank=True)
 
-    class Meta:
+    class Meta(History.Meta):
         verbose_name = "historique d'habilitation"
         verbose_name_plural = "historique des habilitations"
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
 
 
 class CafRoleQuerySet(models.QuerySet):
