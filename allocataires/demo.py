@@ -29,11 +29,13 @@ from allocataires.enums import (
     ResourcePersonType,
 )
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
-from conventions.enums import JuridictionKind
-from conventions.models import Baj, Caf, Convention
+from allocataires.nir import nir_key
+from conventions.enums import CafRoleKind, JuridictionKind
+from conventions.models import Baj, Caf, CafRole, Convention, Profile
 from conventions.services import convention_denounce, convention_terminate
-from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus
-from habilitations.models import CafRole, Habilitation, Profile, User
+from core.dates import add_months
+from habilitations.enums import GreffeFunction, HabilitationStatus
+from habilitations.models import Habilitation, User
 
 DEMO_COMMUNES = settings.BASE_DIR / "fixtures" / "demo_communes.csv"
 # Documented in the README. Demo only: seed_demo refuses to run with the production settings.
@@ -133,12 +135,6 @@ COMPLEMENT_AAH = Decimal("179.31")
 MVA = Decimal("104.77")
 
 
-def nir_key(body):
-    """The two-digit key of a 13-character NIR body (Corsica: 2A → 19, 2B → 18)."""
-    numeric = int(body.replace("2A", "19").replace("2B", "18"))
-    return f"{97 - numeric % 97:02d}"
-
-
 def make_nir(sex, birth_date, birthplace, order):
     """A valid NIR: sex, year, month, birth commune (INSEE code, or 99 + country), order, key."""
     body = f"{sex}{birth_date:%y}{birth_date:%m}{birthplace}{order:03d}"
@@ -152,11 +148,6 @@ def payment_date(period):
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
-
-
-def add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def add_years(day, years):

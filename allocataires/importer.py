@@ -19,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 
-from allocataires.demo import nir_key
 from allocataires.enums import (
     Benefit,
     DependantKind,
@@ -30,6 +29,7 @@ from allocataires.enums import (
     ResourcePersonType,
 )
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
+from allocataires.nir import NIR_PATTERN, nir_key
 from conventions.models import Caf
 
 FORMAT = "cafpro-dossier/1"
@@ -108,7 +108,7 @@ def _count(data, key):
 def _nir(value, key, required=True):
     if not value and not required:
         return ""
-    if not isinstance(value, str) or not re.fullmatch(r"[12]\d{4}(\d{2}|2A|2B)\d{8}", value):
+    if not isinstance(value, str) or not re.fullmatch(NIR_PATTERN, value):
         raise LineError(f"« {key} » n'est pas un NIR de 15 caractères")
     if value[13:] != nir_key(value[:13]):
         raise LineError(f"« {key} » : la clé du NIR ne correspond pas")

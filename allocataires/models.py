@@ -15,10 +15,10 @@ from allocataires.enums import (
     PersonRole,
     ResourcePersonType,
 )
+from allocataires.nir import nir_validator
 from habilitations.models import Habilitation
 
 allocataire_number_validator = RegexValidator(r"^\d{7}$", "Le numéro d'allocataire comporte 7 chiffres.")
-nir_validator = RegexValidator(r"^[12]\d{4}(\d{2}|2A|2B)\d{8}$", "Le NIR comporte 15 caractères (clé comprise).")
 insee_validator = RegexValidator(r"^(\d{5}|2A\d{3}|2B\d{3})$", "Le code INSEE de commune comporte 5 caractères.")
 MESSAGE_MAX_LENGTH = 4000  # DIA-2: a message, not a file
 
@@ -76,6 +76,10 @@ class Dossier(models.Model):
 
     def __str__(self):
         return f"{self.number} ({self.caf.number if self.caf.number else 'CMAF'})"
+
+    @property
+    def is_suspended(self):
+        return self.suspended_since is not None
 
 
 class Person(models.Model):
@@ -205,6 +209,12 @@ class RmiRight(models.Model):
         return f"RMI {self.dossier}"
 
 
+class DialogueMessageQuerySet(models.QuerySet):
+    def sent_by(self, user):
+        """DIA-2: a sender sees their own messages only."""
+        return self.filter(sender=user)
+
+
 class DialogueMessage(models.Model):
     """DIA-2, DIA-3: a partner's message to a CAF through the Dialogue rubrique. `token` is the form's
     one-time key: a second submission of the same form finds the first message instead of creating one."""
@@ -232,6 +242,8 @@ class DialogueMessage(models.Model):
         verbose_name="traité par",
     )
     handled_at = models.DateTimeField("traité le", null=True, blank=True)
+
+    objects = DialogueMessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = "message Dialogue"

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from allocataires.enums import PaymentPeriodMode
+from core.dates import add_months
 
 HISTORY_MONTHS = 24
 MONTH_NAMES = [
@@ -20,11 +21,6 @@ MONTH_NAMES = [
 
 class PeriodError(ValueError):
     """A request the rubrique refuses, with the French message to show."""
-
-
-def add_months(month, count):
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def month_label(month):

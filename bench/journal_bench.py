@@ -34,10 +34,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from conventions.models import Caf  # noqa: E402
-from habilitations.enums import CafRoleKind, JournalEvent  # noqa: E402
+from conventions.enums import CafRoleKind  # noqa: E402
+from conventions.models import Caf, CafRole  # noqa: E402
+from habilitations.enums import JournalEvent  # noqa: E402
 from habilitations.journal import chain_hash, last_hash  # noqa: E402
-from habilitations.models import CafRole, JournalEntry, User  # noqa: E402
+from habilitations.models import JournalEntry, User  # noqa: E402
 
 PASSWORD = "bench-password-123"
 EVENTS = (

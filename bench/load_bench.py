@@ -2,8 +2,8 @@
 
 - a rubrique page (Paiements, the payments of the 12 months before a request made today) side by side with a
   trivial authenticated view of the same stack (the framework's floor, bench/urls.py) and with the portal's
-  home page (access check and page template, no dossier, no journal), and with the same rubrique written by
-  hand (bench/bare.py: no ORM, no template engine): throughput, p50, p95, CPU per request, and their ratio;
+  home page (access check and page template, no dossier, no journal): throughput, p50, p95, CPU per request,
+  and their ratio;
 - the same rubrique on a small database (1,000 dossiers) and on a large one (1,000,000 dossiers with their
   payments, children and resources, and 10 million journal lines): the p95 ratio;
 - logins per second with the chosen Argon2 parameters.
@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadkit import PASSWORD, ROOT, Browser, Server, Stats, cpu_seconds, postgres_pids, run_load  # noqa: E402
+from tests.kit import PASSWORD, ROOT, Browser, Server, Stats, cpu_seconds, postgres_pids, run_load  # noqa: E402
 
 
 def prepare(users, small_dossiers):
@@ -49,8 +49,8 @@ def prepare(users, small_dossiers):
     from django.db import connection
 
     from allocataires.models import Dossier, Payment
-    from bench.loadkit import dossier_numbers, greffiers
     from habilitations.models import JournalEntry
+    from tests.kit import dossier_numbers, greffiers
 
     if connection.vendor != "postgresql":
         sys.exit("Ce banc d'essai vise PostgreSQL : --small et --large sont des URL postgres://…")
@@ -91,11 +91,6 @@ def sessions(server, data):
         browser = Browser(server).log_in(identifier)
         result.append((browser, browser.open_dossier(number) + query))
     return result
-
-
-def bare(path):
-    """The same page written by hand, without the ORM and the template engine (bench/bare.py)."""
-    return path.split("?")[0].replace("/dossiers/", "/banc/nu/")
 
 
 def get(path):
@@ -139,7 +134,6 @@ def main():
             "portal home (small)": [(browser, get("/accueil/")) for browser, _ in on_small],
             "rubrique Paiements (small)": [(browser, get(path)) for browser, path in on_small],
             "rubrique Paiements (large)": [(browser, get(path)) for browser, path in on_large],
-            "rubrique by hand (small)": [(browser, get(bare(path))) for browser, path in on_small],
             "login (small)": [(None, login_job(small_server, small["identifiers"])) for _ in on_small],
         }
         servers = {"small": small_server, "large": large_server}
@@ -167,8 +161,6 @@ def main():
     print(f"\nrubrique / floor throughput (small): {small_page.throughput / floor.throughput:.2f}   (goal ≥ 0.5)")
     home = results["portal home (small)"]
     print(f"portal home / floor throughput:       {home.throughput / floor.throughput:.2f}")
-    by_hand = results["rubrique by hand (small)"].throughput
-    print(f"rubrique by hand / floor throughput:  {by_hand / floor.throughput:.2f}   (bench/bare.py)")
     print(f"p95 large / p95 small (rubrique):     {large_page.percentile(95) / small_page.percentile(95):.2f}"
           "   (goal ≤ 1.5)")  # fmt: skip
     print(f"p50 large / p50 small (rubrique):     {large_page.percentile(50) / small_page.percentile(50):.2f}")

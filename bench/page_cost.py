@@ -1,12 +1,11 @@
 """NF-3: where a consultation's CPU goes, in one process, beside the framework's floor.
 
-The floor (bench/urls.py), the portal home, the rubrique Paiements (the 12 months before a legal-aid request
-made today, on a dossier with AAH payments) and the same rubrique written by hand (bench/bare.py) are requested
-in turn through Django's test client, in one process, on a PostgreSQL database (DATABASE_URL, or --database),
-rounds interleaved. For each: the CPU time of the whole request and of each part of the view, and the queries
-each part makes; then the rubrique's own statements replayed straight through the driver. No HTTP server, no
-load generator and no PostgreSQL CPU in these figures: they show the Python cost that `bench/load_bench.py`
-measures under load.
+The floor (bench/urls.py), the portal home and the rubrique Paiements (the 12 months before a legal-aid request
+made today, on a dossier with AAH payments) are requested in turn through Django's test client, in one process,
+on a PostgreSQL database (DATABASE_URL, or --database), rounds interleaved. For each: the CPU time of the whole
+request and of each part of the view, and the queries each part makes; then the rubrique's own statements
+replayed straight through the driver. No HTTP server, no load generator and no PostgreSQL CPU in these figures:
+they show the Python cost that `bench/load_bench.py` measures under load.
 
     .venv/bin/python bench/page_cost.py --database postgres://postgres@127.0.0.1:5432/cafpro_small
 """
@@ -24,15 +23,14 @@ from django.core.signals import request_started
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# The parts of a consultation view, by the function that does each one (in allocataires.views, and the whole
-# of the page written by hand in bench/bare.py).
+# The parts of a consultation view, by the function that does each one (in allocataires.views, and the
+# rubrique's reader).
 PARTS = {
     "access_for": "access check (habilitation, convention, CAFs — HAB-2, CONS-5)",
-    "_opened_dossier": "dossier within scope, its persons (CONS-5)",
-    "_paiements": "payments of the period (CONS-8)",
+    "opened_dossier": "dossier within scope, its persons (CONS-5)",
+    "read": "payments of the period (CONS-8)",
     "consultation_record": "journal line: lock, last hash, insert (JRN-2, JRN-5)",
     "_portal": "page: context and templates",
-    "paiements": "the whole view, by hand (bench/bare.py)",
 }
 OUTSIDE = "outside the view: middleware, session, user, response"
 
@@ -46,8 +44,8 @@ class Meter:
         self.statements = []  # the statements of the parts during the last request, with their parameters
         request_started.connect(self.new_request)
 
-    def wrap(self, module, name):
-        function = getattr(module, name)
+    def wrap(self, owner, name):
+        function = getattr(owner, name)
 
         def measured(*args, **kwargs):
             outer, self.current = self.current, name
@@ -58,7 +56,7 @@ class Meter:
                 self.cpu[name] += time.process_time() - before
                 self.current = outer
 
-        setattr(module, name, measured)
+        object.__setattr__(owner, name, measured)  # the rubrique's declaration is a frozen dataclass
 
     def count(self, execute, sql, params, many, context):
         self.queries[self.current or OUTSIDE] += 1
@@ -133,13 +131,13 @@ def main():
     from django.test import Client
 
     import allocataires.views
-    from bench import bare
-    from bench.loadkit import PASSWORD, dossier_numbers, greffiers
+    from conventions.rubriques import CATALOGUE
+    from tests.kit import PASSWORD, dossier_numbers, greffiers
 
     meter = Meter(connection)
+    owners = {"read": CATALOGUE["paiements"]}
     for name in PARTS:
-        meter.wrap(bare if name == "paiements" else allocataires.views, name)  # before bench.urls is imported
-    allocataires.views.READERS["paiements"] = allocataires.views._paiements  # the table holds the function
+        meter.wrap(owners.get(name, allocataires.views), name)  # before bench.urls is imported
 
     dossier_numbers(args.dossiers)  # the CAF's dossiers, made with the demo generator when it has fewer
     [identifier], numbers = greffiers(1, prefix="C"), dossier_numbers(1, with_payments=True)
@@ -156,7 +154,6 @@ def main():
         "floor": "/banc/plancher/",
         "portal home": "/accueil/",
         "rubrique Paiements": f"{opened['Location']}?date={dt.date.today():%d%m%Y}&mode=douze_mois",
-        "by hand": opened["Location"].replace("/dossiers/", "/banc/nu/"),
     }
     totals = {page: 0.0 for page in pages}
     parts = {page: Counter() for page in pages}
@@ -186,7 +183,7 @@ def main():
     table.append((OUTSIDE, outside))
     table.append(("whole request", [(totals[page], sum(queries[page].values())) for page in pages]))
     replayed = (replay(connection, statements, count), len(statements))
-    table.append(("the rubrique's view statements alone, through the driver", [None, None, replayed, None]))
+    table.append(("the rubrique's view statements alone, through the driver", [None, None, replayed]))
 
     def cell(measure):
         return f"{1000 * measure[0] / count:8.2f} ms {measure[1]:2d} q" if measure and measure[0] else ""
@@ -196,7 +193,7 @@ def main():
     for label, measures in table:
         print(f"{label:62}" + "".join(f"{cell(measure):>20}" for measure in measures))
     print()
-    for page in ("portal home", "rubrique Paiements", "by hand"):
+    for page in ("portal home", "rubrique Paiements"):
         print(f"{page} / floor CPU: {totals[page] / totals['floor']:.2f}")
 
 

@@ -1,13 +1,11 @@
 """The portal's URLs plus, for the benchmarks, one trivial authenticated view — the framework's floor: it
 crosses the same middleware (sessions, authentication, CSRF, the session policy of AUTH-6 … AUTH-8, security
-headers) and the same login check as a rubrique, and does nothing else — and the rubrique Paiements written by
-hand (bench/bare.py)."""
+headers) and the same login check as a rubrique, and does nothing else."""
 
 from django.http import HttpResponse
 from django.urls import include, path
 
-from bench import bare
-from habilitations.decorators import session_required
+from core.decorators import session_required
 
 
 @session_required
@@ -17,7 +15,6 @@ def floor(request):
 
 urlpatterns = [
     path("banc/plancher/", floor),
-    path("banc/nu/<int:pk>/paiements/", bare.paiements),  # bench/bare.py: the same page without the ORM or templates
     path("", include("cafpro.urls")),
 ]
-handler500 = "habilitations.views.server_error"
+handler500 = "core.views.server_error"

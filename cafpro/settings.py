@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "core",
     "conventions",
     "habilitations",
     "allocataires",

@@ -10,8 +10,9 @@ urlpatterns = [
     path("admin/logout/", logout_view),
     path("admin/", admin.site.urls),
     path("", include("habilitations.urls")),
+    path("", include("core.urls")),
     path("", include("conventions.urls")),
     path("", include("allocataires.urls")),
 ]
 
-handler500 = "habilitations.views.server_error"
+handler500 = "core.views.server_error"

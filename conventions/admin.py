@@ -1,6 +1,79 @@
-from django.contrib import admin
+"""REF-1 … REF-3: the reference data (superusers). ROLE-3, HAB-3, CONV-1 … CONV-3: a CAF's conventions, for the
+CAF's administrators (their CAF only) and superusers (all). Every write goes through a service, which keeps the
+history (who, when, what); the history is read-only."""
 
-from conventions.models import Baj, Caf, CafContact, Departement, PostalCodeRule
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from conventions.documents import convention_document
+from conventions.enums import ConventionState
+from conventions.models import (
+    ALERT_DAYS,
+    Baj,
+    Caf,
+    CafContact,
+    CafRole,
+    Convention,
+    ConventionHistory,
+    Departement,
+    PostalCodeRule,
+)
+from conventions.permissions import Area, cafs_in, may_enter
+from conventions.services import convention_denounce, convention_terminate
+from core.admin import ReadOnlyHistoryInline, action_confirmation
+from core.pdf import pdf_response
+
+
+class AreaAdminMixin:
+    """The admin pages of one area of `conventions.permissions.AREAS`: only those who may enter it reach them,
+    and each sees the rows of their own CAFs only, also by URL (a row of another CAF is "not found").
+    `caf_path` leads from the model to its CAF."""
+
+    area = Area.CAF_ADMINISTRATION
+    caf_path = "caf"
+
+    def has_module_permission(self, request):
+        return may_enter(request.user, self.area)
+
+    def has_view_permission(self, request, obj=None):
+        return may_enter(request.user, self.area)
+
+    def has_change_permission(self, request, obj=None):
+        return may_enter(request.user, self.area)
+
+    def has_add_permission(self, request):
+        return may_enter(request.user, self.area)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if self.caf_path is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.caf_path}__in": cafs_in(request.user, self.area)})
+
+    def _pdf(self, request, pdf, filename):
+        if pdf is None:
+            self.message_user(
+                request, "Édition PDF indisponible sur ce serveur (bibliothèque Pango absente).", messages.ERROR
+            )
+            return None
+        return pdf_response(pdf, filename)
+
+
+class ReferenceAdminMixin(AreaAdminMixin):
+    """Reference data, accounts, roles and the raw journal: superusers only."""
+
+    area = Area.REFERENCE
+    caf_path = None
+
+    def has_delete_permission(self, request, obj=None):
+        return may_enter(request.user, self.area)
 
 
 class CafContactInline(admin.TabularInline):
@@ -9,7 +82,7 @@ class CafContactInline(admin.TabularInline):
 
 
 @admin.register(Caf)
-class CafAdmin(admin.ModelAdmin):
+class CafAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "city", "departement", "is_maritime"]
     list_filter = ["is_maritime", "departement"]
     search_fields = ["number", "name", "city"]
@@ -17,7 +90,7 @@ class CafAdmin(admin.ModelAdmin):
 
 
 @admin.register(Baj)
-class BajAdmin(admin.ModelAdmin):
+class BajAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "departement", "juridiction"]
     list_filter = ["juridiction", "departement"]
     search_fields = ["city"]
@@ -25,10 +98,127 @@ class BajAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostalCodeRule)
-class PostalCodeRuleAdmin(admin.ModelAdmin):
+class PostalCodeRuleAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["prefix", "caf"]
     search_fields = ["prefix", "caf__number", "caf__name"]
     list_select_related = ["caf"]
 
 
-admin.site.register(Departement, search_fields=["code", "name"])
+@admin.register(Departement)
+class DepartementAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+    search_fields = ["code", "name"]
+
+
+@admin.register(CafRole)
+class CafRoleAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+    """ROLE-2, ROLE-3: which agent acts for which CAF (granted by a superuser)."""
+
+    list_display = ["user", "caf", "kind"]
+    list_filter = ["kind", "caf"]
+    search_fields = ["user__identifier", "user__last_name", "caf__number", "caf__name"]
+    autocomplete_fields = ["caf"]
+    raw_id_fields = ["user"]
+
+
+class ConventionHistoryInline(ReadOnlyHistoryInline):
+    model = ConventionHistory
+
+
+class ConventionStateFilter(admin.SimpleListFilter):
+    """CONV-2: the state today, and the conventions whose deadline or notice limit comes within 60 days."""
+
+    title = "état"
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("active", "En vigueur"),
+            ("echeance", f"Échéance ou limite de préavis dans les {ALERT_DAYS} jours"),
+            ("ended", "Terminées ou résiliées"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "active":
+            return queryset.active_on(today)
+        if self.value() == "ended":
+            return queryset.filter(ends_on__lte=today)
+        if self.value() == "echeance":
+            return queryset.due_within(today)
+        return queryset
+
+
+class TerminationForm(forms.Form):
+    reason = forms.CharField(label="Motif du manquement (article 5)", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(Convention)
+class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "caf", "baj", "starts_on", "state", "next_deadline_display", "notice_limit_display"]
+    list_filter = [ConventionStateFilter, "caf"]
+    search_fields = ["number", "baj__city", "caf__name"]
+    list_select_related = ["caf", "baj"]
+    inlines = [ConventionHistoryInline]
+    readonly_fields = ["ends_on", "end_kind", "end_notice_on", "end_reason"]
+    fieldsets = [
+        (None, {"fields": ["number", "caf", "baj", "profile_code"]}),
+        ("Signataires", {"fields": ["caf_signatory", "partner_signatory", "partner_signatory_capacity", "signed_on"]}),
+        ("Durée", {"fields": ["starts_on", "first_period_ends_on"]}),
+        ("Fin", {"fields": ["ends_on", "end_kind", "end_notice_on", "end_reason"]}),
+    ]
+    actions = ["print_convention", "denounce", "terminate"]
+
+    @admin.display(description="état")
+    def state(self, obj):
+        return ConventionState(obj.state_on()).label
+
+    @admin.display(description="prochaine échéance")
+    def next_deadline_display(self, obj):
+        return None if obj.ends_on else obj.next_deadline(timezone.localdate())
+
+    @admin.display(description="limite de préavis")
+    def notice_limit_display(self, obj):
+        return None if obj.ends_on else obj.notice_limit(obj.next_deadline(timezone.localdate()))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        cafs = cafs_in(request.user, self.area)
+        if db_field.name == "caf":
+            kwargs["queryset"] = cafs
+        if db_field.name == "baj":
+            kwargs["queryset"] = Baj.objects.filter(cafs__in=cafs).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description="Imprimer la convention et son annexe (PDF)")
+    def print_convention(self, request, queryset):
+        convention = queryset.first()
+        return self._pdf(
+            request, convention_document(convention), f"convention-{convention.number.replace('/', '-')}.pdf"
+        )
+
+    @admin.action(description="Dénoncer à la première échéance possible (préavis de 2 mois)")
+    def denounce(self, request, queryset):
+        for convention in queryset:
+            try:
+                convention_denounce(convention=convention, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{convention.number} : {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{convention.number} : dénoncée, fin d'accès le {convention.ends_on:%d/%m/%Y}."
+                )
+
+    @admin.action(description="Résilier immédiatement pour manquement (article 5)")
+    def terminate(self, request, queryset):
+        form = TerminationForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for convention in queryset:
+                try:
+                    convention_terminate(convention=convention, by=request.user, reason=form.cleaned_data["reason"])
+                except ValidationError as error:
+                    self.message_user(request, f"{convention.number} : {error.messages[0]}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request, f"{convention.number} : résiliée ; ses habilitations ne donnent plus accès."
+                    )
+            return None
+        return action_confirmation(request, self, queryset, form, "terminate", "Résilier pour manquement")

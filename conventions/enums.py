@@ -42,3 +42,10 @@ JURIDICTION_HEADS = {
     JuridictionKind.COUR_CASSATION: "Premier président de la Cour de cassation",
     JuridictionKind.COMMISSION_RECOURS_REFUGIES: "Président de la Commission des recours des réfugiés",
 }
+
+
+class CafRoleKind(models.TextChoices):
+    """ROLE-2, ROLE-3: what a CAF agent does for their CAF."""
+
+    ADMINISTRATOR = "administrator", "Administrateur Caf"
+    SECURITY_OFFICER = "security_officer", "Responsable sécurité"

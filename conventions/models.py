@@ -3,11 +3,21 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from conventions.enums import JURIDICTION_HEADS, ConventionEnd, ConventionState, JuridictionKind, SignatoryCapacity
+from conventions.enums import (
+    JURIDICTION_HEADS,
+    CafRoleKind,
+    ConventionEnd,
+    ConventionState,
+    JuridictionKind,
+    SignatoryCapacity,
+)
+from conventions.rubriques import CATALOGUE
+from core.dates import add_months
 
 caf_number_validator = RegexValidator(r"^\d{3}$", "Le numéro de Caf comporte 3 chiffres.")
 postal_prefix_validator = RegexValidator(r"^\d{1,5}$", "Un préfixe de code postal comporte de 1 à 5 chiffres.")
@@ -159,18 +169,21 @@ convention_number_validator = RegexValidator(
 )
 
 
+# CONV-2: how far ahead the CAF is warned of an annual deadline or of the last day to denounce before it.
+ALERT_DAYS = 60
+
+
 class ConventionQuerySet(models.QuerySet):
     def active_on(self, day):
         """CONV-2: the conventions that give access on `day`."""
         return self.filter(starts_on__lte=day).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
 
-
-def add_months(day, months):
-    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
+    def due_within(self, day, days=ALERT_DAYS):
+        """CONV-2: the running conventions, not denounced, whose last day to denounce before the next annual
+        deadline falls within `days` of `day` (the deadline itself comes 2 months later)."""
+        horizon = day + dt.timedelta(days=days)
+        running = self.active_on(day).filter(ends_on__isnull=True)
+        return self.filter(pk__in=[c.pk for c in running if c.notice_limit(c.next_deadline(day)) <= horizon])
 
 
 DENUNCIATION_NOTICE_MONTHS = 2
@@ -307,3 +320,75 @@ class ConventionHistory(History):
     class Meta(History.Meta):
         verbose_name = "historique de convention"
         verbose_name_plural = "historique des conventions"
+
+
+class CafRoleQuerySet(models.QuerySet):
+    def cafs_of(self, user, kind=None):
+        """ROLE-2, ROLE-3: the CAFs `user` works for (as `kind`), as a subquery."""
+        roles = self.filter(user=user)
+        if kind:
+            roles = roles.filter(kind=kind)
+        return Caf.objects.filter(pk__in=roles.values("caf"))
+
+
+class CafRole(models.Model):
+    """ROLE-2, ROLE-3: a CAF agent's role for one CAF (an agent may hold both roles). Read through
+    `conventions.permissions`, never inline."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caf_roles", verbose_name="agent"
+    )
+    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, related_name="staff_roles", verbose_name="Caf")
+    kind = models.CharField("rôle", max_length=20, choices=CafRoleKind.choices)
+
+    objects = CafRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rôle d'agent de Caf"
+        verbose_name_plural = "rôles d'agents de Caf"
+        constraints = [models.UniqueConstraint(fields=["user", "caf", "kind"], name="caf_role_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} — {self.caf}"
+
+
+class Profile(models.Model):
+    """CONS-6: a profile opens rubriques and, inside them, fields — data, not code. `grants` maps a rubrique
+    code of the catalogue (`conventions.rubriques.CATALOGUE`) to the list of its fields the profile opens;
+    anything absent is refused (deny by default). A profile is a term of the convention: its annex lists what
+    the profile opens (annex 3, "PROFIL T12")."""
+
+    code = models.CharField("code", max_length=8, unique=True)
+    label = models.CharField("libellé", max_length=200)
+    grants = models.JSONField("rubriques et champs ouverts", default=dict)
+
+    class Meta:
+        verbose_name = "profil"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+    def clean(self):
+        try:
+            CATALOGUE.check_grants(self.grants)
+        except ValueError as error:
+            raise ValidationError({"grants": str(error)}) from None
+
+    def opens(self, rubrique):
+        return rubrique in self.grants
+
+    def shown_fields(self, rubrique):
+        return frozenset(self.grants.get(rubrique, ()))
+
+    def annex(self):
+        """CONV-1, CONS-6: what the convention's annex lists for this profile — each rubrique it opens with the
+        annex's words for each field, in the catalogue's order."""
+        return [
+            (
+                rubrique.label,
+                [field.label for field in rubrique.fields if field.code in self.shown_fields(rubrique.code)],
+            )
+            for rubrique in CATALOGUE
+            if self.opens(rubrique.code)
+        ]

@@ -1,12 +1,12 @@
 import csv
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.enums import ConventionState
 from conventions.models import Convention
+from conventions.permissions import Area, area_required
 
 
 class _Echo:
@@ -14,8 +14,7 @@ class _Echo:
         return value
 
 
-@login_required(login_url="habilitations:login")
-@permission_required("conventions.view_national_overview", raise_exception=True)
+@area_required(Area.NATIONAL)
 def national_overview(request):
     """ROLE-4: the signed conventions per juridiction and CAF, the follow-up the circular asks the heads of
     juridiction to report to the SADJPV; read-only, with a CSV export."""

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from habilitations.models import Habilitation, Profile
+from conventions.models import Profile
+from habilitations.models import Habilitation
 
 
 @dataclass

@@ -1,18 +1,50 @@
+"""ROLE-3, HAB-1 … HAB-3, CONV-3: a CAF's habilitations, for the CAF's administrators (their CAF only) and
+superusers; the accounts, the raw journal and the surveillances for superusers. Every write goes through a
+service, which keeps the history (who, when, what) and the journal."""
+
+import datetime as dt
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
-from habilitations import admin_caf  # noqa: F401 — registers the CAF administrators' pages
+from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
+from conventions.models import Convention
+from conventions.permissions import cafs_in
+from core.admin import ReadOnlyHistoryInline, ReadOnlyMixin, action_confirmation
+from habilitations.documents import habilitation_document
+from habilitations.enums import GreffeFunction, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
-from habilitations.models import CafRole, JournalCheckpoint, JournalEntry, Surveillance, User, UserManager
-from habilitations.services import password_reset, user_unlock
+from habilitations.models import (
+    Habilitation,
+    HabilitationHistory,
+    JournalCheckpoint,
+    JournalEntry,
+    Surveillance,
+    User,
+    UserManager,
+)
+from habilitations.services import (
+    habilitation_grant,
+    habilitation_reactivate,
+    habilitation_request,
+    habilitation_revoke,
+    habilitation_suspend,
+    password_reset,
+    user_unlock,
+)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     """AUTH-10: one identifier per person. The full habilitation lifecycle is managed elsewhere (HAB-1)."""
 
     form = UserChangeForm
@@ -72,21 +104,8 @@ class CappedCountPaginator(Paginator):
         return self.counted > self.CAP
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that only the application writes: shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
     """JRN-1: read-only; the journal is written by the application alone. NF-4: at national scale, no full
     count of the table, no date hierarchy (it reads the distinct dates of every line), and the search is by
     exact identifier (its index) — the security officer's own pages are the place to browse a CAF's journal."""
@@ -106,19 +125,8 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         return queryset.filter(identifier_typed=identifier), False
 
 
-@admin.register(CafRole)
-class CafRoleAdmin(admin.ModelAdmin):
-    """ROLE-2, ROLE-3: which agent acts for which CAF (granted by a superuser)."""
-
-    list_display = ["user", "caf", "kind"]
-    list_filter = ["kind", "caf"]
-    search_fields = ["user__identifier", "user__last_name", "caf__number", "caf__name"]
-    autocomplete_fields = ["caf"]
-    raw_id_fields = ["user"]
-
-
 @admin.register(Surveillance)
-class SurveillanceAdmin(ReadOnlyAdmin):
+class SurveillanceAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
     """JRN-4: the surveillances are visible in the administration (set and lifted by the security officers)."""
 
     list_display = ["user", "caf", "started_at", "started_by", "lifted_at"]
@@ -127,6 +135,179 @@ class SurveillanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(JournalCheckpoint)
-class JournalCheckpointAdmin(ReadOnlyAdmin):
+class JournalCheckpointAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["purged_at", "purged_before", "last_id", "count"]
     readonly_fields = ["purged_at", "purged_before", "last_id", "last_hash", "count"]
+
+
+class HabilitationHistoryInline(ReadOnlyHistoryInline):
+    model = HabilitationHistory
+
+
+class RevocationForm(forms.Form):
+    reason = forms.ChoiceField(label="Motif du retrait", choices=RevocationReason.choices)
+    ends_on = forms.DateField(
+        label="Fin de l'accès le (demande de suppression)",
+        required=False,
+        help_text="Laisser vide pour un retrait immédiat.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class HabilitationRequestForm(forms.Form):
+    """HAB-1, ROLE-1: a nominative request, for one person."""
+
+    convention = forms.ModelChoiceField(label="Convention", queryset=Convention.objects.none())
+    function = forms.ChoiceField(label="Fonction", choices=GreffeFunction.choices)
+    last_name = forms.CharField(label="Nom", max_length=60)
+    first_name = forms.CharField(label="Prénom", max_length=60)
+    email = forms.EmailField(label="Adresse électronique professionnelle", required=False)
+
+
+class UnusedFilter(admin.SimpleListFilter):
+    """HAB-3: habilitations whose user has not logged in for N days."""
+
+    title = "sans connexion depuis"
+    parameter_name = "inactif"
+
+    def lookups(self, request, model_admin):
+        return [("30", "30 jours"), ("90", "90 jours"), ("180", "180 jours")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"30", "90", "180"}:
+            return queryset.unused_since(timezone.now() - dt.timedelta(days=int(self.value())))
+        return queryset
+
+
+@admin.register(Habilitation)
+class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
+    caf_path = "convention__caf"
+    list_display = ["user", "person", "function", "convention", "status", "granted_on", "ends_on", "last_login"]
+    list_filter = ["status", UnusedFilter, "function", "convention__baj"]
+    search_fields = ["user__identifier", "user__last_name", "user__first_name", "convention__number"]
+    list_select_related = ["user", "convention__baj", "convention__caf"]
+    readonly_fields = ["user", "convention", "profile", "status", "granted_on", "ends_on", "revocation_reason"]
+    fields = ["user", "convention", "profile", "function", "status", "granted_on", "ends_on", "revocation_reason"]
+    inlines = [HabilitationHistoryInline]
+    actions = [
+        "grant",
+        "suspend",
+        "reactivate",
+        "revoke",
+        "print_access_request",
+        "print_removal_request",
+        "unlock",
+        "reset_password",
+    ]
+
+    @admin.display(description="nom")
+    def person(self, obj):
+        return obj.user.get_full_name()
+
+    @admin.display(description="dernière connexion")
+    def last_login(self, obj):
+        return obj.user.last_login
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """HAB-1: "Ajouter" is the request of a habilitation for one person (a new identifier)."""
+        form = HabilitationRequestForm(request.POST or None)
+        form.fields["convention"].queryset = Convention.objects.filter(
+            caf__in=cafs_in(request.user, self.area)
+        ).active_on(timezone.localdate())
+        if request.method == "POST" and form.is_valid():
+            habilitation = habilitation_request(by=request.user, **form.cleaned_data)
+            self.message_user(request, f"Habilitation demandée pour {habilitation.user.identifier}.")
+            return redirect(reverse("admin:habilitations_habilitation_change", args=[habilitation.pk]))
+        return TemplateResponse(
+            request,
+            "admin/habilitations/request_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Demander une habilitation",
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Only the function is edited here; the lifecycle goes through the actions."""
+        obj.full_clean()
+        super().save_model(request, obj, form, change)
+
+    def _each(self, request, queryset, service, done, **kwargs):
+        for habilitation in queryset.select_related("user"):
+            try:
+                service(habilitation=habilitation, by=request.user, **kwargs)
+            except ValidationError as error:
+                self.message_user(request, f"{habilitation.user} : {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"{habilitation.user} : {done}.")
+
+    def _letter(self, request, queryset, issue, filename):
+        """CONV-3, AUTH-5: a nominative letter carrying a password that exists only in it."""
+        if queryset.count() != 1:
+            self.message_user(request, "Choisissez une seule habilitation : la lettre est nominative.", messages.ERROR)
+            return None
+        habilitation = queryset.select_related("user", "convention__caf", "convention__baj", "profile").get()
+        try:
+            password = issue(habilitation)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return None
+        pdf = habilitation_document("documents/ouverture_droits.html", habilitation, password=password)
+        return self._pdf(request, pdf, f"{filename}-{habilitation.user.identifier}.pdf")
+
+    @admin.action(description="Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)")
+    def grant(self, request, queryset):
+        """CONV-3, AUTH-5: the initial password exists only in this letter."""
+        return self._letter(
+            request,
+            queryset,
+            lambda habilitation: habilitation_grant(habilitation=habilitation, by=request.user),
+            "ouverture-droits",
+        )
+
+    @admin.action(description="Suspendre (ferme les sessions ouvertes)")
+    def suspend(self, request, queryset):
+        self._each(request, queryset, habilitation_suspend, "suspendue")
+
+    @admin.action(description="Réactiver")
+    def reactivate(self, request, queryset):
+        self._each(request, queryset, habilitation_reactivate, "réactivée")
+
+    @admin.action(description="Retirer (changement d'affectation, fin de mission, demande de suppression…)")
+    def revoke(self, request, queryset):
+        form = RevocationForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._each(request, queryset, habilitation_revoke, "retrait enregistré", **form.cleaned_data)
+            return None
+        return action_confirmation(request, self, queryset, form, "revoke", "Retirer l'habilitation")
+
+    def _document(self, request, queryset, template, filename):
+        habilitation = queryset.select_related("user", "convention__caf", "convention__baj").first()
+        pdf = habilitation_document(template, habilitation)
+        return self._pdf(request, pdf, f"{filename}-{habilitation.user.identifier}.pdf")
+
+    @admin.action(description="Imprimer la demande d'accès (PDF)")
+    def print_access_request(self, request, queryset):
+        return self._document(request, queryset, "documents/demande_acces.html", "demande-acces")
+
+    @admin.action(description="Imprimer la demande de suppression (PDF)")
+    def print_removal_request(self, request, queryset):
+        return self._document(request, queryset, "documents/demande_suppression.html", "demande-suppression")
+
+    @admin.action(description="Débloquer l'accès (après trois échecs)")
+    def unlock(self, request, queryset):
+        for habilitation in queryset.select_related("user"):
+            user_unlock(user=habilitation.user, by=request.user, request=request)
+        self.message_user(request, f"{queryset.count()} accès débloqué(s).")
+
+    @admin.action(description="Nouveau mot de passe et lettre (ferme les sessions ouvertes)")
+    def reset_password(self, request, queryset):
+        """AUTH-5, art. 4: a new access procedure after a lost password; the password is only in the letter."""
+        return self._letter(
+            request,
+            queryset,
+            lambda habilitation: password_reset(user=habilitation.user, by=request.user, request=request),
+            "nouveau-mot-de-passe",
+        )

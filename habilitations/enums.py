@@ -43,13 +43,6 @@ class HabilitationStatus(models.TextChoices):
     REVOKED = "revoked", "Révoquée"
 
 
-class CafRoleKind(models.TextChoices):
-    """ROLE-2, ROLE-3: what a CAF agent does for their CAF."""
-
-    ADMINISTRATOR = "administrator", "Administrateur Caf"
-    SECURITY_OFFICER = "security_officer", "Responsable sécurité"
-
-
 class RevocationReason(models.TextChoices):
     """HAB-2: why a habilitation is withdrawn (circular, I.3; annex 3)."""
 

@@ -12,15 +12,21 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from conventions.models import Caf, Convention, History
-from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
-from habilitations.rubriques import CATALOGUE
+from conventions.permissions import Area, caf_ids_in
+from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
 )
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def issued_by(self, cafs):
+        """ROLE-2: the users holding a habilitation issued by one of `cafs`."""
+        return self.filter(habilitations__convention__caf__in=cafs).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     @classmethod
@@ -113,14 +119,12 @@ class JournalEntryQuerySet(models.QuerySet):
         """JRN-3, ROLE-2: the events of the security officer's CAF(s) — consultations of their dossiers,
         connections of the users they issued — and the attempts on unknown identifiers, which belong to no
         CAF. A superuser sees everything."""
-        if user.is_superuser:
+        cafs = caf_ids_in(user, Area.SECURITY)
+        if cafs is None:
             return self
         # A list of a few ids, not a subquery: the planner then uses the (caf, …) indexes on tens of millions
         # of lines (docs/performance.md).
-        cafs = list(
-            CafRole.objects.filter(user=user, kind=CafRoleKind.SECURITY_OFFICER).values_list("caf_id", flat=True)
-        )
-        return self.filter(models.Q(caf_id__in=cafs) | models.Q(caf__isnull=True, user__isnull=True))
+        return self.filter(models.Q(caf_id__in=sorted(cafs)) | models.Q(caf__isnull=True, user__isnull=True))
 
 
 class JournalEntry(models.Model):
@@ -211,6 +215,14 @@ class JournalCheckpoint(models.Model):
         return f"Purge du {self.purged_at:%d/%m/%Y} : {self.count} lignes jusqu'à la n° {self.last_id}"
 
 
+class SurveillanceQuerySet(models.QuerySet):
+    def of_cafs(self, cafs):
+        return self.filter(caf__in=cafs)
+
+    def open(self):
+        return self.filter(lifted_at__isnull=True)
+
+
 class Surveillance(models.Model):
     """JRN-4: a user put under surveillance by a security officer of a CAF — reason, date, by whom — until
     lifted."""
@@ -234,6 +246,8 @@ class Surveillance(models.Model):
         verbose_name="levée par",
     )
 
+    objects = SurveillanceQuerySet.as_manager()
+
     class Meta:
         verbose_name = "mise sous surveillance"
         verbose_name_plural = "mises sous surveillance"
@@ -250,42 +264,6 @@ class Surveillance(models.Model):
         return f"{self.user} sous surveillance depuis le {self.started_at:%d/%m/%Y}"
 
 
-class Profile(models.Model):
-    """CONS-6: a profile opens rubriques and, inside them, fields — data, not code. `grants` maps a rubrique
-    code of the catalogue (`habilitations.rubriques`) to the list of its fields the profile opens; anything
-    absent is refused."""
-
-    code = models.CharField("code", max_length=8, unique=True)
-    label = models.CharField("libellé", max_length=200)
-    grants = models.JSONField("rubriques et champs ouverts", default=dict)
-
-    class Meta:
-        verbose_name = "profil"
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} — {self.label}"
-
-    def clean(self):
-        if not isinstance(self.grants, dict):
-            raise ValidationError({"grants": "Un dictionnaire rubrique → liste de champs est attendu."})
-        for rubrique, fields in self.grants.items():
-            if rubrique not in CATALOGUE:
-                raise ValidationError({"grants": f"Rubrique inconnue : {rubrique}."})
-            unknown = set(fields) - set(CATALOGUE[rubrique].fields)
-            if unknown:
-                raise ValidationError({"grants": f"Champs inconnus dans {rubrique} : {', '.join(sorted(unknown))}."})
-
-    def opens(self, rubrique):
-        return bool(self.grants.get(rubrique))
-
-    def shows(self, rubrique, field):
-        return field in self.grants.get(rubrique, ())
-
-    def shown_fields(self, rubrique):
-        return frozenset(self.grants.get(rubrique, ()))
-
-
 class HabilitationQuerySet(models.QuerySet):
     def giving_access_on(self, day):
         """HAB-1, HAB-2, CONV-2: active habilitations, before their end date if a removal was requested, whose
@@ -296,11 +274,9 @@ class HabilitationQuerySet(models.QuerySet):
             convention__in=Convention.objects.active_on(day),
         )
 
-    def administered_by(self, user):
-        """HAB-3: the habilitations a CAF administrator manages (all for a superuser)."""
-        if user.is_superuser:
-            return self
-        return self.filter(convention__caf__in=CafRole.objects.cafs_of(user, CafRoleKind.ADMINISTRATOR))
+    def unused_since(self, moment):
+        """HAB-3: active habilitations whose user has not logged in since `moment` (or never)."""
+        return self.filter(status=HabilitationStatus.ACTIVE).exclude(user__last_login__gte=moment)
 
     def cafs_for(self, user, day, bajs=None):
         """CONS-5: the CAFs whose dossiers `user` may consult on `day`: those of the active conventions of the
@@ -321,7 +297,9 @@ class Habilitation(models.Model):
     convention = models.ForeignKey(
         Convention, on_delete=models.PROTECT, related_name="habilitations", verbose_name="convention"
     )
-    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="habilitations", verbose_name="profil")
+    profile = models.ForeignKey(
+        "conventions.Profile", on_delete=models.PROTECT, related_name="habilitations", verbose_name="profil"
+    )
     function = models.CharField("fonction", max_length=20, choices=GreffeFunction.choices)
     status = models.CharField(
         "état", max_length=10, choices=HabilitationStatus.choices, default=HabilitationStatus.REQUESTED
@@ -371,32 +349,3 @@ class HabilitationHistory(History):
     class Meta(History.Meta):
         verbose_name = "historique d'habilitation"
         verbose_name_plural = "historique des habilitations"
-
-
-class CafRoleQuerySet(models.QuerySet):
-    def cafs_of(self, user, kind=None):
-        """ROLE-2, ROLE-3: the CAFs `user` works for (as `kind`), as a subquery."""
-        roles = self.filter(user=user)
-        if kind:
-            roles = roles.filter(kind=kind)
-        return Caf.objects.filter(pk__in=roles.values("caf"))
-
-
-class CafRole(models.Model):
-    """ROLE-2, ROLE-3: a CAF agent's role for one CAF (an agent may hold both roles)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caf_roles", verbose_name="agent"
-    )
-    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, related_name="staff_roles", verbose_name="Caf")
-    kind = models.CharField("rôle", max_length=20, choices=CafRoleKind.choices)
-
-    objects = CafRoleQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "rôle d'agent de Caf"
-        verbose_name_plural = "rôles d'agents de Caf"
-        constraints = [models.UniqueConstraint(fields=["user", "caf", "kind"], name="caf_role_unique")]
-
-    def __str__(self):
-        return f"{self.user} — {self.get_kind_display()} — {self.caf}"

@@ -3,42 +3,22 @@ the irregularity report, the users under surveillance. Every page an officer ope
 
 import csv
 import datetime as dt
-from functools import wraps
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from conventions.models import Caf
-from habilitations.decorators import session_required
-from habilitations.enums import CafRoleKind, JournalEvent
+from conventions.permissions import Area, area_required, cafs_in
+from habilitations.enums import JournalEvent
 from habilitations.irregularities import RULES, find
-from habilitations.models import CafRole, JournalEntry, Surveillance, User
+from habilitations.models import JournalEntry, Surveillance, User
 from habilitations.services import journal_record, surveillance_lift, surveillance_start
 
 PAGE_SIZE = 50
-
-
-def officer_required(view):
-    """ROLE-2: CAF security officers (and superusers) only."""
-
-    @wraps(view)
-    @session_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or CafRole.objects.filter(user=user, kind=CafRoleKind.SECURITY_OFFICER).exists()):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def officer_cafs(user):
-    return Caf.objects.all() if user.is_superuser else CafRole.objects.cafs_of(user, CafRoleKind.SECURITY_OFFICER)
 
 
 class JournalFilterForm(forms.Form):
@@ -88,14 +68,10 @@ class JournalFilterForm(forms.Form):
 
 
 def _watched_user_ids(user):
-    return set(
-        Surveillance.objects.filter(caf__in=officer_cafs(user), lifted_at__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    return set(Surveillance.objects.of_cafs(cafs_in(user, Area.SECURITY)).open().values_list("user_id", flat=True))
 
 
-@officer_required
+@area_required(Area.SECURITY)
 def journal(request):
     """JRN-3: newest first, keyset pagination (no COUNT over the table), filters, CSV export."""
     form = JournalFilterForm(request.GET or None)
@@ -193,7 +169,7 @@ class PeriodForm(forms.Form):
     au = forms.DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@officer_required
+@area_required(Area.SECURITY)
 def report(request):
     """JRN-4: the irregularities of the officer's CAF over a period (the last 7 days by default)."""
     today = timezone.localdate()
@@ -238,14 +214,14 @@ class SurveillanceForm(forms.Form):
     reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-@officer_required
+@area_required(Area.SECURITY)
 def surveillances(request):
     """JRN-4: put a user of the CAF under surveillance, list and lift."""
-    cafs = officer_cafs(request.user)
+    cafs = cafs_in(request.user, Area.SECURITY)
     form = SurveillanceForm(request.POST or None, initial={"identifier": request.GET.get("utilisateur", "")})
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"].strip().upper()
-        user = User.objects.filter(identifier=identifier, habilitations__convention__caf__in=cafs).distinct().first()
+        user = User.objects.issued_by(cafs).filter(identifier=identifier).first()
         if user is None:
             form.add_error("identifier", "Aucun utilisateur de votre Caf ne porte cet identifiant.")
         else:
@@ -258,16 +234,16 @@ def surveillances(request):
                 form.add_error(None, error.messages[0])
             else:
                 return redirect("habilitations:officer_surveillances")
-    rows = Surveillance.objects.filter(caf__in=cafs).select_related("user", "caf", "started_by", "lifted_by")
+    rows = Surveillance.objects.of_cafs(cafs).select_related("user", "caf", "started_by", "lifted_by")
     return render(
         request, "habilitations/officer/surveillances.html", {"form": form, "rows": rows, "section": "surveillance"}
     )
 
 
-@officer_required
+@area_required(Area.SECURITY)
 def surveillance_lift_view(request, pk):
     if request.method != "POST":
         return redirect("habilitations:officer_surveillances")
-    surveillance = get_object_or_404(Surveillance, pk=pk, caf__in=officer_cafs(request.user), lifted_at__isnull=True)
+    surveillance = get_object_or_404(Surveillance.objects.of_cafs(cafs_in(request.user, Area.SECURITY)).open(), pk=pk)
     surveillance_lift(surveillance=surveillance, by=request.user, request=request)
     return redirect("habilitations:officer_surveillances")

@@ -13,14 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from conventions.models import CafRole, Profile
 from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
 from habilitations.journal import chain_hash, last_hash, lock_chain
 from habilitations.models import (
-    CafRole,
     Habilitation,
     HabilitationHistory,
     JournalEntry,
-    Profile,
     Surveillance,
     User,
     UserManager,

@@ -13,7 +13,6 @@ urlpatterns = [
     path("acces-retire/", views.access_withdrawn, name="access_withdrawn"),
     path("a-qui-s-adresse-cafpro/", views.info_audience, name="info_audience"),
     path("securite/", views.info_security, name="info_security"),
-    path("accessibilite/", views.accessibility, name="accessibility"),
     path("responsable-securite/journal/", officer_views.journal, name="officer_journal"),
     path("responsable-securite/irregularites/", officer_views.report, name="officer_report"),
     path("responsable-securite/surveillance/", officer_views.surveillances, name="officer_surveillances"),

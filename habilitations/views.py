@@ -1,17 +1,13 @@
-import sys
-
 from django.conf import settings
 from django.contrib import messages
-from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from habilitations.decorators import session_required
-from habilitations.enums import CafRoleKind
+from conventions.permissions import Role, has_role
+from core.decorators import session_required
 from habilitations.forms import LoginForm, PasswordChangeForm
-from habilitations.models import CafRole
 from habilitations.services import LoginOutcome, login_attempt, password_change, session_end
 
 # AUTH-2: one message for every wrong identifier/password, whatever was wrong.
@@ -32,9 +28,11 @@ def _next_url(request):
 def _landing(user):
     """Where each kind of user starts: the greffier's portal, the security officer's journal, the
     administration for the CAF's administrators, the national follow-up for the Ministry."""
-    if CafRole.objects.filter(user=user, kind=CafRoleKind.SECURITY_OFFICER).exists():
+    if user.is_superuser:
+        return "admin:index"
+    if has_role(user, Role.SECURITY_OFFICER):
         return "habilitations:officer_journal"
-    if user.has_perm("conventions.view_national_overview") and not user.is_superuser:
+    if has_role(user, Role.NATIONAL_FOLLOWUP):
         return "conventions:national_overview"
     if user.is_staff:
         return "admin:index"
@@ -113,22 +111,6 @@ def lockout_response(request, original_response=None, credentials=None):
 def info_audience(request):
     """AUTH-9: "À qui s'adresse Cafpro ?"."""
     return render(request, "habilitations/info_audience.html")
-
-
-def server_error(request):
-    """handler500: the database out of reach is "service indisponible" (503, retried by the user and recovered
-    by itself); anything else the French 500 page. Neither says more."""
-    error = sys.exc_info()[1]
-    if isinstance(error, (OperationalError, InterfaceError)):
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = "30"
-        return response
-    return render(request, "500.html", status=500)
-
-
-def accessibility(request):
-    """NF-2: the accessibility statement, linked from every page's footer."""
-    return render(request, "accessibilite.html")
 
 
 def info_security(request):

@@ -6,6 +6,9 @@
   not used: under Playwright's greenlet the test code gets another connection object, which does not carry
   the serialized contents, and the restore is silently skipped.)
 - `postgres` tests are skipped on SQLite, `e2e` tests where no Chromium is installed: each with its reason.
+- Passwords are hashed with a fast hasher, except in the tests marked `argon2` (or counting Argon2 computations
+  with `hash_calls`): those that assert Argon2 itself, and those whose users log in to a separate server
+  process, which knows only the production hasher.
 """
 
 import os
@@ -28,20 +31,48 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """The rows the data migrations load, loaded again after a transactional test flushed them."""
-    import importlib
-    from types import SimpleNamespace
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(request, settings):
+    if "argon2" not in request.keywords and "hash_calls" not in request.fixturenames:
+        settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+# The rows the data migrations load: the reference data of annexes 1 and 2 and the profiles.
+REFERENCE_MODELS = [
+    "conventions.Departement",
+    "conventions.Caf",
+    "conventions.CafContact",
+    "conventions.Baj",
+    "conventions.PostalCodeRule",
+    "conventions.Profile",
+]
+
+
+@pytest.fixture(scope="session")
+def reference_rows(django_db_setup, django_db_blocker):
+    """The reference rows as the migrations left them, read once before any test flushes them."""
     from django.apps import apps
+    from django.core import serializers
+
+    with django_db_blocker.unblock():
+        return serializers.serialize(
+            "json", [row for label in REFERENCE_MODELS for row in apps.get_model(label).objects.order_by("pk")]
+        )
+
+
+@pytest.fixture
+def reference_data(reference_rows, transactional_db):
+    """The rows the data migrations load, loaded again after a transactional test flushed them."""
+    from django.core import serializers
 
     from conventions.models import Caf
-    from conventions.reference import load_reference
 
     if not Caf.objects.exists():
-        load_reference(apps, SimpleNamespace(connection=connection))
-        importlib.import_module("habilitations.migrations.0002_profile_t12").create_t12(apps, None)
+        for row in serializers.deserialize("json", reference_rows):
+            row.save()
     yield
     if connection.vendor == "postgresql":
         # The flush after a transactional test truncates every table; the journal's append-only trigger

@@ -33,6 +33,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY doit être défini" in result.stderr
 
 
+@pytest.mark.argon2
 def test_argon2_is_the_first_hasher():
     assert settings.PASSWORD_HASHERS == ["habilitations.hashers.CafproArgon2PasswordHasher"]
 

@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
-from allocataires.demo import make_nir, nir_key, payment_date, seed_dossiers
+from allocataires.demo import make_nir, payment_date, seed_dossiers
 from allocataires.enums import DependantKind, PersonRole
 from allocataires.models import Dependant, Dossier, Payment, Person
+from allocataires.nir import nir_key
 from conventions.models import Caf
 
 pytestmark = pytest.mark.django_db

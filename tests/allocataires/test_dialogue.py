@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from allocataires.enums import DialogueStatus
 from allocataires.models import DialogueMessage
-from conventions.models import Caf
-from habilitations.enums import CafRoleKind, JournalEvent
-from habilitations.models import CafRole, JournalEntry
+from conventions.enums import CafRoleKind
+from conventions.models import Caf, CafRole
+from habilitations.enums import JournalEvent
+from habilitations.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import UserFactory, log_in
 

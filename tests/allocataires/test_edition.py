@@ -123,7 +123,7 @@ def test_edition_query_budget_does_not_grow_with_the_dossier(local_greffier, cli
 
 
 def test_without_pango_the_edition_is_unavailable_not_an_error(client, dossier, monkeypatch):
-    monkeypatch.setattr("allocataires.views.render_pdf", lambda template, context: None)
+    monkeypatch.setattr("allocataires.views.html_to_pdf", lambda html: None)
     response = client.get(reverse("allocataires:edition", args=[dossier.pk]))
     assert response.status_code == 503
     assert "Édition indisponible" in response.content.decode()

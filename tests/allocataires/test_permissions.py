@@ -5,17 +5,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conventions.models import Caf
+from conventions.models import Caf, Profile
+from conventions.rubriques import CATALOGUE
 from habilitations.enums import JournalEvent
-from habilitations.models import JournalEntry, Profile
-from habilitations.rubriques import CATALOGUE, ENTETE, TABS
-from tests.allocataires.factories import DependantFactory, DossierFactory
+from habilitations.models import JournalEntry
+from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
 
 # A narrow profile: the address only, and the header without the names.
-NARROW = {ENTETE: ["numero"], "adresse": ["adresse"]}
+NARROW = {"entete": ["numero"], "adresse": ["adresse"]}
+TABS = [rubrique.code for rubrique in CATALOGUE.tabs()]
 
 
 def profiles():
@@ -42,29 +43,6 @@ def test_access_matrix(client, profile, rubrique):
     if response.status_code == 200:
         tabs = [code for code, _ in response.context["tabs"]]
         assert tabs == [code for code in TABS if profile.opens(code)]
-
-
-def test_fields_not_opened_are_not_shown(client):
-    """CONS-6: "selon le profil, seules les données nécessaires sont affichées"."""
-    grants = {ENTETE: ["numero"], "famille": ["naissance"]}
-    profile = Profile.objects.create(code="T99", label="Test", grants=grants)
-    log_in(client, HabilitationFactory(profile=profile).user)
-    dossier = DossierFactory(number="1234567")
-    DependantFactory(dossier=dossier)
-    client.post("/consulter/", {"number": "1234567"})
-    page = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "famille"])).content.decode()
-    assert "12/04/1975" in page  # birth date: opened
-    nir = dossier.persons.first().nir
-    assert nir not in page, "NIR not opened"
-    assert "Tristan" not in page.split("</header>")[1], "children not opened"
-    assert "LAURENCE" not in page, "names not opened in the header"
-
-
-def test_the_catalogue_and_t12_agree_with_annex_3():
-    """T12 opens every rubrique and every field of the catalogue (annex 3), nothing else."""
-    t12 = Profile.objects.get(code="T12")
-    assert t12.grants == {code: sorted(rubrique.fields) for code, rubrique in CATALOGUE.items()}
-    t12.full_clean()
 
 
 def test_a_profile_with_an_unknown_rubrique_or_field_is_refused():

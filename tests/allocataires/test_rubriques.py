@@ -146,7 +146,8 @@ def test_ressources_last_three_known_years_with_navigation(client, dossier):
         ResourceFactory(dossier=dossier, year=year, amount=Decimal(1000 + year))
     ResourceFactory(dossier=dossier, year=2024, person_type="madame", nature="Ressources nulles", amount=0)
     response = page(client, dossier, "ressources")
-    assert response.context["years"] == [2024, 2023, 2022]
+    shown = response.context["years"][0]
+    assert (shown.year, shown.older_year, shown.newer_year) == (2024, 2023, None)
     body = text(response)
     assert "Ressources de Monsieur" in body and "pour l'année 2024" in body and "3 024 €" in body
     assert "Ressources de Madame" in body and "Ressources nulles" in body
@@ -196,12 +197,12 @@ def test_paiements_counted_by_payment_date_with_arrears_and_cumulative_total(cli
     )
     PaymentFactory(dossier=dossier, period=dt.date(2026, 2, 1), paid_on=dt.date(2026, 3, 5), amount=Decimal("1033.32"))
     response = paiements(client, dossier, "15032026", "annee_en_cours")
-    months = response.context["months"]
+    months = response.context["history"].months
     assert [(m.month, m.total, m.cumulative) for m in months] == [
         (dt.date(2026, 1, 1), Decimal("1138.09"), Decimal("1138.09")),
         (dt.date(2026, 2, 1), Decimal("50.00"), Decimal("1188.09")),
     ]
-    assert response.context["total"] == Decimal("1188.09")
+    assert response.context["history"].total == Decimal("1188.09")
     body = text(response)
     assert "1 188,09 €" in body and "Émis le 05/01/2026" in body
     assert "(rappel)" not in body, "the detail shows the first month; the rappel is in February"
@@ -227,7 +228,7 @@ def test_paiements_history_is_cut_at_24_months(client, dossier):
     PaymentFactory(dossier=dossier, period=dt.date(2024, 10, 1), paid_on=dt.date(2024, 11, 5), amount=Decimal("901"))
     response = paiements(client, dossier, "10102025", "douze_mois")
     assert response.context["period"].cut_at_history
-    assert response.context["total"] == Decimal("901")
+    assert response.context["history"].total == Decimal("901")
     assert "limitée à l'historique consultable de 24 mois" in text(response)
 
 

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from conventions.enums import ConventionEnd, ConventionState, JuridictionKind, SignatoryCapacity
-from conventions.models import Baj, Convention, add_months
+from conventions.models import Baj, Convention
 from conventions.services import convention_denounce, convention_terminate
+from core.dates import add_months
 from tests.conventions.factories import ConventionFactory
 
 pytestmark = pytest.mark.django_db

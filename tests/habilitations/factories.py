@@ -1,8 +1,9 @@
 import factory
 from django.utils import timezone
 
+from conventions.models import Profile
 from habilitations.enums import GreffeFunction, HabilitationStatus
-from habilitations.models import Habilitation, Profile, User
+from habilitations.models import Habilitation, User
 
 PASSWORD = "Zq9xw4"  # 6 characters, not a common password; never found in the journal
 STAFF_PASSWORD = "Un-mot-de-passe-long-9"

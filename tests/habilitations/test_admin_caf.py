@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conventions.models import Caf, Convention
-from habilitations.enums import CafRoleKind, GreffeFunction, HabilitationStatus
-from habilitations.models import CafRole, Habilitation
+from conventions.enums import CafRoleKind
+from conventions.models import Caf, CafRole, Convention
+from habilitations.enums import GreffeFunction, HabilitationStatus
+from habilitations.models import Habilitation
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 def alerts(*args):
+    """The two daily commands: conventions, then unused habilitations."""
     out = StringIO()
     call_command("conventions_alerts", *args, stdout=out)
+    call_command("habilitations_alerts", *args, stdout=out)
     return out.getvalue()
 
 

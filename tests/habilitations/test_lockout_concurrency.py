@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from bench.loadkit import Browser, Server, database_url
 from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.habilitations.factories import UserFactory
+from tests.kit import Browser, Server, database_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]
 
 
 def test_twenty_simultaneous_wrong_attempts_evaluate_at_most_three_passwords(reference_data, hash_calls):

@@ -34,6 +34,7 @@ def test_database_refuses_a_lower_case_identifier():
         User.objects.filter(pk=user.pk).update(identifier="ab12cd34")
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2():
     user = UserFactory()
     assert user.password.startswith("argon2$argon2id$")

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conventions.enums import JuridictionKind
-from conventions.models import Baj, Caf
-from habilitations.enums import CafRoleKind, JournalEvent
-from habilitations.models import CafRole, JournalEntry, Surveillance
+from conventions.enums import CafRoleKind, JuridictionKind
+from conventions.models import Baj, Caf, CafRole
+from habilitations.enums import JournalEvent
+from habilitations.models import JournalEntry, Surveillance
 from habilitations.services import journal_record
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in

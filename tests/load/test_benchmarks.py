@@ -1,6 +1,5 @@
-"""NF-3: the benchmark of where a consultation's CPU goes (`bench/page_cost.py`) runs on the test database; the
-page written by hand for it (`bench/bare.py`) journals like the real one, and the replay of the rubrique's
-statements is rolled back: the chain still verifies."""
+"""NF-3: the benchmark of where a consultation's CPU goes (`bench/page_cost.py`) runs on the test database, and
+the replay of the rubrique's statements is rolled back: the chain still verifies."""
 
 import re
 import subprocess
@@ -9,12 +8,12 @@ import sys
 import pytest
 from django.db import connection
 
-from bench.loadkit import ROOT, database_url
 from habilitations.enums import JournalEvent
 from habilitations.journal import verify_chain
 from habilitations.models import JournalEntry
+from tests.kit import ROOT, database_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]
 
 
 def test_page_cost_reports_each_part_of_the_rubrique_beside_the_floor(reference_data):
@@ -27,19 +26,18 @@ def test_page_cost_reports_each_part_of_the_rubrique_beside_the_floor(reference_
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    queries = {  # label: the queries of each page measured (floor, home, rubrique, by hand; blank where not measured)
+    queries = {  # label: the queries of each page measured (floor, home, rubrique; blank where not measured)
         line[:62].strip(): [int(q) for q in re.findall(r"[\d.]+ ms +(\d+) q", line)]
         for line in result.stdout.splitlines()
         if " ms " in line
     }
     assert queries["access check (habilitation, convention, CAFs — HAB-2, CONS-5)"] == [2, 2]
     assert queries["journal line: lock, last hash, insert (JRN-2, JRN-5)"] == [3]
-    assert queries["whole request"] == [3, 5, 11, 11]
-    assert queries["the whole view, by hand (bench/bare.py)"] == [8]
+    assert queries["whole request"] == [3, 5, 11]
     assert queries["the rubrique's view statements alone, through the driver"] == [8]
     assert float(re.search(r"rubrique Paiements / floor CPU: ([\d.]+)", result.stdout)[1]) > 1
-    # 23 requests of the rubrique and 23 of the page by hand (20 warm-up ones each): one consultation line each.
+    # 23 requests of the rubrique (20 warm-up ones): one consultation line each.
     consultations = JournalEntry.objects.filter(event=JournalEvent.CONSULTATION)
-    assert consultations.count() == 46
+    assert consultations.count() == 23
     assert set(consultations.values_list("rubrique", "period")) == {("paiements", consultations.first().period)}
     assert verify_chain().ok

@@ -15,10 +15,10 @@ import tempfile
 
 import pytest
 
-from bench.loadkit import Browser, Server, free_port
 from tests.helpers import run_manage, run_python
+from tests.kit import Browser, Server, free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.argon2]
 
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 BINDIR = os.path.dirname(BINARIES[-1]) if BINARIES else os.path.dirname(shutil.which("initdb") or "")
@@ -77,7 +77,7 @@ def test_the_portal_answers_503_while_postgresql_is_down_and_recovers_by_itself(
     migrated = run_manage("migrate", "--noinput", env={"DATABASE_URL": url})
     assert migrated.returncode == 0, migrated.stderr
     made = run_python(
-        "from bench.loadkit import greffiers, dossier_numbers; print(greffiers(1)[0], dossier_numbers(1)[0])",
+        "from tests.kit import greffiers, dossier_numbers; print(greffiers(1)[0], dossier_numbers(1)[0])",
         env={"DATABASE_URL": url},
     )
     assert made.returncode == 0, made.stderr

@@ -1,5 +1,5 @@
 """NF-3, NF-4, JRN-1, JRN-5, HAB-2 under load: gunicorn with several worker processes on the test database
-(PostgreSQL), greffiers consulting at the same time from their own browsers (`bench/loadkit.py`).
+(PostgreSQL), greffiers consulting at the same time from their own browsers (`tests/kit.py`).
 
 One command: `DATABASE_URL=postgres://… .venv/bin/python -m pytest tests/load` (also part of `make test` on
 PostgreSQL, so CI runs them)."""
@@ -11,14 +11,14 @@ import time
 import pytest
 from django.db import connection
 
-from bench.loadkit import Browser, Server, database_url, dossier_numbers, greffiers, run_load
 from habilitations.enums import HabilitationStatus, JournalEvent, RevocationReason
 from habilitations.journal import verify_chain
 from habilitations.models import Habilitation, JournalEntry
 from habilitations.services import habilitation_revoke
 from tests.habilitations.factories import UserFactory
+from tests.kit import Browser, Server, database_url, dossier_numbers, greffiers, run_load
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]
 
 RUBRIQUES = ["paiements", "dossier", "famille", "rmi", "ressources", "adresse"]
 

@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import CommandError
 
 from allocataires.importer import import_lines
-from conventions.management.base import CafproCommand, Progress, positive_int
+from core.commands import CafproCommand, Progress, positive_int
 
 
 class Command(CafproCommand):

@@ -12,8 +12,8 @@ from allocataires.demo import (
     seed_dossiers,
 )
 from allocataires.models import Dossier
-from conventions.management.base import CafproCommand, Progress, positive_int
 from conventions.models import Caf
+from core.commands import CafproCommand, Progress, positive_int
 
 
 def iso_date(value):

@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conventions.management.base import CafproCommand
-from conventions.models import add_months
+from core.commands import CafproCommand
+from core.dates import add_months
 from habilitations.journal import lock_chain, verify_chain
 from habilitations.models import JournalCheckpoint, JournalEntry
 

@@ -1,4 +1,4 @@
-from conventions.management.base import CafproCommand
+from core.commands import CafproCommand
 from habilitations.journal import verify_chain
 
 

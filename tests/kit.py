@@ -183,8 +183,9 @@ def greffiers(count, prefix="L", caf_number="161"):
     from django.utils import timezone
 
     from allocataires.demo import ensure_demo_conventions
+    from conventions.models import Profile
     from habilitations.enums import GreffeFunction, HabilitationStatus
-    from habilitations.models import Habilitation, Profile, User
+    from habilitations.models import Habilitation, User
 
     today = timezone.localdate()
     convention = next(c for c in ensure_demo_conventions(today).values() if c.caf.number == caf_number)

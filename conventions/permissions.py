@@ -1,0 +1,122 @@
+"""ROLE-2 … ROLE-4: who may enter which area of the back office, and for which CAFs. Every role check of the
+project is one of these names; the superuser's bypass is written here, once.
+
+`AREAS` is the permission table: the decorators, the admin's mixin and the access-matrix tests
+(`tests/test_access_matrix.py`) all read it."""
+
+import enum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from conventions.enums import CafRoleKind
+from conventions.models import Caf, CafRole
+from core.decorators import session_required
+
+
+class Role(enum.StrEnum):
+    CAF_ADMIN = "caf_admin"  # ROLE-3: issues habilitations, manages conventions of their CAF
+    SECURITY_OFFICER = "security_officer"  # ROLE-2: reviews the journal of their CAF
+    NATIONAL_FOLLOWUP = "national_followup"  # ROLE-4: the Ministry's follow-up of the conventions (SADJPV)
+
+
+class Area(enum.StrEnum):
+    CAF_ADMINISTRATION = "caf_administration"  # conventions and habilitations of the CAF, in the admin
+    DIALOGUE = "dialogue"  # the CAF's Dialogue messages, in the admin
+    SECURITY = "security"  # the security officer's journal, irregularities and surveillances
+    NATIONAL = "national"  # the national overview of conventions
+    REFERENCE = "reference"  # reference data, accounts, roles, the raw journal: superusers only
+
+
+AREAS = {
+    Area.CAF_ADMINISTRATION: {Role.CAF_ADMIN},
+    Area.DIALOGUE: {Role.CAF_ADMIN, Role.SECURITY_OFFICER},
+    Area.SECURITY: {Role.SECURITY_OFFICER},
+    Area.NATIONAL: {Role.NATIONAL_FOLLOWUP},
+    Area.REFERENCE: set(),
+}
+
+# The CAF roles of an area: the CAFs it opens are those where the user holds one of them.
+_KINDS = {Role.CAF_ADMIN: CafRoleKind.ADMINISTRATOR, Role.SECURITY_OFFICER: CafRoleKind.SECURITY_OFFICER}
+
+
+def _caf_roles(user):
+    """{kind: frozenset of CAF ids}, read once per user object (one query a request)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, "_cafpro_caf_roles", None)
+    if cached is None:
+        pairs = CafRole.objects.filter(user=user).values_list("kind", "caf_id")
+        cached = {}
+        for kind, caf_id in pairs:
+            cached.setdefault(kind, set()).add(caf_id)
+        user._cafpro_caf_roles = cached = {kind: frozenset(ids) for kind, ids in cached.items()}
+    return cached
+
+
+def _active(user):
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def has_role(user, role):
+    """Whether `user` holds `role` (a superuser holds them all)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if role == Role.NATIONAL_FOLLOWUP:
+        return user.has_perm("conventions.view_national_overview")
+    return bool(_caf_roles(user).get(_KINDS[role]))
+
+
+def roles_of(user):
+    """The back-office roles `user` holds."""
+    return {role for role in Role if has_role(user, role)}
+
+
+def may_enter(user, area):
+    """Whether `user` may open `area` at all (which rows they then see: `cafs_in`)."""
+    return _active(user) and (user.is_superuser or any(has_role(user, role) for role in AREAS[area]))
+
+
+def caf_ids_in(user, area):
+    """The ids of the CAFs whose rows `user` sees in `area`: those where they hold a role of the area; None for
+    a superuser (every CAF)."""
+    if not _active(user):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    roles = _caf_roles(user)
+    return frozenset().union(*(roles.get(_KINDS[role], ()) for role in AREAS[area] if role in _KINDS))
+
+
+def cafs_in(user, area):
+    """The same CAFs, as a queryset."""
+    ids = caf_ids_in(user, area)
+    return Caf.objects.all() if ids is None else Caf.objects.filter(pk__in=sorted(ids))
+
+
+def is_caf_admin_of(user, caf):
+    """ROLE-3."""
+    return _active(user) and (user.is_superuser or caf.pk in _caf_roles(user).get(CafRoleKind.ADMINISTRATOR, ()))
+
+
+def is_security_officer_of(user, caf):
+    """ROLE-2."""
+    return _active(user) and (user.is_superuser or caf.pk in _caf_roles(user).get(CafRoleKind.SECURITY_OFFICER, ()))
+
+
+def area_required(area):
+    """A view of `area`: reached without a session, the session-expired page (AUTH-7); without the role, 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @session_required
+        def wrapper(request, *args, **kwargs):
+            if not may_enter(request.user, area):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+
+urlpatterns = [path("accessibilite/", views.accessibility, name="accessibility")]

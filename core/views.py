@@ -1,0 +1,22 @@
+"""Pages no domain owns: the accessibility statement and the server-error handler."""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+
+def server_error(request):
+    """handler500: the database out of reach is "service indisponible" (503, retried by the user and recovered
+    by itself); anything else the French 500 page. Neither says more."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", status=500)
+
+
+def accessibility(request):
+    """NF-2: the accessibility statement, linked from every page's footer."""
+    return render(request, "core/accessibilite.html")
