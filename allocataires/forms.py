@@ -8,6 +8,15 @@ from allocataires.periods import PeriodError, parse_request_date
 from conventions.models import PostalCodeRule
 
 NOT_FOUND = "Dossier introuvable. Vérifiez le numéro d'allocataire."
+NUMBER_FORMAT = "Le numéro d'allocataire comporte 7 chiffres."
+
+
+def allocataire_number(value, required=True):
+    """CONS-15: an allocataire number as typed — 7 digits, spaces tolerated — or a French error."""
+    number = re.sub(r"\s", "", value)
+    if (number or required) and not re.fullmatch(r"\d{7}", number):
+        raise forms.ValidationError(NUMBER_FORMAT, code="number_format")
+    return number
 
 
 class SearchForm(forms.Form):
@@ -20,7 +29,7 @@ class SearchForm(forms.Form):
         max_length=20,
         error_messages={
             "required": "Saisissez le numéro d'allocataire.",
-            "max_length": "Le numéro d'allocataire comporte 7 chiffres.",
+            "max_length": NUMBER_FORMAT,
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -41,10 +50,7 @@ class SearchForm(forms.Form):
         self.target = None
 
     def clean_number(self):
-        number = re.sub(r"\s", "", self.cleaned_data["number"])
-        if not re.fullmatch(r"\d{7}", number):
-            raise forms.ValidationError("Le numéro d'allocataire comporte 7 chiffres.", code="number_format")
-        return number
+        return allocataire_number(self.cleaned_data["number"])
 
     def clean_postal_code(self):
         code = re.sub(r"\s", "", self.cleaned_data["postal_code"])
@@ -137,7 +143,7 @@ class DialogueForm(forms.Form):
         label="Numéro d'allocataire concerné (facultatif)",
         required=False,
         max_length=20,
-        error_messages={"max_length": "Le numéro d'allocataire comporte 7 chiffres."},
+        error_messages={"max_length": NUMBER_FORMAT},
     )
     body = forms.CharField(
         label="Votre message",
@@ -150,10 +156,7 @@ class DialogueForm(forms.Form):
     )
 
     def clean_allocataire_number(self):
-        number = re.sub(r"\s", "", self.cleaned_data["allocataire_number"])
-        if number and not re.fullmatch(r"\d{7}", number):
-            raise forms.ValidationError("Le numéro d'allocataire comporte 7 chiffres.", code="number_format")
-        return number
+        return allocataire_number(self.cleaned_data["allocataire_number"], required=False)
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()

@@ -9,28 +9,16 @@ from habilitations.enums import JournalEvent
 from habilitations.services import journal_record
 
 
-def consultation_record(*, request, dossier, rubrique, period=""):
-    """JRN-2: who consulted which rubrique of which dossier of which CAF, for which period."""
+def consultation_record(*, request, dossier, rubrique, period="", event=JournalEvent.CONSULTATION):
+    """JRN-2: who consulted which rubrique of which dossier of which CAF, for which period — or printed its
+    edition (CONS-14: `event` EDITION, rubrique "edition")."""
     return journal_record(
-        event=JournalEvent.CONSULTATION,
+        event=event,
         request=request,
         user=request.user,
         caf=dossier.caf,
         allocataire_number=dossier.number,
         rubrique=rubrique,
-        period=period,
-    )
-
-
-def edition_record(*, request, dossier, period=""):
-    """JRN-2, CONS-14: an edition printed."""
-    return journal_record(
-        event=JournalEvent.EDITION,
-        request=request,
-        user=request.user,
-        caf=dossier.caf,
-        allocataire_number=dossier.number,
-        rubrique="edition",
         period=period,
     )
 

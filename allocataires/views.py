@@ -16,11 +16,12 @@ from allocataires.links import CAF_LINKS
 from allocataires.models import DialogueMessage, Dossier
 from allocataires.rubriques import ENTETE
 from allocataires.scope import opened_dossier, remember_opened
-from allocataires.services import consultation_record, consultation_refused_record, dialogue_send, edition_record
+from allocataires.services import consultation_record, consultation_refused_record, dialogue_send
 from conventions.rubriques import CATALOGUE
 from core.decorators import session_required
 from core.pdf import html_to_pdf, pdf_response
 from habilitations.access import access_for
+from habilitations.enums import JournalEvent
 
 
 def _portal(request, template, context, *, access, form=None, caf=None, status=200):
@@ -153,7 +154,13 @@ def edition(request, access, pk):
     if pdf is None:
         unavailable = "allocataires/edition_unavailable.html"
         return _portal(request, unavailable, {}, access=access, caf=dossier.caf, status=503)
-    edition_record(request=request, dossier=dossier, period=period.journal_label() if period else "")
+    consultation_record(
+        request=request,
+        dossier=dossier,
+        rubrique="edition",
+        period=period.journal_label() if period else "",
+        event=JournalEvent.EDITION,
+    )
     return pdf_response(pdf, f"cafpro-{dossier.caf.number or 'cmaf'}-{dossier.number}.pdf")
 
 

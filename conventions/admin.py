@@ -20,7 +20,7 @@ from conventions.models import (
     Departement,
     PostalCodeRule,
 )
-from conventions.permissions import Area, cafs_in, may_enter
+from conventions.permissions import EVERY_CAF, Area, caf_ids_in, cafs_in, may_enter
 from conventions.services import convention_denounce, convention_terminate
 from core.admin import ReadOnlyHistoryInline, action_confirmation
 from core.pdf import pdf_response
@@ -51,11 +51,12 @@ class AreaAdminMixin:
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        cafs = caf_ids_in(request.user, self.area)
+        if cafs is EVERY_CAF:
             return queryset
         if self.caf_path is None:
             return queryset.none()
-        return queryset.filter(**{f"{self.caf_path}__in": cafs_in(request.user, self.area)})
+        return queryset.filter(**{f"{self.caf_path}__in": sorted(cafs)})
 
     def _pdf(self, request, pdf, filename):
         if pdf is None:

@@ -38,54 +38,50 @@ AREAS = {
 
 # The CAF roles of an area: the CAFs it opens are those where the user holds one of them.
 _KINDS = {Role.CAF_ADMIN: CafRoleKind.ADMINISTRATOR, Role.SECURITY_OFFICER: CafRoleKind.SECURITY_OFFICER}
-
-
-def _caf_roles(user):
-    """{kind: frozenset of CAF ids}, read once per user object (one query a request)."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    cached = getattr(user, "_cafpro_caf_roles", None)
-    if cached is None:
-        pairs = CafRole.objects.filter(user=user).values_list("kind", "caf_id")
-        cached = {}
-        for kind, caf_id in pairs:
-            cached.setdefault(kind, set()).add(caf_id)
-        user._cafpro_caf_roles = cached = {kind: frozenset(ids) for kind, ids in cached.items()}
-    return cached
+EVERY_CAF = None  # what `caf_ids_in` answers for a superuser
 
 
 def _active(user):
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def has_role(user, role):
-    """Whether `user` holds `role` (a superuser holds them all)."""
+def _bypasses(user):
+    """The superuser's bypass: every role, every area, every CAF (the only place it is written)."""
+    return _active(user) and user.is_superuser
+
+
+def _caf_roles(user):
+    """{kind: frozenset of CAF ids} of an active user, read once per user object (one query a request)."""
     if not _active(user):
-        return False
-    if user.is_superuser:
+        return {}
+    cached = getattr(user, "_cafpro_caf_roles", None)
+    if cached is None:
+        grouped = {}
+        for kind, caf_id in CafRole.objects.filter(user=user).values_list("kind", "caf_id"):
+            grouped.setdefault(kind, set()).add(caf_id)
+        user._cafpro_caf_roles = cached = {kind: frozenset(ids) for kind, ids in grouped.items()}
+    return cached
+
+
+def has_role(user, role):
+    """Whether `user` holds `role`."""
+    if _bypasses(user):
         return True
     if role == Role.NATIONAL_FOLLOWUP:
-        return user.has_perm("conventions.view_national_overview")
+        return _active(user) and user.has_perm("conventions.view_national_overview")
     return bool(_caf_roles(user).get(_KINDS[role]))
 
 
-def roles_of(user):
-    """The back-office roles `user` holds."""
-    return {role for role in Role if has_role(user, role)}
-
-
 def may_enter(user, area):
-    """Whether `user` may open `area` at all (which rows they then see: `cafs_in`)."""
-    return _active(user) and (user.is_superuser or any(has_role(user, role) for role in AREAS[area]))
+    """Whether `user` may open `area` at all (which rows they then see: `caf_ids_in`)."""
+    return _bypasses(user) or any(has_role(user, role) for role in AREAS[area])
 
 
 def caf_ids_in(user, area):
-    """The ids of the CAFs whose rows `user` sees in `area`: those where they hold a role of the area; None for
-    a superuser (every CAF)."""
-    if not _active(user):
-        return frozenset()
-    if user.is_superuser:
-        return None
+    """The ids of the CAFs whose rows `user` sees in `area`, those where they hold a role of the area;
+    EVERY_CAF (None) for a superuser."""
+    if _bypasses(user):
+        return EVERY_CAF
     roles = _caf_roles(user)
     return frozenset().union(*(roles.get(_KINDS[role], ()) for role in AREAS[area] if role in _KINDS))
 
@@ -93,17 +89,19 @@ def caf_ids_in(user, area):
 def cafs_in(user, area):
     """The same CAFs, as a queryset."""
     ids = caf_ids_in(user, area)
-    return Caf.objects.all() if ids is None else Caf.objects.filter(pk__in=sorted(ids))
+    return Caf.objects.all() if ids is EVERY_CAF else Caf.objects.filter(pk__in=sorted(ids))
 
 
 def is_caf_admin_of(user, caf):
     """ROLE-3."""
-    return _active(user) and (user.is_superuser or caf.pk in _caf_roles(user).get(CafRoleKind.ADMINISTRATOR, ()))
+    ids = caf_ids_in(user, Area.CAF_ADMINISTRATION)
+    return ids is EVERY_CAF or caf.pk in ids
 
 
 def is_security_officer_of(user, caf):
     """ROLE-2."""
-    return _active(user) and (user.is_superuser or caf.pk in _caf_roles(user).get(CafRoleKind.SECURITY_OFFICER, ()))
+    ids = caf_ids_in(user, Area.SECURITY)
+    return ids is EVERY_CAF or caf.pk in ids
 
 
 def area_required(area):

@@ -30,16 +30,6 @@ class CafproCommand(BaseCommand):
         except DatabaseError as error:
             raise CommandError(f"Erreur de base de données : {error}".strip()) from error
 
-    def write_by_caf(self, lines_by_caf, days):
-        """A daily report: each CAF (in number order) and its lines, or that there is nothing to report."""
-        if not lines_by_caf:
-            self.stdout.write(f"Rien à signaler dans les {days} jours.")
-            return
-        for caf in sorted(lines_by_caf, key=lambda caf: caf.number or ""):
-            self.stdout.write(f"{caf.name} ({caf.number})")
-            for line in lines_by_caf[caf]:
-                self.stdout.write(line)
-
 
 class Progress:
     """A progress bar on a terminal, a line every tenth otherwise (CI logs, pipes)."""

@@ -1,19 +1,15 @@
 """NF-2 (RGAA / WCAG 2.1 AA): axe-core on every page of the portal, the greffier's journey by keyboard alone,
 visible focus, and the print stylesheet."""
 
-import io
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.utils import timezone
 
-from allocataires.demo import DEMO_ACCOUNTS, DEMO_CAF_AGENTS, DEMO_MINISTRY, SHOWCASE_NUMBER
-from tests.e2e.test_consultation import shot
+from allocataires.demo import SHOWCASE_NUMBER
+from tests.e2e.helpers import PASSWORDS, log_in, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORDS = {identifier: password for identifier, password, *_ in [*DEMO_ACCOUNTS, *DEMO_CAF_AGENTS, DEMO_MINISTRY]}
 WCAG = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
@@ -22,7 +18,7 @@ WCAG = {
 
 @pytest.fixture
 def demo():
-    call_command("seed_demo", "--dossiers", "1", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    seed_demo()
 
 
 def audit(page, name, failures):
@@ -36,14 +32,6 @@ def audit(page, name, failures):
     assert page.locator("h1").count() == 1, name
     assert page.title().endswith("— Cafpro"), name
     shot(page, f"a11y-{name}")
-
-
-def log_in(page, identifier):
-    page.goto("/")
-    page.get_by_label("Identifiant").fill(identifier)
-    page.get_by_label("Mot de passe").fill(PASSWORDS[identifier])
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state()
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo):

@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from allocataires.demo import DEMO_CAF_AGENTS
-from tests.e2e.test_consultation import shot
+from tests.e2e.helpers import log_in, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,17 +24,13 @@ def run_action(page, identifier, action_label):
 
 
 def test_grant_print_the_letter_revoke_and_the_open_session_is_refused(browser, live_server, reference_data):
-    call_command("seed_demo", "--dossiers", "1", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    seed_demo()
     admin = browser.new_context(locale="fr-FR", base_url=live_server.url, accept_downloads=True)
     greffier = browser.new_context(locale="fr-FR", base_url=live_server.url)
     page, greffier_page = admin.new_page(), greffier.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    identifier, password = DEMO_CAF_AGENTS[0][:2]
-    page.goto("/")
-    page.get_by_label("Identifiant").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Valider").click()
+    log_in(page, DEMO_CAF_AGENTS[0][0])
     page.goto("/admin/habilitations/habilitation/")
     shot(page, "10-admin-habilitations")
     assert "T1001163" in page.locator("#result_list").inner_text()

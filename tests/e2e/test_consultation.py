@@ -3,45 +3,26 @@ month navigation, the PDF edition, the session closed; and the CMAF box greying 
 
 import datetime as dt
 import io
-import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from allocataires.demo import DEMO_ACCOUNTS, SHOWCASE_NUMBER
+from allocataires.demo import SHOWCASE_NUMBER
+from tests.e2e.helpers import log_in, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORDS = {identifier: password for identifier, password, *_ in DEMO_ACCOUNTS}
-# `CAFPRO_SCREENSHOTS=docs/screenshots make test` refreshes the screenshots of the README.
-SCREENSHOTS = os.environ.get("CAFPRO_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-
-def log_in(page, identifier):
-    page.goto("/")
-    page.get_by_label("Identifiant").fill(identifier)
-    page.get_by_label("Mot de passe").fill(PASSWORDS[identifier])
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_url("**/accueil/")
 
 
 @pytest.fixture
 def demo():
-    call_command("seed_demo", "--dossiers", "5", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    seed_demo(5)
 
 
 def test_the_demo_greffier_consults_a_dossier_and_prints_it(page, demo):
     page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, "T1001161")
+    log_in(page, "T1001161", "**/accueil/")
     assert "Caf de la Charente" in page.locator("header").inner_text()
     shot(page, "01-accueil")
 
@@ -101,7 +82,7 @@ def test_the_demo_greffier_consults_a_dossier_and_prints_it(page, demo):
 
 
 def test_the_cmaf_box_greys_out_the_postal_code(page, demo):
-    log_in(page, "T5900001")
+    log_in(page, "T5900001", "**/accueil/")
     shot(page, "08-accueil-multi-caf")
     postal, cmaf = page.get_by_label("Code postal"), page.get_by_label("Dossier de la Caisse maritime (CMAF)")
     cmaf.check()

@@ -1,27 +1,20 @@
 """JRN-3, JRN-4 in the browser: the security officer filters the journal for the demo greffier, opens the
 irregularity report, puts the greffier under surveillance, exports the CSV."""
 
-import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from allocataires.demo import DEMO_CAF_AGENTS
-from tests.e2e.test_consultation import shot
+from tests.e2e.helpers import log_in, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_officer_reviews_the_journal_and_puts_the_greffier_under_surveillance(page):
-    call_command("seed_demo", "--dossiers", "1", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    seed_demo()
     page.set_viewport_size({"width": 1280, "height": 900})
-    identifier, password = DEMO_CAF_AGENTS[0][:2]
-    page.goto("/")
-    page.get_by_label("Identifiant").fill(identifier)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_url("**/responsable-securite/journal/")
+    log_in(page, DEMO_CAF_AGENTS[0][0], "**/responsable-securite/journal/")
 
     page.get_by_label("Utilisateur (identifiant)").fill("T1001161")
     page.get_by_role("button", name="Filtrer").click()

@@ -2,27 +2,21 @@ import datetime as dt
 
 from django.utils import timezone
 
-from conventions.management.cafs import add_caf_option, cafs_option
-from conventions.models import ALERT_DAYS
-from core.commands import CafproCommand, positive_int
+from conventions.management.cafs import DailyCafReport
 from habilitations.models import Habilitation
 
 
-class Command(CafproCommand):
+class Command(DailyCafReport):
     help = (
         "Liste, Caf par Caf, les habilitations actives sans connexion depuis N jours (HAB-3), à retirer si la "
         "personne a quitté le BAJ. À lancer chaque jour, avec conventions_alerts."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--days", type=positive_int, default=ALERT_DAYS, help="durée en jours (60 par défaut)")
-        add_caf_option(parser)
-
     def handle(self, *args, **options):
         since = timezone.now() - dt.timedelta(days=options["days"])
         habilitations = (
             Habilitation.objects.unused_since(since)
-            .filter(convention__caf__in=cafs_option(options["caf"]))
+            .filter(convention__caf__in=self.cafs(options["caf"]))
             .select_related("user", "convention__caf")
             .order_by("user__identifier")
         )

@@ -1,0 +1,35 @@
+"""What the browser tests share: the demo accounts' passwords, logging in through the login page, screenshots."""
+
+import io
+import os
+from pathlib import Path
+
+from django.core.management import call_command
+
+from allocataires.demo import DEMO_ACCOUNTS, DEMO_CAF_AGENTS, DEMO_MINISTRY
+
+PASSWORDS = {identifier: password for identifier, password, *_ in [*DEMO_ACCOUNTS, *DEMO_CAF_AGENTS, DEMO_MINISTRY]}
+# `make screenshots` (CAFPRO_SCREENSHOTS=docs/screenshots) refreshes the screenshots of the README.
+SCREENSHOTS = os.environ.get("CAFPRO_SCREENSHOTS")
+
+
+def seed_demo(dossiers=1):
+    call_command("seed_demo", "--dossiers", str(dossiers), "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+def log_in(page, identifier, landing=None):
+    """Logs a demo account in through the login page; waits for `landing` (a URL pattern) when given."""
+    page.goto("/")
+    page.get_by_label("Identifiant").fill(identifier)
+    page.get_by_label("Mot de passe").fill(PASSWORDS[identifier])
+    page.get_by_role("button", name="Valider").click()
+    if landing:
+        page.wait_for_url(landing)
+    else:
+        page.wait_for_load_state()
