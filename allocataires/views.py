@@ -164,16 +164,11 @@ def edition(request, access, pk):
     return pdf_response(pdf, f"cafpro-{dossier.caf.number or 'cmaf'}-{dossier.number}.pdf")
 
 
-def _dialogue_caf(access, caf_pk):
-    """DIA-1: the CAF to write to — within the user's scope, and offering the rubrique."""
-    return next((caf for caf in access.cafs if caf.pk == caf_pk and caf.offers_dialogue), None)
-
-
 @consultation_required
 def dialogue(request, access, caf_pk):
     """DIA-1, DIA-2: the Dialogue form; "Envoyer" leads to the confirmation page."""
-    caf = _dialogue_caf(access, caf_pk)
-    if caf is None:
+    caf = access.caf(caf_pk)  # DIA-1: a CAF of the user's access that offers the rubrique
+    if caf is None or not caf.offers_dialogue:
         return _portal(request, "allocataires/dialogue_closed.html", {}, access=access, status=403)
     if request.method == "POST":
         form = DialogueForm(request.POST)

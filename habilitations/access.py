@@ -27,9 +27,9 @@ class Access:
     def cmaf(self):
         return next((caf for caf in self.cafs if caf.is_maritime), None)
 
-    @property
-    def numbered_cafs(self):
-        return [caf for caf in self.cafs if not caf.is_maritime]
+    def caf(self, pk):
+        """The CAF `pk` if this access reaches it, else None."""
+        return next((caf for caf in self.cafs if caf.pk == pk), None)
 
 
 def access_for(user, day=None):
