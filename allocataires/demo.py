@@ -39,24 +39,26 @@ from habilitations.models import Habilitation, User
 
 DEMO_COMMUNES = settings.BASE_DIR / "fixtures" / "demo_communes.csv"
 # Documented in the README. Demo only: seed_demo refuses to run with the production settings.
-# (identifier, password, last name, first name, staff, habilitation: (BAJ city, function, status) or None)
+# (identifier, password or None for a request not yet granted, last name, first name, staff, function,
+# habilitations: [(BAJ city, CAF number or None for the CMAF, status), …] — one per CAF, CONS-5)
+ACTIVE, SUSPENDED = HabilitationStatus.ACTIVE, HabilitationStatus.SUSPENDED
 DEMO_ACCOUNTS = [
-    ("DEMOADM1", "demo-cafpro-admin", "Démo", "Admin", True, None),
-    (
-        "T1001161",
-        "Gref16",
-        "Martin",
-        "Claire",
-        False,
-        ("Angoulême", GreffeFunction.GREFFIER, HabilitationStatus.ACTIVE),
-    ),
+    ("DEMOADM1", "demo-cafpro-admin", "Démo", "Admin", True, None, []),
+    ("T1001161", "Gref16", "Martin", "Claire", False, GreffeFunction.GREFFIER, [("Angoulême", "161", ACTIVE)]),
     (
         "T5900001",
         "Lille5",
         "Lefebvre",
         "Paul",
         False,
-        ("Lille", GreffeFunction.GREFFIER_EN_CHEF, HabilitationStatus.ACTIVE),
+        GreffeFunction.GREFFIER_EN_CHEF,
+        [
+            ("Lille", "591", ACTIVE),
+            ("Lille", "595", ACTIVE),
+            ("Lille", "597", ACTIVE),
+            ("Lille", None, ACTIVE),
+            ("Lille", "593", SUSPENDED),
+        ],
     ),
     (
         "T1001162",
@@ -64,35 +66,42 @@ DEMO_ACCOUNTS = [
         "Bernard",
         "Luc",
         False,
-        ("Angoulême", GreffeFunction.GREFFIER, HabilitationStatus.REVOKED),
+        GreffeFunction.GREFFIER,
+        [("Angoulême", "161", HabilitationStatus.REVOKED)],
     ),
+    (
+        "T1001163",
+        None,
+        "Garnier",
+        "Inès",
+        False,
+        GreffeFunction.GREFFIER,
+        [("Angoulême", "161", HabilitationStatus.REQUESTED)],
+    ),
+    ("T1001164", "Suspe1", "Roux", "Hugo", False, GreffeFunction.GREFFIER, [("Angoulême", "161", SUSPENDED)]),
 ]
 # CAF agents (README): (identifier, password, last name, first name, CAF number, roles). The CAF of the
 # Charente offers the Dialogue rubrique in the demo.
 DEMO_CAF_AGENTS = [
     ("CAF16101", "agent-caf-161", "Petit", "Sophie", "161", [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER]),
     ("CAF17101", "agent-caf-171", "Dumas", "Marc", "171", [CafRoleKind.ADMINISTRATOR]),
+    ("CAF59501", "agent-caf-595", "Leroy", "Anne", "595", [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER]),
 ]
 DEMO_DIALOGUE_CAFS = ["161"]
-# The demo conventions: the BAJ of Angoulême with the CAF of the Charente (a local access), the BAJ of Lille
-# with the eight CAFs of the Nord and the CMAF (a multi-CAF access).
+# The demo conventions, signed by both parties: the BAJ of Angoulême with the CAF of the Charente (a local
+# access), the BAJ of Lille with the eight CAFs of the Nord and the CMAF (a multi-CAF access).
 DEMO_CONVENTIONS = [
     ("Angoulême", ["161"], False),
     ("Lille", ["591", "592", "593", "594", "595", "596", "597", "599"], True),
 ]
-# Conventions of the Charente-Maritime in the other states (README): (BAJ city, CAF, state).
+# Conventions in the other states (README): (BAJ city, CAF, state).
 DEMO_STATE_CONVENTIONS = [
     ("Rochefort", "171", "denounced"),
     ("La Rochelle", "171", "terminated"),
     ("Saintes", "171", "first_period"),
     ("Cusset", "031", "not_started"),
     ("Montluçon", "031", "ended"),
-]
-# Habilitations in the other states (README), under the convention of Angoulême: (identifier, password or None
-# for a request not yet granted, last name, first name, status).
-DEMO_STATE_HABILITATIONS = [
-    ("T1001163", None, "Garnier", "Inès", HabilitationStatus.REQUESTED),
-    ("T1001164", "Suspe1", "Roux", "Hugo", HabilitationStatus.SUSPENDED),
+    ("Niort", "791", "awaiting_signature"),
 ]
 # The Ministry's follow-up (ROLE-4).
 DEMO_MINISTRY = ("SADJPV01", "suivi-national-demo", "Service", "SADJPV")
@@ -480,8 +489,10 @@ def seed_dossiers(*, count, seed, as_of, cafs, batch_size=1000, progress=None):
 
 @transaction.atomic
 def ensure_demo_conventions(as_of):
-    """The demo conventions (README), created once, active since the start of the previous year."""
+    """The demo conventions (README), created once, signed by both parties in the December before the previous
+    year and active since the start of it; returns them by (BAJ city, CAF number, None for the CMAF)."""
     start = dt.date(as_of.year - 1, 1, 1)
+    signatures = {"caf_signed_on": start - dt.timedelta(days=31), "partner_signed_on": start - dt.timedelta(days=24)}
     conventions = {}
     for index, (city, numbers, with_cmaf) in enumerate(DEMO_CONVENTIONS):
         baj = Baj.objects.get(city=city, juridiction=JuridictionKind.TGI)
@@ -496,9 +507,13 @@ def ensure_demo_conventions(as_of):
                     "number": f"{900001 + index * 100 + offset:06d}/{start.year}",
                     "starts_on": start,
                     "first_period_ends_on": dt.date(start.year, 12, 31),
+                    **signatures,
                 },
             )
-            conventions.setdefault(city, convention)
+            if convention.caf_signed_on is None and convention.partner_signed_on is None:
+                # A demo database made before CONV-4: its conventions are signed as the new ones are.
+                Convention.objects.filter(pk=convention.pk).update(**signatures)
+            conventions[(city, caf.number)] = convention
     for offset, (city, caf_number, state) in enumerate(DEMO_STATE_CONVENTIONS):
         baj = Baj.objects.get(city=city, juridiction=JuridictionKind.TGI)
         caf = Caf.objects.get(number=caf_number)
@@ -507,13 +522,17 @@ def ensure_demo_conventions(as_of):
         year = {"first_period": as_of.year, "not_started": as_of.year + 1, "ended": as_of.year - 3}.get(
             state, as_of.year - 1
         )
+        signed = dt.date(year - 1, 12, 1)
+        if state == "awaiting_signature":  # the CAF signed ten days ago, the partner not yet
+            year, signed = as_of.year + 1, None
         convention = Convention.objects.create(
             number=f"{900501 + offset:06d}/{year}",
             baj=baj,
             caf=caf,
             starts_on=dt.date(year, 1, 1),
             first_period_ends_on=dt.date(year, 12, 31),
-            signed_on=dt.date(year - 1, 12, 1),
+            caf_signed_on=signed or as_of - dt.timedelta(days=10),
+            partner_signed_on=signed,
         )
         if state == "denounced":
             convention_denounce(convention=convention, by=None, notice_on=as_of)
@@ -551,27 +570,19 @@ def ensure_demo_accounts(as_of):
     conventions = ensure_demo_conventions(as_of)
     profile = Profile.objects.get(code="T12")
     created = []
-    habilitations = [
-        (identifier, password, last, first, {"is_staff": staff, "is_superuser": staff}, habilitation)
-        for identifier, password, last, first, staff, habilitation in DEMO_ACCOUNTS
-    ] + [
-        (identifier, password, last, first, {}, ("Angoulême", GreffeFunction.GREFFIER, status))
-        for identifier, password, last, first, status in DEMO_STATE_HABILITATIONS
-    ]
-    for identifier, password, last_name, first_name, flags, habilitation in habilitations:
-        user = _demo_user(identifier, password, last_name, first_name, **flags)
+    for identifier, password, last_name, first_name, staff, function, habilitations in DEMO_ACCOUNTS:
+        user = _demo_user(identifier, password, last_name, first_name, is_staff=staff, is_superuser=staff)
         if user is None:
             continue
-        if habilitation:
-            city, function, status = habilitation
-            granted = conventions[city].starts_on if status != HabilitationStatus.REQUESTED else None
+        for city, caf_number, status in habilitations:
+            convention = conventions[(city, caf_number)]
             Habilitation.objects.create(
                 user=user,
-                convention=conventions[city],
+                convention=convention,
                 profile=profile,
                 function=function,
                 status=status,
-                granted_on=granted,
+                granted_on=convention.starts_on if status != HabilitationStatus.REQUESTED else None,
             )
         created.append(identifier)
     ministry = _demo_user(*DEMO_MINISTRY, is_staff=True)

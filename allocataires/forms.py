@@ -5,7 +5,9 @@ from django import forms
 from allocataires.enums import PaymentPeriodMode
 from allocataires.models import MESSAGE_MAX_LENGTH
 from allocataires.periods import PeriodError, parse_request_date
+from allocataires.scope import Purpose
 from conventions.models import PostalCodeRule
+from habilitations.enums import LegalAidProcedure
 
 NOT_FOUND = "Dossier introuvable. Vérifiez le numéro d'allocataire."
 NUMBER_FORMAT = "Le numéro d'allocataire comporte 7 chiffres."
@@ -19,10 +21,15 @@ def allocataire_number(value, required=True):
     return number
 
 
+OUTSIDE_ACCESS = "Ce code postal ne relève d'aucune Caf de votre accès."
+LEGAL_AID_FILE = re.compile(r"[A-Za-z0-9/.\-]{1,30}")
+
+
 class SearchForm(forms.Form):
-    """CONS-2, CONS-15, REF-3: local access types the allocataire number; multi-CAF access also types the
-    postal code, or ticks the CMAF box (never both). The CAF to search is decided here; whether the dossier
-    exists and is in scope is the view's question."""
+    """CONS-2, CONS-15, REF-3, PUR-1: local access types the allocataire number; multi-CAF access also types
+    the postal code, or ticks the CMAF box (never both). Every search states the legal-aid file it instructs:
+    the BAJ's file number and the procedure. The CAF to search is decided here (among the CAFs of the user's
+    access only); whether the dossier exists and is in scope is the view's question."""
 
     number = forms.CharField(
         label="N° d'allocataire",
@@ -42,12 +49,44 @@ class SearchForm(forms.Form):
     )
     cmaf = forms.BooleanField(label="Dossier de la Caisse maritime (CMAF)", required=False)
     caf = forms.CharField(label="Caf de l'allocataire", required=False, max_length=3)
+    legal_aid_file = forms.CharField(
+        label="N° du dossier d'aide juridictionnelle",
+        max_length=30,
+        error_messages={
+            "required": "Saisissez le numéro du dossier d'aide juridictionnelle du BAJ.",
+            "max_length": "Le numéro du dossier d'aide juridictionnelle comporte au plus 30 caractères.",
+        },
+    )
+    procedure = forms.ChoiceField(
+        label="Pour instruire",
+        choices=LegalAidProcedure.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez la procédure : demande, nouvelle délibération ou retrait.",
+            "invalid_choice": "Choisissez la procédure : demande, nouvelle délibération ou retrait.",
+        },
+    )
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
         self.access = access
         self.caf_choices = []  # filled when a postal code may belong to several CAFs
         self.target = None
+        self.outside_access = ""  # a postal code of a CAF the user's access does not reach
+
+    def clean_legal_aid_file(self):
+        """PUR-1: 1 to 30 letters, digits, « / », « - » or « . », as the BAJ numbers its files."""
+        value = self.cleaned_data["legal_aid_file"].strip()
+        if not LEGAL_AID_FILE.fullmatch(value):
+            raise forms.ValidationError(
+                "Le numéro du dossier d'aide juridictionnelle comporte de 1 à 30 lettres, chiffres, « / », « - » "
+                "ou « . ».",
+                code="legal_aid_file",
+            )
+        return value
+
+    def purpose(self):
+        return Purpose(self.cleaned_data["legal_aid_file"], self.cleaned_data["procedure"])
 
     def clean_number(self):
         return allocataire_number(self.cleaned_data["number"])
@@ -82,6 +121,10 @@ class SearchForm(forms.Form):
             return data
         reachable = {caf.pk for caf in self.access.cafs}
         candidates = [caf for caf in routed if caf.pk in reachable]
+        if not candidates:
+            self.outside_access = code
+            self.add_error("postal_code", OUTSIDE_ACCESS)
+            return data
         if len(candidates) > 1:
             chosen = next((caf for caf in candidates if caf.number == data.get("caf")), None)
             if chosen is None:
@@ -89,7 +132,7 @@ class SearchForm(forms.Form):
                 self.add_error("caf", "Plusieurs Caf couvrent ce code postal : choisissez celle de l'allocataire.")
                 return data
             candidates = [chosen]
-        self.target = candidates[0] if candidates else None
+        self.target = candidates[0]
         return data
 
 

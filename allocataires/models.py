@@ -27,14 +27,15 @@ postal_code_validator = RegexValidator(r"^\d{5}$", "Le code postal comporte 5 ch
 
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user, day):
-        """CONS-5: the dossiers `user` may consult on `day` — those of the CAFs of the active conventions of
-        their BAJ, through an active habilitation. Everything else, existing or not, is out of reach."""
-        return self.filter(caf__in=Habilitation.objects.cafs_for(user, day))
+        """CONS-5: the dossiers `user` may consult on `day` — those of the CAFs whose habilitations give them
+        access that day. Everything else, existing or not, is out of reach."""
+        return self.filter(
+            caf__in=Habilitation.objects.giving_access_on(day).filter(user=user).values("convention__caf")
+        )
 
     def visible_through(self, access):
-        """CONS-5: the same dossiers as `visible_to(user, day)`, from the access already computed for this
-        request (`habilitations.access.access_for`: the CAFs the user reaches that day). A consultation builds
-        and plans the scope once, not twice (NF-3: the rubrique's cost against the framework's floor)."""
+        """CONS-5: the same dossiers as `visible_to(user, day)`, from the access of this request
+        (`habilitations.access.access_for`, the CAFs the user reaches that day)."""
         return self.filter(caf_id__in=[caf.pk for caf in access.cafs])
 
 

@@ -9,29 +9,32 @@ from habilitations.enums import JournalEvent
 from habilitations.services import journal_record
 
 
-def consultation_record(*, request, dossier, rubrique, period="", event=JournalEvent.CONSULTATION):
-    """JRN-2: who consulted which rubrique of which dossier of which CAF, for which period — or printed its
-    edition (CONS-14: `event` EDITION, rubrique "edition")."""
+def consultation_record(*, request, dossier, purpose, rubrique, period="", event=JournalEvent.CONSULTATION):
+    """JRN-2, PUR-2: who consulted which rubrique of which dossier of which CAF, for which period and which
+    legal-aid file — or printed its edition (CONS-14: `event` EDITION, rubrique "edition")."""
     return journal_record(
         event=event,
         request=request,
         user=request.user,
-        caf=dossier.caf,
+        caf_id=dossier.caf_id,
         allocataire_number=dossier.number,
         rubrique=rubrique,
         period=period,
+        **purpose.journal(),
     )
 
 
-def consultation_refused_record(*, request, caf=None, number="", detail=""):
-    """JRN-2: a dossier not found, or out of the user's conventions (the user is not told which)."""
+def consultation_refused_record(*, request, caf=None, number="", detail="", purpose=None):
+    """JRN-2, PUR-2: a dossier not found, out of the user's access, or a postal code of a CAF outside it (the
+    user is not told whether the dossier exists); with the legal-aid file stated, when it was."""
     return journal_record(
         event=JournalEvent.CONSULTATION_REFUSED,
         request=request,
         user=request.user,
-        caf=caf,
+        caf_id=caf.pk if caf else None,
         allocataire_number=number[:16],
         detail=detail,
+        **(purpose.journal() if purpose else {}),
     )
 
 

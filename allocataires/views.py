@@ -48,7 +48,7 @@ def consultation_required(view):
     @wraps(view)
     @session_required
     def wrapper(request, *args, **kwargs):
-        access = access_for(request.user)
+        access = access_for(request)
         if not access.granted:
             return _portal(request, "allocataires/no_access.html", {}, access=access, status=403)
         return view(request, access, *args, **kwargs)
@@ -69,20 +69,27 @@ def search(request, access):
     Not found and out of scope get the same answer, journaled as a refused consultation."""
     form = SearchForm(request.POST, access=access)
     if form.is_valid():
-        number = form.cleaned_data["number"]
+        number, purpose = form.cleaned_data["number"], form.purpose()
         dossier = None
         if form.target is not None:
             dossier = Dossier.objects.visible_through(access).filter(caf=form.target, number=number).first()
         if dossier is not None:
-            remember_opened(request.session, dossier)
+            remember_opened(request.session, dossier, purpose)
             return redirect("allocataires:rubrique", pk=dossier.pk, code=CATALOGUE.tabs()[0].code)
         consultation_refused_record(
             request=request,
             caf=form.target,
             number=number,
             detail=f"code postal {form.cleaned_data['postal_code']}" if form.cleaned_data.get("postal_code") else "",
+            purpose=purpose,
         )
         form.add_error(None, NOT_FOUND)
+    elif form.outside_access:
+        consultation_refused_record(
+            request=request,
+            number=form.cleaned_data.get("number", ""),
+            detail=f"code postal {form.outside_access} hors de l'accès",
+        )
     return _portal(request, "allocataires/home.html", {}, access=access, form=form)
 
 
@@ -91,60 +98,77 @@ def _not_found(request, access, pk):
     return _portal(request, "allocataires/not_found.html", {"message": NOT_FOUND}, access=access, status=404)
 
 
+def _tabs(profile):
+    return [(tab.code, tab.label) for tab in CATALOGUE.tabs() if profile.opens(tab.code)]
+
+
 @consultation_required
 def rubrique(request, access, pk, code):
-    """CONS-6 … CONS-13, JRN-2: one rubrique of an opened dossier, if the profile opens it."""
-    declared = CATALOGUE[code] if code in CATALOGUE else None
-    if declared is None or not declared.tab or not access.profile.opens(code):
-        return _portal(request, "allocataires/forbidden.html", {}, access=access, status=403)
-    dossier = opened_dossier(
-        request.session, access, pk, related=declared.select, prefetch=("persons", *declared.prefetch)
+    """CONS-6 … CONS-13, JRN-2, PUR-2: one rubrique of an opened dossier, if the profile of the habilitation
+    that opens its CAF opens the rubrique."""
+    declared = CATALOGUE[code] if code in CATALOGUE and CATALOGUE[code].tab else None
+    dossier, purpose = opened_dossier(
+        request.session,
+        access,
+        pk,
+        related=declared.select if declared else (),
+        prefetch=("persons", *(declared.prefetch if declared else ())),
     )
     if dossier is None:
         return _not_found(request, access, pk)
+    profile = access.profile_for(dossier.caf_id)
+    if declared is None or not profile.opens(code):
+        return _portal(request, "allocataires/forbidden.html", {}, access=access, caf=dossier.caf, status=403)
     data, page = declared.read(dossier, request.GET)
     period = page.get("period")
     consultation_record(
-        request=request, dossier=dossier, rubrique=code, period=period.journal_label() if period else ""
+        request=request,
+        dossier=dossier,
+        purpose=purpose,
+        rubrique=code,
+        period=period.journal_label() if period else "",
     )
-    tabs = [(tab.code, tab.label) for tab in CATALOGUE.tabs() if access.profile.opens(tab.code)]
     context = {
-        **declared.seen(access.profile, dossier, data),
+        **declared.seen(profile, dossier, data),
         **page,
         "code": code,
         "dossier_pk": dossier.pk,
+        "purpose": purpose,
         "rubrique_label": declared.label,
         "rubrique_title": declared.title or declared.label,
-        "tabs": tabs,
+        "tabs": _tabs(profile),
     }
     return _portal(request, declared.template, context, access=access, caf=dossier.caf)
 
 
 @consultation_required
 def edition(request, access, pk):
-    """CONS-14: a PDF of the rubriques the profile opens, stating the CAF, the date and time and the user who
-    printed it, ready to attach to the legal-aid file; journaled."""
-    opened = [rubrique for rubrique in CATALOGUE.tabs() if access.profile.opens(rubrique.code)]
-    dossier = opened_dossier(
+    """CONS-14, PUR-2: a PDF of the rubriques the profile opens, stating the legal-aid file, the CAF, the date
+    and time and the user who printed it, ready to attach to the legal-aid file; journaled."""
+    dossier, purpose = opened_dossier(
         request.session,
         access,
         pk,
-        related=[name for rubrique in opened for name in rubrique.select],
-        prefetch=["persons", *(name for rubrique in opened for name in rubrique.prefetch)],
+        related=[name for rubrique in CATALOGUE.tabs() for name in rubrique.select],
+        prefetch=["persons", *(name for rubrique in CATALOGUE.tabs() for name in rubrique.prefetch)],
     )
     if dossier is None:
         return _not_found(request, access, pk)
+    profile = access.profile_for(dossier.caf_id)
     sections, period = [], None
-    for declared in opened:
+    for declared in CATALOGUE.tabs():
+        if not profile.opens(declared.code):
+            continue
         data, page = declared.read(dossier, request.GET, edition=True)
         period = period or page.get("period")
-        html = render_to_string(declared.partial, {**declared.seen(access.profile, dossier, data), **page})
+        html = render_to_string(declared.partial, {**declared.seen(profile, dossier, data), **page})
         sections.append((declared.label, mark_safe(html)))  # noqa: S308 — our own rendered templates
     document = render_to_string(
         "allocataires/edition.html",
         {
-            **ENTETE.seen(access.profile, dossier, {}),
+            **ENTETE.seen(profile, dossier, {}),
             "caf": dossier.caf,
+            "purpose": purpose,
             "sections": sections,
             "printed_at": timezone.localtime(),
             "user": request.user,
@@ -157,6 +181,7 @@ def edition(request, access, pk):
     consultation_record(
         request=request,
         dossier=dossier,
+        purpose=purpose,
         rubrique="edition",
         period=period.journal_label() if period else "",
         event=JournalEvent.EDITION,
@@ -180,7 +205,7 @@ def dialogue(request, access, caf_pk):
         form = DialogueForm(
             initial={
                 "token": uuid.uuid4(),
-                "organisation": str(access.habilitation.convention.baj),
+                "organisation": access.organisation,
                 "name": f"{user.last_name.upper()} {user.first_name}".strip(),
                 "email": user.email,
             }
@@ -191,7 +216,7 @@ def dialogue(request, access, caf_pk):
 @session_required
 def dialogue_sent(request, token):
     """DIA-2: the confirmation page, for the sender only."""
-    access = access_for(request.user)
+    access = access_for(request)
     message = DialogueMessage.objects.sent_by(request.user).filter(token=token).select_related("caf").first()
     if message is None:
         return _portal(

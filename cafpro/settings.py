@@ -139,6 +139,9 @@ CAFPRO_IRREGULARITIES = {
     "many_dossiers": env.int("CAFPRO_IRR_MANY_DOSSIERS", default=20),
     "many_dossiers_minutes": env.int("CAFPRO_IRR_MANY_DOSSIERS_MINUTES", default=60),
     "refused": env.int("CAFPRO_IRR_REFUSED", default=3),
+    # PUR-3: more distinct allocataires than this for one legal-aid file in a day, more files for one allocataire.
+    "file_dossiers": env.int("CAFPRO_IRR_FILE_DOSSIERS", default=5),
+    "dossier_files": env.int("CAFPRO_IRR_DOSSIER_FILES", default=3),
 }
 # JRN-1: number of trusted reverse proxies in front of the app (X-Forwarded-For is ignored when 0).
 CAFPRO_TRUSTED_PROXY_COUNT = env.int("CAFPRO_TRUSTED_PROXY_COUNT", default=0)

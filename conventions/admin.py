@@ -21,7 +21,7 @@ from conventions.models import (
     PostalCodeRule,
 )
 from conventions.permissions import EVERY_CAF, Area, caf_ids_in, cafs_in, may_enter
-from conventions.services import convention_denounce, convention_terminate
+from conventions.services import convention_denounce, convention_save, convention_terminate
 from core.admin import ReadOnlyHistoryInline, action_confirmation
 from core.pdf import pdf_response
 
@@ -134,6 +134,7 @@ class ConventionStateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("active", "En vigueur"),
+            ("signature", "En attente de signature"),
             ("echeance", f"Échéance ou limite de préavis dans les {ALERT_DAYS} jours"),
             ("ended", "Terminées ou résiliées"),
         ]
@@ -142,6 +143,8 @@ class ConventionStateFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         if self.value() == "active":
             return queryset.active_on(today)
+        if self.value() == "signature":
+            return queryset.awaiting_signature_on(today)
         if self.value() == "ended":
             return queryset.filter(ends_on__lte=today)
         if self.value() == "echeance":
@@ -163,11 +166,25 @@ class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
     readonly_fields = ["ends_on", "end_kind", "end_notice_on", "end_reason"]
     fieldsets = [
         (None, {"fields": ["number", "caf", "baj", "profile_code"]}),
-        ("Signataires", {"fields": ["caf_signatory", "partner_signatory", "partner_signatory_capacity", "signed_on"]}),
+        (
+            "Signatures",
+            {
+                "fields": [
+                    "caf_signatory",
+                    "caf_signed_on",
+                    "partner_signatory",
+                    "partner_signatory_capacity",
+                    "partner_signed_on",
+                ]
+            },
+        ),
         ("Durée", {"fields": ["starts_on", "first_period_ends_on"]}),
         ("Fin", {"fields": ["ends_on", "end_kind", "end_notice_on", "end_reason"]}),
     ]
     actions = ["print_convention", "denounce", "terminate"]
+
+    def save_model(self, request, obj, form, change):
+        convention_save(convention=obj, by=request.user, form=form)
 
     @admin.display(description="état")
     def state(self, obj):

@@ -13,7 +13,8 @@ class JuridictionKind(models.TextChoices):
 class ConventionState(models.TextChoices):
     """CONV-2: where a convention stands on a given day."""
 
-    NOT_STARTED = "not_started", "Pas encore en vigueur"
+    AWAITING_SIGNATURE = "awaiting_signature", "En attente de signature"
+    NOT_STARTED = "not_started", "Signée, pas encore en vigueur"
     FIRST_PERIOD = "first_period", "En vigueur (première période)"
     RENEWED = "renewed", "En vigueur (reconduite tacitement)"
     DENOUNCED = "denounced", "Dénoncée (en vigueur jusqu'à l'échéance)"

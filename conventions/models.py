@@ -174,9 +174,24 @@ ALERT_DAYS = 60
 
 
 class ConventionQuerySet(models.QuerySet):
+    def signed_by(self, day):
+        """CONV-4: the conventions both parties had signed on `day`."""
+        return self.filter(caf_signed_on__lte=day, partner_signed_on__lte=day)
+
+    def awaiting_signature_on(self, day):
+        """CONV-4: the conventions not yet signed by both parties on `day`, and not ended."""
+        unsigned = models.Q(caf_signed_on__isnull=True) | models.Q(caf_signed_on__gt=day)
+        unsigned |= models.Q(partner_signed_on__isnull=True) | models.Q(partner_signed_on__gt=day)
+        return self.filter(unsigned).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
+
     def active_on(self, day):
-        """CONV-2: the conventions that give access on `day`."""
-        return self.filter(starts_on__lte=day).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
+        """CONV-2, CONV-4: the conventions that give access on `day` — signed by both parties, started, not
+        ended ("après signature d'une convention")."""
+        return (
+            self.signed_by(day)
+            .filter(starts_on__lte=day)
+            .filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
+        )
 
     def due_within(self, day, days=ALERT_DAYS):
         """CONV-2: the running conventions, not denounced, whose last day to denounce before the next annual
@@ -208,7 +223,8 @@ class Convention(models.Model):
     partner_signatory_capacity = models.CharField(
         "qualité du signataire", max_length=10, choices=SignatoryCapacity.choices, default=SignatoryCapacity.HEAD
     )
-    signed_on = models.DateField("signée le", null=True, blank=True)
+    caf_signed_on = models.DateField("signée par la Caf le", null=True, blank=True)
+    partner_signed_on = models.DateField("signée par la juridiction le", null=True, blank=True)
     starts_on = models.DateField("prend effet le")
     first_period_ends_on = models.DateField("fin de la première période")
     ends_on = models.DateField("fin de l'accès le", null=True, blank=True, help_text="Premier jour sans accès.")
@@ -240,8 +256,29 @@ class Convention(models.Model):
     def __str__(self):
         return f"Convention {self.number} ({self.caf} – {self.baj})"
 
+    def clean(self):
+        """CONV-4: a signature is recorded once given, never ahead of it."""
+        today = timezone.localdate()
+        errors = {
+            field: "Une signature ne peut pas être datée dans le futur."
+            for field in ("caf_signed_on", "partner_signed_on")
+            if getattr(self, field) is not None and getattr(self, field) > today
+        }
+        if errors:
+            raise ValidationError(errors)
+
     def is_active_on(self, day):
-        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+        """CONV-2, CONV-4: gives access on `day` (as `ConventionQuerySet.active_on`)."""
+        return self.is_signed_on(day) and self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+    def is_signed_on(self, day):
+        """CONV-4: signed by both parties on `day`."""
+        return all(signed is not None and signed <= day for signed in (self.caf_signed_on, self.partner_signed_on))
+
+    @property
+    def signed_on(self):
+        """The day the convention was signed by both parties (the later signature), or None."""
+        return max(self.caf_signed_on, self.partner_signed_on) if self.is_signed_on(timezone.localdate()) else None
 
     @property
     def partner_signatory_title(self):
@@ -285,6 +322,8 @@ class Convention(models.Model):
         day = day or timezone.localdate()
         if self.ends_on is not None and day >= self.ends_on:
             return ConventionState.TERMINATED if self.end_kind == ConventionEnd.BREACH else ConventionState.ENDED
+        if not self.is_signed_on(day):
+            return ConventionState.AWAITING_SIGNATURE
         if day < self.starts_on:
             return ConventionState.NOT_STARTED
         if self.end_kind == ConventionEnd.DENUNCIATION:

@@ -14,6 +14,30 @@ def convention_history(*, convention, by, action, detail=""):
     return ConventionHistory.objects.create(convention=convention, by=by, action=action, detail=detail)
 
 
+def _changes(instance, form):
+    """« field: before → after » for each field the admin's form changed."""
+    return "; ".join(
+        f"{instance._meta.get_field(name).verbose_name} : {form.initial.get(name, '—')} → {form.cleaned_data[name]}"
+        for name in form.changed_data
+    )
+
+
+@transaction.atomic
+def convention_save(*, convention, by, form):
+    """CONV-1, CONV-4, HAB-3: a convention created or edited in the administration — saved and its history
+    kept (the access of its greffiers follows: migration `habilitations/0006`)."""
+    created = convention.pk is None
+    convention.full_clean()
+    convention.save()
+    convention_history(
+        convention=convention,
+        by=by,
+        action="création" if created else "modification",
+        detail=_changes(convention, form),
+    )
+    return convention
+
+
 @transaction.atomic
 def convention_denounce(*, convention, by, deadline=None, notice_on=None):
     """CONV-2: denunciation at an annual deadline with 2 months' notice. Without a deadline, the earliest

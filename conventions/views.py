@@ -16,42 +16,57 @@ class _Echo:
 
 @area_required(Area.NATIONAL)
 def national_overview(request):
-    """ROLE-4: the signed conventions per juridiction and CAF, the follow-up the circular asks the heads of
-    juridiction to report to the SADJPV; read-only, with a CSV export."""
+    """ROLE-4, CONV-4: the conventions per juridiction and CAF, the follow-up the circular asks the heads of
+    juridiction to report to the SADJPV — those signed by both parties, and apart those awaiting a signature;
+    read-only, with a CSV export of both."""
     today = timezone.localdate()
     conventions = Convention.objects.select_related("baj__departement", "caf").order_by(
         "baj__departement", "baj__city", "baj__juridiction", "caf__number"
     )
-    rows = [
+    signed, awaiting = conventions.signed_by(today), conventions.awaiting_signature_on(today)
+    if request.GET.get("format") == "csv":
+        return _csv([*signed, *awaiting], today)
+    return render(
+        request,
+        "conventions/national.html",
+        {"signed": _rows(signed, today), "awaiting": _rows(awaiting, today), "today": today},
+    )
+
+
+def _rows(conventions, today):
+    return [
         (
             c.baj.departement_id,
             str(c.baj),
             c.caf.name,
             c.caf.number or "CMAF",
             c.number,
-            c.signed_on,
+            c.caf_signed_on,
+            c.partner_signed_on,
             c.starts_on,
             ConventionState(c.state_on(today)).label,
         )
         for c in conventions
     ]
-    if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo(), delimiter=";")
-        header = [
-            "département",
-            "juridiction (BAJ)",
-            "Caf",
-            "n° Caf",
-            "convention",
-            "signée le",
-            "prend effet le",
-            "état",
-        ]
-        lines = (
-            writer.writerow([value.isoformat() if hasattr(value, "isoformat") else value for value in row])
-            for row in [header, *rows]
-        )
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="conventions-cafpro-{today:%Y%m%d}.csv"'
-        return response
-    return render(request, "conventions/national.html", {"rows": rows, "today": today})
+
+
+def _csv(conventions, today):
+    writer = csv.writer(_Echo(), delimiter=";")
+    header = [
+        "département",
+        "juridiction (BAJ)",
+        "Caf",
+        "n° Caf",
+        "convention",
+        "signée par la Caf le",
+        "signée par la juridiction le",
+        "prend effet le",
+        "état",
+    ]
+    lines = (
+        writer.writerow([value.isoformat() if hasattr(value, "isoformat") else value for value in row])
+        for row in [header, *_rows(conventions, today)]
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="conventions-cafpro-{today:%Y%m%d}.csv"'
+    return response

@@ -1,27 +1,50 @@
-"""What the logged-in user may reach today: their profile and their CAFs (CONS-1, CONS-2, CONS-5, CONS-6)."""
+"""CONS-5, CONS-6, HAB-2: what a greffier may reach today — the CAFs of their habilitations giving access, each
+with its profile. "L'habilitation donnée par la CAF est nominative" and "cette consultation est limitée aux
+informations gérées par la CAF [...] signataire de la convention": a habilitation opens the dossiers of the CAF of
+its convention, and of that CAF only.
+
+Computed by `Habilitation.objects.giving_access_on(day)` — the one place of the rule — and kept in the session for
+the day, stamped with the user's `access_version`. The database bumps that version in the transaction of every
+change of a habilitation, a convention, a CAF or a profile (triggers: migration `habilitations/0006`), and the
+user's row is read at every request anyway: a suspension, a revocation or the end of a convention bites on the
+very next request, and an unchanged access costs no query."""
 
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from conventions.models import Profile
+from conventions.models import Caf, Profile
 from habilitations.models import Habilitation
 
+SESSION_KEY = "cafpro_access"
 
-@dataclass
+
+@dataclass(frozen=True)
+class Grant:
+    """One CAF reached, through one habilitation, with its profile."""
+
+    caf: Caf
+    profile: Profile
+    habilitation_id: int
+    organisation: str  # the BAJ of the habilitation's convention (Dialogue, DIA-2)
+
+
+@dataclass(frozen=True)
 class Access:
-    profile: Profile | None
-    cafs: list = field(default_factory=list)
-    habilitation: Habilitation | None = None
+    grants: list = field(default_factory=list)
 
     @property
     def granted(self):
-        return self.profile is not None and bool(self.cafs)
+        return bool(self.grants)
+
+    @property
+    def cafs(self):
+        return [grant.caf for grant in self.grants]
 
     @property
     def local(self):
         """CONS-2: a local access covers one CAF; a multi-CAF access several."""
-        return len(self.cafs) == 1
+        return len(self.grants) == 1
 
     @property
     def cmaf(self):
@@ -31,19 +54,67 @@ class Access:
         """The CAF `pk` if this access reaches it, else None."""
         return next((caf for caf in self.cafs if caf.pk == pk), None)
 
+    def profile_for(self, caf_id):
+        """CONS-6: the profile of the habilitation that opens this CAF (None outside the access)."""
+        return next((grant.profile for grant in self.grants if grant.caf.pk == caf_id), None)
 
-def access_for(user, day=None):
-    """Two queries: the user's habilitation giving access (with its profile and BAJ), and the CAFs it
-    reaches."""
-    day = day or timezone.localdate()
-    habilitations = list(
+    @property
+    def organisation(self):
+        return self.grants[0].organisation if self.grants else ""
+
+    # -- kept in the session: plain values, rebuilt into unsaved model instances ----------------------------
+
+    def to_session(self, day, version):
+        return {
+            "day": day.isoformat(),
+            "version": version,
+            "grants": [
+                {
+                    "caf": {name: getattr(grant.caf, name) for name in CAF_FIELDS},
+                    "profile": {"pk": grant.profile.pk, "code": grant.profile.code, "grants": grant.profile.grants},
+                    "habilitation": grant.habilitation_id,
+                    "organisation": grant.organisation,
+                }
+                for grant in self.grants
+            ],
+        }
+
+    @classmethod
+    def from_session(cls, data):
+        return cls(
+            [
+                Grant(Caf(**item["caf"]), Profile(**item["profile"]), item["habilitation"], item["organisation"])
+                for item in data["grants"]
+            ]
+        )
+
+
+CAF_FIELDS = ("pk", "number", "name", "is_maritime", "offers_dialogue", "departement_id")
+
+
+def compute_access(user, day):
+    """One query: the habilitations of `user` giving access on `day`, with their CAF, profile and BAJ; one grant
+    per CAF (the oldest habilitation, should a CAF have issued two)."""
+    grants = {}
+    habilitations = (
         Habilitation.objects.giving_access_on(day)
         .filter(user=user)
-        .select_related("profile", "convention__baj")
+        .select_related("profile", "convention__caf", "convention__baj")
         .order_by("pk")
     )
-    if not habilitations:
-        return Access(profile=None)
-    bajs = sorted({habilitation.convention.baj_id for habilitation in habilitations})
-    cafs = list(Habilitation.objects.cafs_for(user, day, bajs=bajs).order_by("number"))
-    return Access(profile=habilitations[0].profile, cafs=cafs, habilitation=habilitations[0])
+    for habilitation in habilitations:
+        caf = habilitation.convention.caf
+        grants.setdefault(caf.pk, Grant(caf, habilitation.profile, habilitation.pk, str(habilitation.convention.baj)))
+    return Access(sorted(grants.values(), key=lambda grant: (grant.caf.is_maritime, grant.caf.number or "")))
+
+
+def access_for(request, day=None):
+    """The access of the request's user today: from the session when it was computed today for the same
+    `access_version`, else computed (one query) and kept."""
+    user, day = request.user, day or timezone.localdate()
+    kept = request.session.get(SESSION_KEY)
+    if kept and kept["day"] == day.isoformat() and kept["version"] == user.access_version:
+        return Access.from_session(kept)
+    access = compute_access(user, day)
+    request.session[SESSION_KEY] = access.to_session(day, user.access_version)
+    return access

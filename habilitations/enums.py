@@ -50,3 +50,12 @@ class RevocationReason(models.TextChoices):
     END_OF_MISSION = "end_of_mission", "Fin de mission"
     REMOVAL_REQUEST = "removal_request", "Demande de suppression"
     BREACH = "breach", "Manquement aux obligations de la convention"
+
+
+class LegalAidProcedure(models.TextChoices):
+    """PUR-1: what the consultation instructs — the circular's three cases ("les demandes d'aide
+    juridictionnelle, de nouvelle délibération ou de retrait")."""
+
+    ADMISSION = "admission", "Demande d'aide juridictionnelle"
+    NOUVELLE_DELIBERATION = "nouvelle_deliberation", "Nouvelle délibération"
+    RETRAIT = "retrait", "Retrait de l'aide"

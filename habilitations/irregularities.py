@@ -22,6 +22,8 @@ RULES = {
     "many_dossiers": "Nombreux dossiers distincts en peu de temps",
     "refused": "Consultations refusées (dossier introuvable ou hors convention)",
     "new_address": "Connexion depuis une adresse jamais vue pour cet utilisateur",
+    "file_many_dossiers": "Un même dossier d'aide juridictionnelle pour de nombreux allocataires",
+    "dossier_many_files": "De nombreux dossiers d'aide juridictionnelle pour un même allocataire",
 }
 
 
@@ -170,6 +172,57 @@ def find(journal, start, end):
         )
 
     findings += _new_addresses(journal, period, start, end, since)
+    findings += _legal_aid_files(period, start, end)
+    return findings
+
+
+def _legal_aid_files(period, start, end):
+    """PUR-3: in one day, one legal-aid file number stated for more allocataires than a file concerns
+    (CAFPRO_IRR_FILE_DOSSIERS, 5), or one allocataire consulted for more files than usual
+    (CAFPRO_IRR_DOSSIER_FILES, 3). Counted by the database."""
+    consultations = (
+        period.filter(event__in=[JournalEvent.CONSULTATION, JournalEvent.EDITION])
+        .exclude(legal_aid_file="")
+        .annotate(day=TruncDate("occurred_at"))
+        .order_by()
+    )
+    findings = []
+    rules = [
+        ("file_many_dossiers", "legal_aid_file", "allocataire_number", "file_dossiers", "allocataires"),
+        (
+            "dossier_many_files",
+            "allocataire_number",
+            "legal_aid_file",
+            "dossier_files",
+            "dossiers d'aide juridictionnelle",
+        ),
+    ]
+    for rule, subject, counted, setting, what in rules:
+        rows = (
+            consultations.values(subject, "day")
+            .annotate(n=Count(counted, distinct=True))
+            .filter(n__gt=threshold(setting))
+            .order_by("day", subject)
+        )
+        for row in rows:
+            day = row["day"]
+            findings.append(
+                Finding(
+                    rule,
+                    row[subject],
+                    row["n"],
+                    f"{row['n']} {what} distincts le {day:%d/%m/%Y}",
+                    _journal_filters(
+                        day,
+                        day + dt.timedelta(days=1),
+                        **(
+                            {"dossier_aj": row[subject]}
+                            if subject == "legal_aid_file"
+                            else {"allocataire": row[subject]}
+                        ),
+                    ),
+                )
+            )
     return findings
 
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, caf_ids_in
-from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
+from habilitations.enums import (
+    GreffeFunction,
+    HabilitationStatus,
+    JournalEvent,
+    LegalAidProcedure,
+    RevocationReason,
+)
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
@@ -24,6 +30,12 @@ class UserQuerySet(models.QuerySet):
     def issued_by(self, cafs):
         """ROLE-2: the users holding a habilitation issued by one of `cafs`."""
         return self.filter(habilitations__convention__caf__in=cafs).distinct()
+
+    def of_cafs(self, cafs):
+        """AUD-2: the users of `cafs` — holding a habilitation issued by one of them, or a role in one."""
+        return self.filter(
+            models.Q(habilitations__convention__caf__in=cafs) | models.Q(caf_roles__caf__in=cafs)
+        ).distinct()
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -62,6 +74,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField("mot de passe changé le", null=True, blank=True)
     sessions_revoked_at = models.DateTimeField(
         "sessions fermées le", null=True, blank=True, help_text="HAB-2 : toute session ouverte avant est refusée."
+    )
+    access_version = models.PositiveIntegerField(
+        "version des droits",
+        default=0,
+        editable=False,
+        help_text="CONS-5, HAB-2 : augmentée à chaque changement d'habilitation, de convention ou de Caf.",
     )
     must_change_password = models.BooleanField(
         "doit changer son mot de passe", default=True, help_text="Mot de passe initial ou réinitialisé par la Caf."
@@ -116,15 +134,21 @@ class JournalEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
 
     def visible_to_officer(self, user):
-        """JRN-3, ROLE-2: the events of the security officer's CAF(s) — consultations of their dossiers,
-        connections of the users they issued — and the attempts on unknown identifiers, which belong to no
-        CAF. A superuser sees everything."""
+        """JRN-3, ROLE-2, AUD-2: what the security officer of some CAFs sees — the lines about their CAFs' data
+        (consultations, refusals, surveillance), the lines without a CAF of the users their CAFs issued a
+        habilitation to or gave a role (connections, refusals outside any CAF), and the attempts on unknown
+        identifiers, which belong to no CAF. A superuser sees everything."""
         cafs = caf_ids_in(user, Area.SECURITY)
         if cafs is EVERY_CAF:
             return self
-        # A list of a few ids, not a subquery: the planner then uses the (caf, …) indexes on tens of millions
-        # of lines (docs/performance.md).
-        return self.filter(models.Q(caf_id__in=sorted(cafs)) | models.Q(caf__isnull=True, user__isnull=True))
+        # Lists of a few ids, not subqueries: the planner then uses the (caf, …) and (user, …) indexes on tens
+        # of millions of lines (docs/performance.md).
+        users = list(User.objects.of_cafs(cafs).values_list("pk", flat=True))
+        return self.filter(
+            models.Q(caf_id__in=sorted(cafs))
+            | models.Q(caf__isnull=True, user__isnull=True)
+            | models.Q(caf__isnull=True, user_id__in=users)
+        )
 
 
 class JournalEntry(models.Model):
@@ -152,6 +176,9 @@ class JournalEntry(models.Model):
     allocataire_number = models.CharField("numéro d'allocataire", max_length=16, blank=True)
     rubrique = models.CharField("rubrique", max_length=16, blank=True)
     period = models.CharField("période", max_length=80, blank=True)
+    # PUR-2: the legal-aid file the consultation instructs, as the greffier stated it.
+    legal_aid_file = models.CharField("n° de dossier d'aide juridictionnelle", max_length=30, blank=True)
+    procedure = models.CharField("procédure", max_length=24, choices=LegalAidProcedure.choices, blank=True)
     hash = models.CharField("empreinte chaînée", max_length=64, blank=True, editable=False)
 
     objects = JournalEntryQuerySet.as_manager()
@@ -165,6 +192,9 @@ class JournalEntry(models.Model):
             models.Index(fields=["caf", "occurred_at"], name="journal_caf_time"),
             models.Index(fields=["caf", "-id"], name="journal_caf_id"),
             models.Index(fields=["user", "-id"], name="journal_user_id"),
+            models.Index(
+                fields=["legal_aid_file", "-id"], name="journal_legal_aid_file", condition=~models.Q(legal_aid_file="")
+            ),
         ]
 
     def __str__(self):
@@ -193,6 +223,8 @@ class JournalEntry(models.Model):
             self.rubrique,
             self.period,
         ]
+        if self.legal_aid_file or self.procedure:  # PUR-2; lines written before it hash as they did
+            fields += [self.legal_aid_file, self.procedure]
         return "\x1f".join(fields)
 
 
@@ -266,8 +298,9 @@ class Surveillance(models.Model):
 
 class HabilitationQuerySet(models.QuerySet):
     def giving_access_on(self, day):
-        """HAB-1, HAB-2, CONV-2: active habilitations, before their end date if a removal was requested, whose
-        convention is active on `day`."""
+        """HAB-1, HAB-2, CONV-2, CONV-4, CONS-5: active habilitations, before their end date if a removal was
+        requested, whose convention is signed and in force on `day`. Each opens the dossiers of its convention's
+        CAF — the one rule of the consultation's scope (`habilitations.access`)."""
         return self.filter(
             models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day),
             status=HabilitationStatus.ACTIVE,
@@ -277,14 +310,6 @@ class HabilitationQuerySet(models.QuerySet):
     def unused_since(self, moment):
         """HAB-3: active habilitations whose user has not logged in since `moment` (or never)."""
         return self.filter(status=HabilitationStatus.ACTIVE).exclude(user__last_login__gte=moment)
-
-    def cafs_for(self, user, day, bajs=None):
-        """CONS-5: the CAFs whose dossiers `user` may consult on `day`: those of the active conventions of the
-        BAJ of each habilitation of theirs that gives access. A lazy queryset, used as a subquery. `bajs`: the
-        ids of those BAJs when the caller has just read these habilitations (a subquery less to plan)."""
-        if bajs is None:
-            bajs = self.giving_access_on(day).filter(user=user).values("convention__baj")
-        return Caf.objects.filter(pk__in=Convention.objects.active_on(day).filter(baj__in=bajs).values("caf"))
 
 
 class Habilitation(models.Model):

@@ -28,6 +28,7 @@ class JournalFilterForm(forms.Form):
     au = forms.DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     evenement = forms.ChoiceField(label="Événement", required=False, choices=[("", "Tous"), *JournalEvent.choices])
     allocataire = forms.CharField(label="N° d'allocataire", required=False, max_length=16)
+    dossier_aj = forms.CharField(label="N° de dossier d'aide juridictionnelle", required=False, max_length=30)
     adresse = forms.GenericIPAddressField(label="Adresse source", required=False)
     avant = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -59,6 +60,8 @@ class JournalFilterForm(forms.Form):
             queryset = queryset.filter(event=data["evenement"])
         if data.get("allocataire"):
             queryset = queryset.filter(allocataire_number=data["allocataire"].strip())
+        if data.get("dossier_aj"):
+            queryset = queryset.filter(legal_aid_file=data["dossier_aj"].strip())
         if data.get("adresse"):
             queryset = queryset.filter(source_ip=data["adresse"])
         return queryset
@@ -135,6 +138,8 @@ def _csv(queryset, user):
         "n° d'allocataire",
         "rubrique",
         "période",
+        "n° de dossier d'aide juridictionnelle",
+        "procédure",
         "précision",
     ]
 
@@ -154,6 +159,8 @@ def _csv(queryset, user):
                     row.allocataire_number,
                     row.rubrique,
                     row.period,
+                    row.legal_aid_file,
+                    row.get_procedure_display() if row.procedure else "",
                     row.detail,
                 ]
             )

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conventions.models import CafRole, Profile
+from conventions.models import Profile
 from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
 from habilitations.journal import chain_hash, last_hash, lock_chain
 from habilitations.models import (
@@ -33,21 +33,15 @@ SESSION_LAST_SEEN = "cafpro_last_seen"
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def _issuing_caf_id(user):
-    """JRN-3: the CAF a user's connections are reported to — the CAF of their habilitation, or of their role."""
-    caf_id = Habilitation.objects.filter(user=user).order_by("pk").values_list("convention__caf", flat=True).first()
-    return caf_id or CafRole.objects.filter(user=user).order_by("pk").values_list("caf", flat=True).first()
-
-
 @transaction.atomic
 def journal_record(*, event, request=None, user=None, identifier="", detail="", occurred_at=None, **consultation):
     """JRN-1, JRN-2, JRN-5: appends one line to the access journal, chained to the previous one —
-    `consultation` carries the CAF, allocataire number, rubrique and period of a consultation. Never a
-    password, never a session key. `occurred_at` is for generated data only (demo, benchmarks)."""
+    `consultation` carries the CAF whose data the line concerns, the allocataire number, rubrique, period and
+    legal-aid file of a consultation. A line of a known user without a CAF (a connection, a refusal) reaches the
+    officers of that user's CAFs (`JournalEntryQuerySet.visible_to_officer`). Never a password, never a session
+    key. `occurred_at` is for generated data only (demo, benchmarks)."""
     if user is not None and not identifier:
         identifier = user.identifier
-    if "caf" not in consultation and user is not None:
-        consultation["caf_id"] = _issuing_caf_id(user)
     entry = JournalEntry(
         occurred_at=occurred_at or timezone.now(),
         event=event,
@@ -192,6 +186,14 @@ def sessions_end_all(user):
     user.save(update_fields=["sessions_revoked_at"])
 
 
+def access_changed(user):
+    """HAB-2: a change of `user`'s habilitations is seen at their next request (the database bumps their
+    `access_version`: migration `habilitations/0006`); when none of them gives access any more, their open
+    sessions end."""
+    if not Habilitation.objects.giving_access_on(timezone.localdate()).filter(user=user).exists():
+        sessions_end_all(user)
+
+
 def habilitation_history(*, habilitation, by, action, detail=""):
     return HabilitationHistory.objects.create(habilitation=habilitation, by=by, action=action, detail=detail)
 
@@ -247,6 +249,11 @@ def habilitation_grant(*, habilitation, by):
     """HAB-1, AUTH-5: requested → active. Returns the initial password, to be printed once in the letter
     opening the rights (CONV-3) and never shown again."""
     _transition(habilitation, {HabilitationStatus.REQUESTED}, "accorder")
+    if not habilitation.convention.is_signed_on(timezone.localdate()):
+        raise ValidationError(
+            f"La convention n° {habilitation.convention.number} n'est pas encore signée par la Caf et par la "
+            "juridiction : l'habilitation peut être demandée, pas accordée (CONV-4)."
+        )
     user = habilitation.user
     password = password_generate(user)
     user.set_password(password)
@@ -262,11 +269,12 @@ def habilitation_grant(*, habilitation, by):
 
 @transaction.atomic
 def habilitation_suspend(*, habilitation, by, detail=""):
-    """HAB-2: active → suspended, effective at once, open sessions included."""
+    """HAB-2: active → suspended, effective at once on the CAF it opens, open sessions included; the user's
+    habilitations from other CAFs go on giving access."""
     _transition(habilitation, {HabilitationStatus.ACTIVE}, "suspendre")
     habilitation.status = HabilitationStatus.SUSPENDED
     habilitation.save(update_fields=["status"])
-    sessions_end_all(habilitation.user)
+    access_changed(habilitation.user)
     habilitation_history(habilitation=habilitation, by=by, action="suspension", detail=detail)
 
 
@@ -282,8 +290,8 @@ def habilitation_reactivate(*, habilitation, by):
 @transaction.atomic
 def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail=""):
     """HAB-2: the habilitation is withdrawn — change of assignment, end of mission, breach: at once, open
-    sessions included; a removal request (demande de suppression) may give a later end date, until which
-    the access stays open."""
+    sessions included (the CAF it opens only); a removal request (demande de suppression) may give a later end
+    date, until which the access stays open."""
     _transition(
         habilitation,
         {HabilitationStatus.REQUESTED, HabilitationStatus.ACTIVE, HabilitationStatus.SUSPENDED},
@@ -301,8 +309,8 @@ def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail=""):
     if ends_on <= today:
         habilitation.status = HabilitationStatus.REVOKED
         fields.append("status")
-        sessions_end_all(habilitation.user)
     habilitation.save(update_fields=fields)
+    access_changed(habilitation.user)
     summary = f"{RevocationReason(reason).label}, fin d'accès le {ends_on:%d/%m/%Y}"
     habilitation_history(
         habilitation=habilitation, by=by, action="retrait", detail=f"{summary} — {detail}" if detail else summary

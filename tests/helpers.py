@@ -6,6 +6,8 @@ import sys
 
 from django.conf import settings
 
+from tests.kit import PURPOSE
+
 # The production variables, with a throw-away key (tests only).
 PRODUCTION = {
     "DJANGO_SECURE": "1",
@@ -41,3 +43,8 @@ def run_python(code, env=None):
         env=child_env({"DJANGO_SETTINGS_MODULE": "cafpro.settings", **(env or {})}),
         timeout=120,
     )
+
+
+def open_dossier(client, number, **data):
+    """Posts the search form of the menu for `number`, stating the tests' legal-aid file."""
+    return client.post("/consulter/", {"number": number, **PURPOSE, **data})

@@ -23,6 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# PUR-1: the legal-aid file every search of the tests and benchmarks states.
+PURPOSE = {"legal_aid_file": "2026/001234", "procedure": "admission"}
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Charg1"  # a partner password: 6 characters (AUTH-1)
 CONNECTION_ERRORS = (ConnectionError, http.client.HTTPException, TimeoutError, OSError)
@@ -171,7 +174,7 @@ class Browser:
 
     def open_dossier(self, number):
         """Types the allocataire number (a local access): the path of its first rubrique."""
-        response = self.post("/consulter/", {"number": number}, token_from="/accueil/")
+        response = self.post("/consulter/", {"number": number, **PURPOSE}, token_from="/accueil/")
         if response.status != 302:
             raise AssertionError(f"dossier {number} introuvable : {response.status}")
         return response.location

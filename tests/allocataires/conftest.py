@@ -18,11 +18,12 @@ def local_greffier(client, db):
 
 @pytest.fixture
 def multi_greffier(client, db):
-    """CONS-2: a greffier of the BAJ of Lille: conventions with the eight CAFs of the Nord and the CMAF."""
+    """CONS-2, CONS-5: a greffier of the BAJ of Lille holding a habilitation from each of the eight CAFs of the
+    Nord and from the CMAF, under their conventions with the BAJ."""
     lille = Baj.objects.get(city="Lille", juridiction=JuridictionKind.TGI)
-    conventions = [ConventionFactory(baj=lille, caf=caf) for caf in Caf.objects.filter(number__in=NORD)]
-    ConventionFactory(baj=lille, caf=Caf.objects.get(is_maritime=True))
-    user = HabilitationFactory(user=UserFactory(identifier="T5900001"), convention=conventions[0]).user
+    user = UserFactory(identifier="T5900001")
+    for caf in [*Caf.objects.filter(number__in=NORD), Caf.objects.get(is_maritime=True)]:
+        HabilitationFactory(user=user, convention=ConventionFactory(baj=lille, caf=caf))
     log_in(client, user)
     return user
 
@@ -31,8 +32,8 @@ def multi_greffier(client, db):
 def search(client):
     """Posts the search form of the menu."""
 
-    def post(number, postal_code=None, cmaf=False, caf=None):
-        data = {"number": number}
+    def post(number, postal_code=None, cmaf=False, caf=None, legal_aid_file="2026/001234", procedure="admission"):
+        data = {"number": number, "legal_aid_file": legal_aid_file, "procedure": procedure}
         if postal_code is not None:
             data["postal_code"] = postal_code
         if cmaf:

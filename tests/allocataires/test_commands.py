@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from allocataires.demo import DEMO_ACCOUNTS, SHOWCASE_NUMBER
 from allocataires.models import Dossier
-from tests.helpers import PRODUCTION, run_manage
+from tests.helpers import PRODUCTION, open_dossier, run_manage
 
 
 @pytest.mark.django_db
@@ -81,12 +81,12 @@ def test_seed_demo_creates_the_documented_accounts_once(client):
     assert client.get("/admin/").status_code == 200
     client.post("/fermer-la-session/")
     assert client.post("/", {"identifier": "T1001161", "password": passwords["T1001161"]})["Location"] == "/accueil/"
-    response = client.post("/consulter/", {"number": SHOWCASE_NUMBER})
+    response = open_dossier(client, SHOWCASE_NUMBER)
     assert response.status_code == 302 and "/paiements/" in response["Location"]
     client.post("/fermer-la-session/")
     assert client.post("/", {"identifier": "T5900001", "password": passwords["T5900001"]})["Location"] == "/accueil/"
-    assert "/paiements/" in client.post("/consulter/", {"number": SHOWCASE_NUMBER, "postal_code": "59000"})["Location"]
-    assert "/paiements/" in client.post("/consulter/", {"number": SHOWCASE_NUMBER, "cmaf": "on"})["Location"]
+    assert "/paiements/" in open_dossier(client, SHOWCASE_NUMBER, postal_code="59000")["Location"]
+    assert "/paiements/" in open_dossier(client, SHOWCASE_NUMBER, cmaf="on")["Location"]
     client.post("/fermer-la-session/")
     assert client.post("/", {"identifier": "T1001162", "password": passwords["T1001162"]})["Location"] == "/accueil/"
     assert client.get("/accueil/").status_code == 403

@@ -17,6 +17,7 @@ from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import UserFactory, log_in
+from tests.helpers import open_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +177,6 @@ def test_a_staff_member_without_caf_role_sees_no_message(client):
 
 def test_the_dossier_banner_shows_the_pictogram_of_the_dossiers_caf(local_greffier, client, charente):
     dossier = DossierFactory(number="1234567")
-    client.post("/consulter/", {"number": "1234567"})
+    open_dossier(client, "1234567")
     page = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "adresse"])).content.decode()
     assert reverse("allocataires:dialogue", args=[charente.pk]) in page.split("</header>")[0]

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DependantFactory, DossierFactory, PaymentFactory, ResourceFactory
+from tests.helpers import open_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def dossier(local_greffier, client):
     PaymentFactory(
         dossier=dossier, period=dt.date(2025, 12, 1), paid_on=dt.date(2026, 1, 5), amount=Decimal("1033.32")
     )
-    client.post("/consulter/", {"number": "1234567"})
+    open_dossier(client, "1234567")
     return dossier
 
 
@@ -73,9 +74,10 @@ def test_the_edition_is_a_pdf_stating_caf_date_user_and_dossier(client, dossier,
         "2024",
         "2023",  # every known year in the edition
         "Tristan",
-        "16015",
+        "2026/001234",  # the legal-aid file stated at the search (PUR-2)
     ]:
         assert expected in text, expected
+    assert "16015" not in text, "the INSEE code is not in the annex PROFIL T12"
     entry = JournalEntry.objects.get(event=JournalEvent.EDITION)
     assert (entry.user, entry.allocataire_number, entry.caf.number) == (local_greffier, "1234567", "161")
     assert entry.period.startswith("01/2026-02/2026")
@@ -112,7 +114,7 @@ def test_edition_query_budget_does_not_grow_with_the_dossier(local_greffier, cli
     for number, size in (("1000001", 3), ("1000002", 20)):  # both with the three known years of resources
         dossier = DossierFactory(number=number)
         rich(dossier, size)
-        client.post("/consulter/", {"number": number})
+        open_dossier(client, number)
         with django_assert_max_num_queries(22) as captured:
             response = client.get(
                 reverse("allocataires:edition", args=[dossier.pk]), {"date": "15032026", "mode": "annee_civile"}

@@ -24,6 +24,7 @@ from tests.allocataires.factories import (
     RmiRightFactory,
 )
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+from tests.helpers import open_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,7 @@ PERIOD = {"date": f"{timezone.localdate():%d%m%Y}", "mode": "douze_mois", "mois"
 @pytest.mark.parametrize(("rubrique", "field"), CATALOGUE_FIELDS, ids=[f"{r}.{f}" for r, f in CATALOGUE_FIELDS])
 def test_a_field_granted_alone_shows_its_value_and_no_other(client, monkeypatch, witness, rubrique, field):
     tab = _granted_alone(client, rubrique, field)
-    client.post("/consulter/", {"number": witness.number})
+    open_dossier(client, witness.number)
     page = client.get(reverse("allocataires:rubrique", args=[witness.pk, tab]), PERIOD)
     assert page.status_code == 200
     editions = []

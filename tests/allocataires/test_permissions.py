@@ -11,6 +11,7 @@ from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+from tests.helpers import open_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_access_matrix(client, profile, rubrique):
     user = HabilitationFactory(profile=profile).user
     log_in(client, user)
     dossier = DossierFactory(number="1234567")
-    client.post("/consulter/", {"number": "1234567"})
+    open_dossier(client, "1234567")
     response = client.get(reverse("allocataires:rubrique", args=[dossier.pk, rubrique]))
     assert response.status_code == (200 if profile.opens(rubrique) else 403)
     if response.status_code == 200:
@@ -66,7 +67,7 @@ def test_a_dossier_not_opened_through_the_search_is_not_found(local_greffier, cl
 def test_a_dossier_of_another_caf_is_not_found_even_by_url(local_greffier, client):
     other = DossierFactory(number="1234567", caf=Caf.objects.get(number="171"))
     session = client.session
-    session["cafpro_opened_dossiers"] = [other.pk]  # as if a session had been tampered with
+    session["cafpro_opened"] = [[other.pk, "2026/1", "admission"]]  # as if a session had been tampered with
     session.save()
     for rubrique in [*TABS, "edition"]:
         url = (
@@ -79,7 +80,7 @@ def test_a_dossier_of_another_caf_is_not_found_even_by_url(local_greffier, clien
 
 def test_another_users_opened_dossier_is_not_reachable(local_greffier, client):
     dossier = DossierFactory(number="1234567")
-    client.post("/consulter/", {"number": "1234567"})
+    open_dossier(client, "1234567")
     colleague = Client()
     log_in(colleague, HabilitationFactory(user=UserFactory(identifier="T1001170")).user)
     assert colleague.get(reverse("allocataires:rubrique", args=[dossier.pk, "adresse"])).status_code == 404
@@ -88,7 +89,7 @@ def test_another_users_opened_dossier_is_not_reachable(local_greffier, client):
 def test_unknown_rubrique_and_unknown_dossier(local_greffier, client):
     assert client.get("/dossiers/999999/adresse/").status_code == 404
     dossier = DossierFactory(number="1234567")
-    client.post("/consulter/", {"number": "1234567"})
+    open_dossier(client, "1234567")
     assert client.get(f"/dossiers/{dossier.pk}/banque/").status_code == 403
 
 
@@ -100,20 +101,21 @@ def test_no_consultation_without_a_session(client):
 
 @pytest.mark.parametrize("state", ["active", "multi", "revoked", "suspended", "requested", "convention_ended"])
 def test_the_scope_from_the_requests_access_is_the_scope_of_the_user(state):
-    """CONS-5: the consultation scopes dossiers by the access computed once per request
-    (`visible_through(access_for(user))`); it must be exactly `visible_to(user, day)` in every state."""
+    """CONS-5: the consultation scopes dossiers by the access computed once per day and version
+    (`visible_through(compute_access(user, day))`); it must be exactly `visible_to(user, day)` in every state."""
     import datetime as dt
 
     from django.utils import timezone
 
     from allocataires.models import Dossier
-    from habilitations.access import access_for
+    from habilitations.access import compute_access
     from tests.conventions.factories import ConventionFactory
 
     habilitation = HabilitationFactory(**({state: True} if state in ("revoked", "suspended", "requested") else {}))
     if state == "multi":
         for caf in Caf.objects.filter(number__in=["171", "591"]):
-            ConventionFactory(baj=habilitation.convention.baj, caf=caf)
+            HabilitationFactory(user=habilitation.user, convention=ConventionFactory(caf=caf))
+        ConventionFactory(baj=habilitation.convention.baj, caf=Caf.objects.get(number="592"))  # no habilitation
     if state == "convention_ended":
         habilitation.convention.ends_on = timezone.localdate() - dt.timedelta(days=1)
         habilitation.convention.save()
@@ -121,5 +123,5 @@ def test_the_scope_from_the_requests_access_is_the_scope_of_the_user(state):
         DossierFactory(caf=caf)
     user, today = habilitation.user, timezone.localdate()
     expected = set(Dossier.objects.visible_to(user, today))
-    assert set(Dossier.objects.visible_through(access_for(user, today))) == expected
+    assert set(Dossier.objects.visible_through(compute_access(user, today))) == expected
     assert len(expected) == {"active": 1, "multi": 3}.get(state, 0)

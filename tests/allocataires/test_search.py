@@ -6,7 +6,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from allocataires.forms import NOT_FOUND
+from allocataires.forms import NOT_FOUND, OUTSIDE_ACCESS
 from conventions.models import Caf
 from habilitations.enums import HabilitationStatus, JournalEvent
 from habilitations.models import JournalEntry
@@ -102,10 +102,13 @@ def test_multi_caf_search_of_the_cmaf(multi_greffier, search):
 
 
 def test_a_charente_maritime_code_never_reaches_the_cmaf(multi_greffier, search):
-    """The manual: a 17xxx code routes to La Rochelle (outside this BAJ's conventions): not found."""
+    """The manual: a 17xxx code routes to La Rochelle, outside this greffier's access: the precise message, and
+    the refusal journaled for the officers of the greffier's CAFs (CONS-5)."""
     DossierFactory(number="1234567", caf=Caf.objects.get(is_maritime=True))
     response = search("1234567", postal_code="17000")
-    assert NOT_FOUND in text(response)
+    assert OUTSIDE_ACCESS in text(response) and NOT_FOUND not in text(response)
+    refused = JournalEntry.objects.get(event=JournalEvent.CONSULTATION_REFUSED)
+    assert (refused.user, refused.caf, refused.detail) == (multi_greffier, None, "code postal 17000 hors de l'accès")
 
 
 @pytest.mark.parametrize(

@@ -145,8 +145,43 @@ def test_the_report_makes_as_many_queries_whatever_the_number_of_users(users, dj
         write(JournalEvent.CONSULTATION, day=DAY - dt.timedelta(days=3), user=user, allocataire_number="1000001")
         write(JournalEvent.LOGIN_SUCCESS, user=user, request=Request("203.0.113.99"))
         write(JournalEvent.CONSULTATION, user=user, allocataire_number="1000001")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):  # 8, and one per legal-aid file rule (PUR-3)
         found = rules()
     assert {subject for rule, subject in found if rule == "new_address"} == {
         f"T00000{index:02d}" for index in range(users)
     }
+
+
+def test_one_legal_aid_file_for_many_allocataires():
+    """PUR-3: more than 5 distinct allocataires consulted for one legal-aid file in a day."""
+    user = UserFactory(identifier="T1001161")
+    for i in range(6):
+        write(
+            JournalEvent.CONSULTATION, user=user, allocataire_number=f"100000{i}", legal_aid_file="2026/77", minute=i
+        )
+    for i in range(5):
+        write(
+            JournalEvent.CONSULTATION, user=user, allocataire_number=f"200000{i}", legal_aid_file="2026/78", minute=i
+        )
+    found = rules()
+    assert ("file_many_dossiers", "2026/77") in found
+    assert ("file_many_dossiers", "2026/78") not in found
+
+
+def test_many_legal_aid_files_for_one_allocataire():
+    """PUR-3: more than 3 distinct legal-aid files stated for one allocataire in a day."""
+    user = UserFactory(identifier="T1001161")
+    for i in range(4):
+        write(JournalEvent.CONSULTATION, user=user, allocataire_number="1000001", legal_aid_file=f"2026/{i}", minute=i)
+    for i in range(3):
+        write(JournalEvent.CONSULTATION, user=user, allocataire_number="1000002", legal_aid_file=f"2026/{i}", minute=i)
+    write(
+        JournalEvent.CONSULTATION,
+        user=user,
+        allocataire_number="1000002",
+        legal_aid_file="2026/9",
+        day=DAY - dt.timedelta(days=1),
+    )
+    found = rules(DAY - dt.timedelta(days=1))
+    assert ("dossier_many_files", "1000001") in found
+    assert ("dossier_many_files", "1000002") not in found, "the fourth file was stated the day before"

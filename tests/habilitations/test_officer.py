@@ -118,7 +118,8 @@ def test_the_officers_own_consultations_are_journaled(client, world, officer):
     client.get(JOURNAL, {"utilisateur": "T1001161"})
     client.get(REPORT)
     viewed = JournalEntry.objects.get(event=JournalEvent.JOURNAL_VIEWED, user=officer)
-    assert "utilisateur=T1001161" in viewed.detail and viewed.caf.number == "161"
+    assert "utilisateur=T1001161" in viewed.detail and viewed.caf is None
+    assert JournalEntry.objects.visible_to_officer(officer).filter(pk=viewed.pk).exists(), "AUD-2: seen by its CAF"
     assert JournalEntry.objects.filter(event=JournalEvent.REPORT_VIEWED, user=officer).exists()
 
 
