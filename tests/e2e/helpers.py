@@ -33,3 +33,16 @@ def log_in(page, identifier, landing=None):
         page.wait_for_url(landing)
     else:
         page.wait_for_load_state()
+
+
+def search(page, number, *, postal_code=None, cmaf=False, legal_aid_file="2026/001234", procedure="admission"):
+    """The search form of the menu: the allocataire number (and the postal code or the CMAF box), and the
+    legal-aid file it is consulted for (PUR-1)."""
+    if postal_code:
+        page.get_by_label("Code postal").fill(postal_code)
+    if cmaf:
+        page.get_by_label("Dossier de la Caisse maritime (CMAF)").check()
+    page.get_by_label("N° d'allocataire").fill(number)
+    page.get_by_label("N° du dossier d'aide juridictionnelle").fill(legal_aid_file)
+    page.locator(f"input[name=procedure][value={procedure}]").check()
+    page.get_by_role("button", name="Consulter").click()

@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from allocataires.demo import SHOWCASE_NUMBER
-from tests.e2e.helpers import PASSWORDS, log_in, seed_demo, shot
+from tests.e2e.helpers import PASSWORDS, log_in, search, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -56,11 +56,9 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo):
 
     log_in(page, "T1001161")
     audit(page, "accueil", failures)
-    page.get_by_label("N° d'allocataire").fill("12")
-    page.get_by_role("button", name="Consulter").click()
+    search(page, "12")
     audit(page, "recherche-erreur", failures)
-    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
-    page.get_by_role("button", name="Consulter").click()
+    search(page, SHOWCASE_NUMBER)
     page.wait_for_url("**/paiements/")
     audit(page, "paiements-formulaire", failures)
     page.get_by_label("Veuillez saisir la date de demande").fill("31022026")
@@ -81,9 +79,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo):
 
     log_in(page, "T5900001")
     audit(page, "accueil-multi-caf", failures)
-    page.get_by_label("Code postal").fill("59870")
-    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
-    page.get_by_role("button", name="Consulter").click()
+    search(page, SHOWCASE_NUMBER, postal_code="59870")
     audit(page, "choix-de-la-caf", failures)
     page.get_by_role("button", name="Fermer la session").first.click()
 
@@ -117,49 +113,74 @@ def focused(page):
     )
 
 
-def tab_to(page, predicate, limit=40):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        element = focused(page)
-        if predicate(element):
-            assert element["outline"] != "none", f"focus not visible on {element}"
-            return element
-    raise AssertionError("not reached by the keyboard")
+class Keyboard:
+    """The keyboard alone, counting every key pressed (a character typed is a key)."""
+
+    def __init__(self, page):
+        self.page, self.keys = page, 0
+
+    def press(self, key):
+        self.keys += 1
+        self.page.keyboard.press(key)
+
+    def type(self, text):
+        self.keys += len(text)
+        self.page.keyboard.type(text)
+
+    def tab_to(self, predicate, limit=40):
+        for _ in range(limit):
+            self.press("Tab")
+            element = focused(self.page)
+            if predicate(element):
+                assert element["outline"] != "none", f"focus not visible on {element}"
+                return element
+        raise AssertionError("not reached by the keyboard")
+
+
+# PUR-1: keys from the login page to the Paiements table. Before the legal-aid file: 59. The file adds its field
+# and its choice — Tab, "2026/001234", Tab, Space: 14 keys — and nothing else; the date of the request, focused
+# when the Paiements page opens, saves the 16 Tabs that reached it: 57 (README, "The demo journey").
+KEYS_TO_PAIEMENTS = 57
 
 
 def test_the_greffier_journey_by_keyboard_alone(page, demo):
+    keyboard = Keyboard(page)
     page.goto("/")
-    first = tab_to(page, lambda e: True)
+    first = keyboard.tab_to(lambda e: True)
     assert first["text"] == "Aller au contenu", "the skip link comes first"
-    tab_to(page, lambda e: e["id"] == "id_identifier")
-    page.keyboard.type("T1001161")
-    tab_to(page, lambda e: e["id"] == "id_password")
-    page.keyboard.type(PASSWORDS["T1001161"])
-    page.keyboard.press("Enter")
+    keyboard.tab_to(lambda e: e["id"] == "id_identifier")
+    keyboard.type("T1001161")
+    keyboard.tab_to(lambda e: e["id"] == "id_password")
+    keyboard.type(PASSWORDS["T1001161"])
+    keyboard.press("Enter")
     page.wait_for_url("**/accueil/")
-    tab_to(page, lambda e: e["id"] == "id_number")
-    page.keyboard.type(SHOWCASE_NUMBER)
-    page.keyboard.press("Enter")
+    keyboard.tab_to(lambda e: e["id"] == "id_number")
+    keyboard.type(SHOWCASE_NUMBER)
+    keyboard.tab_to(lambda e: e["id"] == "id_legal_aid_file")
+    keyboard.type("2026/001234")
+    keyboard.tab_to(lambda e: e["id"] == "id_procedure_0")
+    keyboard.press("Space")
+    keyboard.press("Enter")
     page.wait_for_url("**/paiements/")
-    tab_to(page, lambda e: e["id"] == "id_date")
-    page.keyboard.type(f"{timezone.localdate():%d%m%Y}")
-    tab_to(page, lambda e: e["id"] == "id_mode_0")
-    page.keyboard.press("Space")
-    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "id_date", "NF-2: after the search, the focus is on the date of the request"
+    keyboard.type(f"{timezone.localdate():%d%m%Y}")
+    keyboard.tab_to(lambda e: e["id"] == "id_mode_0")
+    keyboard.press("Space")
+    keyboard.press("Enter")
     page.wait_for_selector("table")
-    tab_to(page, lambda e: e["text"] == "Famille")
-    page.keyboard.press("Enter")
+    assert keyboard.keys == KEYS_TO_PAIEMENTS, keyboard.keys
+    keyboard.tab_to(lambda e: e["text"] == "Famille")
+    keyboard.press("Enter")
     page.wait_for_url("**/famille/")
-    tab_to(page, lambda e: e["text"] == "Fermer la session")
-    page.keyboard.press("Enter")
+    keyboard.tab_to(lambda e: e["text"] == "Fermer la session")
+    keyboard.press("Enter")
     page.wait_for_selector("#id_identifier")
     assert page.locator("h1").inner_text() == "Identification"
 
 
 def test_printing_a_rubrique_leaves_out_the_menu(page, demo):
     log_in(page, "T1001161")
-    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
-    page.get_by_role("button", name="Consulter").click()
+    search(page, SHOWCASE_NUMBER)
     page.get_by_role("link", name="Famille", exact=True).click()
     page.emulate_media(media="print")
     for selector in [".menu", ".tabs", ".footer", ".skip-link", ".edition-link"]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from allocataires.demo import SHOWCASE_NUMBER
-from tests.e2e.helpers import log_in, seed_demo, shot
+from tests.e2e.helpers import log_in, search, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,12 +26,10 @@ def test_the_demo_greffier_consults_a_dossier_and_prints_it(page, demo):
     assert "Caf de la Charente" in page.locator("header").inner_text()
     shot(page, "01-accueil")
 
-    page.get_by_label("N° d'allocataire").fill("12")
-    page.get_by_role("button", name="Consulter").click()
+    search(page, "12")
     assert "7 chiffres" in page.get_by_role("alert").inner_text()
 
-    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
-    page.get_by_role("button", name="Consulter").click()
+    search(page, SHOWCASE_NUMBER)
     page.wait_for_url("**/paiements/")
     assert "responsable du dossier" in page.locator(".dossier-header").inner_text()
 
@@ -91,7 +89,6 @@ def test_the_cmaf_box_greys_out_the_postal_code(page, demo):
     assert postal.is_enabled()
     postal.fill("59000")
     assert cmaf.is_disabled()
-    page.get_by_label("N° d'allocataire").fill(SHOWCASE_NUMBER)
-    page.get_by_role("button", name="Consulter").click()
+    search(page, SHOWCASE_NUMBER)
     page.wait_for_url("**/paiements/")
     assert "Caf de Lille" in page.locator("header").inner_text()
