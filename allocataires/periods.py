@@ -10,21 +10,13 @@ import re
 from dataclasses import dataclass
 
 from allocataires.enums import PaymentPeriodMode
-from core.dates import add_months
+from core.dates import add_months, month_label
 
 HISTORY_MONTHS = 24
-MONTH_NAMES = [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-]  # fmt: skip
 
 
 class PeriodError(ValueError):
     """A request the rubrique refuses, with the French message to show."""
-
-
-def month_label(month):
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
 
 
 def history_start(today):

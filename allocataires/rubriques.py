@@ -434,7 +434,7 @@ RUBRIQUES = [
                 {RmiRight: {"situation", "situation_since", "radiation_reason"}},
             ),
             Field("demandeur", "Mention du demandeur RMI (Monsieur ou Madame)", {RmiRight: {"applicant"}}),
-            Field("personnes_rmi", "Nombre de personnes à charge au sens du RMI", {RmiRight: {"dependants"}}),
+            Field("personnes_rmi", "Nombre d'enfants à charge au sens du RMI", {RmiRight: {"dependants"}}),
             Field("demande", "Date de la demande", {RmiRight: {"requested_on"}}),
             Field("droit", "Date de début et date de fin du droit", {RmiRight: {"starts_on", "ends_on"}}),
             Field("motif_fin", "Motif de fin de droit", {RmiRight: {"end_reason"}}),

@@ -132,7 +132,7 @@ def main():
 
     import allocataires.views
     from conventions.rubriques import CATALOGUE
-    from tests.kit import PASSWORD, dossier_numbers, greffiers
+    from tests.kit import PASSWORD, PURPOSE, dossier_numbers, greffiers
 
     meter = Meter(connection)
     owners = {"read": CATALOGUE["paiements"]}
@@ -147,7 +147,7 @@ def main():
     client = Client()
     if client.post("/", {"identifier": identifier, "password": PASSWORD}).status_code != 302:
         sys.exit(f"Connexion de {identifier} impossible.")
-    opened = client.post("/consulter/", {"number": number})
+    opened = client.post("/consulter/", {"number": number, **PURPOSE})
     if opened.status_code != 302:
         sys.exit(f"Dossier {number} introuvable.")
     pages = {

@@ -11,3 +11,14 @@ def add_months(day, months):
     year, month = index // 12, index % 12 + 1
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
     return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
+
+
+MONTH_NAMES = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def month_label(day):
+    """« octobre 2026 »."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"

@@ -92,3 +92,27 @@ def test_the_cmaf_box_greys_out_the_postal_code(page, demo):
     search(page, SHOWCASE_NUMBER)
     page.wait_for_url("**/paiements/")
     assert "Caf de Lille" in page.locator("header").inner_text()
+
+
+def test_a_multi_caf_greffier_states_the_legal_aid_file_and_reaches_only_the_cafs_of_his_habilitations(page, demo):
+    """CONS-5, PUR-1 in the browser: T5900001 holds habilitations from the CAFs of Armentières, Lille, Roubaix
+    and from the CMAF (Douai's is suspended): a postal code of Valenciennes, or of Douai, is outside his access."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "T5900001", "**/accueil/")
+    search(page, SHOWCASE_NUMBER, postal_code="59000", legal_aid_file="")
+    alert = page.get_by_role("alert").inner_text()
+    assert "Saisissez le numéro du dossier d'aide juridictionnelle du BAJ." in alert
+    assert page.get_by_label("N° du dossier d'aide juridictionnelle").get_attribute("aria-invalid") == "true"
+    for postal_code in ["59300", "59500"]:  # Valenciennes, Douai (suspended)
+        search(page, SHOWCASE_NUMBER, postal_code=postal_code)
+        assert "Ce code postal ne relève d'aucune Caf de votre accès." in page.get_by_role("alert").inner_text()
+    search(page, SHOWCASE_NUMBER, postal_code="59000", legal_aid_file="2026/LIL-42", procedure="retrait")
+    page.wait_for_url("**/paiements/")
+    assert "Caf de Lille" in page.locator("header").inner_text()
+    assert "n° 2026/LIL-42 (Retrait de l'aide)" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Famille", exact=True).click()
+    assert "n° 2026/LIL-42" in page.locator("main").inner_text(), "kept for the dossier, not asked again"
+    search(page, SHOWCASE_NUMBER, cmaf=True, legal_aid_file="2026/CM-7")
+    page.wait_for_url("**/paiements/")
+    assert "Caisse maritime" in page.locator("header").inner_text()
+    assert "n° 2026/CM-7" in page.locator("main").inner_text(), "another dossier, its own file"

@@ -1,0 +1,29 @@
+"""Formats of the portal's pages, in French, without the locale machinery of Django's filters on every cell of
+a table (NF-3: a rubrique's page renders dozens of amounts and months)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+from core.dates import month_label
+
+register = template.Library()
+
+THOUSANDS = "\xa0"  # as Django's French formats: a non-breaking space
+
+
+@register.filter
+def euros(value, decimals=2):
+    """1 188,09 — an amount with its thousands grouped and a decimal comma (`decimals` 0 for whole euros)."""
+    if value is None or value == "":
+        return ""
+    quantum = Decimal(1).scaleb(-int(decimals))
+    amount = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{amount:,.{int(decimals)}f}"
+    return text.replace(",", THOUSANDS).replace(".", ",")
+
+
+@register.filter
+def month(value):
+    """« octobre 2026 » — the month of a date."""
+    return month_label(value) if value else ""
