@@ -32,18 +32,23 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo --dossiers $(DEMO_DOSSIERS) --seed 1 --if-empty
 
+# The journal's sealer runs beside the server (JRN-6): every minute it seals the new lines and signs a checkpoint
+# into var/journal-witness/.
 run: demo
+	$(BIN)/python manage.py journal_anchor --every 60 > /dev/null & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # Production-like serving (docs/deployment.md): gunicorn, several workers, hashed static files via whitenoise,
-# the production security settings. Needs DATABASE_URL (PostgreSQL), DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+# the production security settings, and the journal's sealer every minute. Needs DATABASE_URL (PostgreSQL),
+# DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, CAFPRO_JOURNAL_KEY and CAFPRO_JOURNAL_SIGNING_KEY.
 WORKERS ?= 4
 serve: install
 	DJANGO_SECURE=1 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SECURE=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_SECURE=1 $(BIN)/python manage.py journal_anchor --every 60 & \
 	DJANGO_SECURE=1 $(BIN)/gunicorn cafpro.wsgi --workers $(WORKERS) --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
@@ -63,6 +68,7 @@ check: install
 	$(BIN)/djlint --lint templates
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=0 DJANGO_SECURE=1 DJANGO_SECRET_KEY="$$(openssl rand -base64 48 2>/dev/null || $(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))')" \
+		CAFPRO_JOURNAL_KEY="$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(48))')" \
 		DJANGO_ALLOWED_HOSTS=cafpro.example.fr $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

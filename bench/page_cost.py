@@ -29,7 +29,7 @@ PARTS = {
     "access_for": "access check (habilitation, convention, CAFs — HAB-2, CONS-5)",
     "opened_dossier": "dossier within scope, its persons (CONS-5)",
     "read": "payments of the period (CONS-8)",
-    "consultation_record": "journal line: lock, last hash, insert (JRN-2, JRN-5)",
+    "consultation_record": "journal line: one insert (JRN-2, JRN-7)",
     "_portal": "page: context and templates",
 }
 OUTSIDE = "outside the view: middleware, session, user, response"

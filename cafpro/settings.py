@@ -4,7 +4,9 @@ See `.env.example` and the README for the list. Embedded SQLite by default; Post
 `DATABASE_URL`. `DJANGO_SECURE=1` turns on the production security settings (AUTH-4).
 """
 
+import base64
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import environ
@@ -122,9 +124,24 @@ SESSION_COOKIE_AGE = CAFPRO_SESSION_MAX_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # AUTH-5: a password older than this many days must be changed at the next login.
 CAFPRO_PASSWORD_MAX_AGE_DAYS = env.int("CAFPRO_PASSWORD_MAX_AGE_DAYS", default=90)
-# JRN-5: the key of the journal's hash chain. Set it in production (and keep it: verification needs it);
-# by default it is derived from the secret key.
-CAFPRO_JOURNAL_KEY = env.str("CAFPRO_JOURNAL_KEY", default="") or f"journal:{SECRET_KEY}"
+# JRN-5, JRN-6: the keys of the journal, kept outside the database. CAFPRO_JOURNAL_KEY: the HMAC key of the
+# seals' chain — production refuses to start without its own (rotating the secret key must not break the
+# verification). CAFPRO_JOURNAL_SIGNING_KEY: the Ed25519 private key that signs the checkpoints (32 bytes in
+# base64; needed by `journal_anchor` only), CAFPRO_JOURNAL_VERIFY_KEY its public key (for a verifier elsewhere).
+# In development both are derived from the secret key. CAFPRO_JOURNAL_WITNESS: where the signed checkpoints go —
+# a directory, `syslog` or `syslog:HOST:PORT` (docs/deployment.md).
+CAFPRO_JOURNAL_KEY = env.str("CAFPRO_JOURNAL_KEY", default="")
+if not CAFPRO_JOURNAL_KEY:
+    if SECURE:
+        raise ImproperlyConfigured("CAFPRO_JOURNAL_KEY doit être défini quand DJANGO_SECURE=1 (clé du journal).")
+    CAFPRO_JOURNAL_KEY = f"journal:{SECRET_KEY}"
+CAFPRO_JOURNAL_SIGNING_KEY = env.str("CAFPRO_JOURNAL_SIGNING_KEY", default="")
+if not CAFPRO_JOURNAL_SIGNING_KEY and not SECURE:
+    CAFPRO_JOURNAL_SIGNING_KEY = base64.b64encode(
+        hashlib.sha256(f"journal-signing:{SECRET_KEY}".encode()).digest()
+    ).decode()
+CAFPRO_JOURNAL_VERIFY_KEY = env.str("CAFPRO_JOURNAL_VERIFY_KEY", default="")
+CAFPRO_JOURNAL_WITNESS = env.str("CAFPRO_JOURNAL_WITNESS", default=str(BASE_DIR / "var" / "journal-witness"))
 # JRN-5: how long the journal is kept (CNIL: 6 months to 1 year), for `journal_purge` without --older-than.
 CAFPRO_JOURNAL_RETENTION_MONTHS = env.int("CAFPRO_JOURNAL_RETENTION_MONTHS", default=12)
 # JRN-4: the thresholds of the irregularity rules (docs/security.md).

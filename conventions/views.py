@@ -1,17 +1,10 @@
-import csv
-
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from conventions.enums import ConventionState
 from conventions.models import Convention
 from conventions.permissions import Area, area_required
-
-
-class _Echo:
-    def write(self, value):
-        return value
+from core.exports import csv_response
 
 
 @area_required(Area.NATIONAL)
@@ -51,7 +44,6 @@ def _rows(conventions, today):
 
 
 def _csv(conventions, today):
-    writer = csv.writer(_Echo(), delimiter=";")
     header = [
         "département",
         "juridiction (BAJ)",
@@ -63,10 +55,8 @@ def _csv(conventions, today):
         "prend effet le",
         "état",
     ]
-    lines = (
-        writer.writerow([value.isoformat() if hasattr(value, "isoformat") else value for value in row])
-        for row in [header, *_rows(conventions, today)]
+    rows = (
+        [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+        for row in _rows(conventions, today)
     )
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="conventions-cafpro-{today:%Y%m%d}.csv"'
-    return response
+    return csv_response(header, rows, f"conventions-cafpro-{today:%Y%m%d}.csv")

@@ -26,8 +26,8 @@ from habilitations.forms import UserChangeForm, UserCreationForm
 from habilitations.models import (
     Habilitation,
     HabilitationHistory,
-    JournalCheckpoint,
     JournalEntry,
+    JournalSeal,
     Surveillance,
     User,
     UserManager,
@@ -134,10 +134,22 @@ class SurveillanceAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
     readonly_fields = ["user", "caf", "reason", "started_at", "started_by", "lifted_at", "lifted_by"]
 
 
-@admin.register(JournalCheckpoint)
-class JournalCheckpointAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
-    list_display = ["purged_at", "purged_before", "last_id", "count"]
-    readonly_fields = ["purged_at", "purged_before", "last_id", "last_hash", "count"]
+@admin.register(JournalSeal)
+class JournalSealAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
+    """JRN-6: the seals of the journal, read-only (written by the sealer, `journal_anchor`)."""
+
+    list_display = ["number", "sealed_at", "count", "first_line", "last_line", "purged_at"]
+    readonly_fields = [
+        "number",
+        "sealed_at",
+        "count",
+        "first_line",
+        "last_line",
+        "root",
+        "previous",
+        "mac",
+        "purged_at",
+    ]
 
 
 class HabilitationHistoryInline(ReadOnlyHistoryInline):

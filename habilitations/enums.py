@@ -24,6 +24,7 @@ class JournalEvent(models.TextChoices):
     REPORT_VIEWED = "report_viewed", "Consultation du rapport d'irrégularités"
     SURVEILLANCE_STARTED = "surveillance_started", "Mise sous surveillance"
     SURVEILLANCE_LIFTED = "surveillance_lifted", "Levée de la surveillance"
+    JOURNAL_PURGED = "journal_purged", "Purge du journal (durée de conservation)"
 
 
 class GreffeFunction(models.TextChoices):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -122,11 +122,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.identifier
 
 
+_APPEND_SQL = {}  # (database alias, vendor) → the INSERT of a journal line
+
+
 class AppendOnlyError(Exception):
     """JRN-5: the journal is append-only."""
 
 
 class JournalEntryQuerySet(models.QuerySet):
+    def append(self, entry):
+        """JRN-7: inserts a new line by one statement, built once from the model's fields — without the ORM's
+        save machinery, which costs twice the insert itself on a path every consultation takes."""
+        connection = connections[self.db]
+        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
+        key = (connection.alias, connection.vendor)
+        if key not in _APPEND_SQL:
+            names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+            marks = ", ".join(["%s"] * len(fields))
+            returning = " RETURNING id" if connection.features.can_return_columns_from_insert else ""
+            _APPEND_SQL[key] = f"INSERT INTO {self.model._meta.db_table} ({names}) VALUES ({marks}){returning}"
+        values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(_APPEND_SQL[key], values)
+            returned = connection.features.can_return_columns_from_insert
+            entry.pk = cursor.fetchone()[0] if returned else cursor.lastrowid
+        entry._state.adding, entry._state.db = False, self.db
+        return entry
+
     def update(self, **kwargs):
         raise AppendOnlyError("Le journal des accès ne se modifie pas.")
 
@@ -153,9 +175,10 @@ class JournalEntryQuerySet(models.QuerySet):
 
 class JournalEntry(models.Model):
     """JRN-1, JRN-2, JRN-5: one line of the access journal. Written only by
-    `habilitations.services.journal_record`, in the transaction of the event it records; never updated, never
-    deleted by the application (PostgreSQL: a trigger refuses it too). It holds no password and no session key.
-    `hash` chains the lines: HMAC of the previous line's hash and of this line's content."""
+    `habilitations.services.journal_record`, in the transaction of the event it records — a plain insert, no lock
+    (JRN-7); never updated, never deleted by the application (PostgreSQL: a trigger refuses it too), but for the
+    sealer setting once its `seal` and its `hash` (the SHA-256 leaf of its content in the seal's Merkle tree). It
+    holds no password and no session key."""
 
     occurred_at = models.DateTimeField("date et heure (UTC)", default=timezone.now, db_index=True)
     event = models.CharField("événement", max_length=24, choices=JournalEvent.choices)
@@ -179,7 +202,16 @@ class JournalEntry(models.Model):
     # PUR-2: the legal-aid file the consultation instructs, as the greffier stated it.
     legal_aid_file = models.CharField("n° de dossier d'aide juridictionnelle", max_length=30, blank=True)
     procedure = models.CharField("procédure", max_length=24, choices=LegalAidProcedure.choices, blank=True)
-    hash = models.CharField("empreinte chaînée", max_length=64, blank=True, editable=False)
+    hash = models.CharField("empreinte", max_length=64, blank=True, editable=False)
+    seal = models.ForeignKey(
+        "JournalSeal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name="sceau",
+        editable=False,
+    )
 
     objects = JournalEntryQuerySet.as_manager()
 
@@ -209,8 +241,9 @@ class JournalEntry(models.Model):
         raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
 
     def canonical(self):
-        """The content the chain's HMAC covers, in a fixed order."""
+        """What the line's leaf covers, in a fixed order: its number and its content."""
         fields = [
+            str(self.pk),
             self.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
             self.event,
             self.identifier_typed,
@@ -222,29 +255,34 @@ class JournalEntry(models.Model):
             self.allocataire_number,
             self.rubrique,
             self.period,
+            self.legal_aid_file,
+            self.procedure,
         ]
-        if self.legal_aid_file or self.procedure:  # PUR-2; lines written before it hash as they did
-            fields += [self.legal_aid_file, self.procedure]
         return "\x1f".join(fields)
 
 
-class JournalCheckpoint(models.Model):
-    """JRN-5, retention: what a purge removed — up to which line, and that line's hash, from which the chain
-    of the remaining lines is verified."""
+class JournalSeal(models.Model):
+    """JRN-5, JRN-6, JRN-7: a batch of journal lines sealed together by the sealer (`habilitations.journal`):
+    their Merkle root, chained to the previous seal by an HMAC. Written by the sealer alone; only the purge role
+    may mark it purged (its lines deleted, the seal kept so that the chain still verifies)."""
 
-    purged_at = models.DateTimeField("purge le", default=timezone.now)
-    purged_before = models.DateTimeField("lignes antérieures au")
-    last_id = models.BigIntegerField("dernière ligne purgée")
-    last_hash = models.CharField("empreinte de la dernière ligne purgée", max_length=64)
-    count = models.BigIntegerField("lignes purgées")
+    number = models.PositiveBigIntegerField("numéro", unique=True)
+    sealed_at = models.DateTimeField("scellé le")
+    count = models.PositiveIntegerField("lignes")
+    first_line = models.BigIntegerField("première ligne")
+    last_line = models.BigIntegerField("dernière ligne")
+    root = models.CharField("racine de Merkle", max_length=64)
+    previous = models.CharField("sceau précédent", max_length=64, blank=True)
+    mac = models.CharField("sceau (HMAC)", max_length=64)
+    purged_at = models.DateTimeField("lignes purgées le", null=True, blank=True)
 
     class Meta:
-        verbose_name = "point de reprise du journal"
-        verbose_name_plural = "points de reprise du journal"
-        ordering = ["-last_id"]
+        verbose_name = "sceau du journal"
+        verbose_name_plural = "sceaux du journal"
+        ordering = ["-number"]
 
     def __str__(self):
-        return f"Purge du {self.purged_at:%d/%m/%Y} : {self.count} lignes jusqu'à la n° {self.last_id}"
+        return f"Sceau n° {self.number} : {self.count} lignes ({self.first_line} à {self.last_line})"
 
 
 class SurveillanceQuerySet(models.QuerySet):

@@ -1,18 +1,17 @@
 """JRN-3, JRN-4, ROLE-2: the security officer's pages — the journal of their CAF (filters, keyset pages, CSV),
 the irregularity report, the users under surveillance. Every page an officer opens is journaled too."""
 
-import csv
 import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from conventions.permissions import Area, area_required, cafs_in
+from core.exports import csv_response
 from habilitations.enums import JournalEvent
 from habilitations.irregularities import RULES, find
 from habilitations.models import JournalEntry, Surveillance, User
@@ -117,14 +116,8 @@ def journal(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv(queryset, user):
-    """Streamed, in chunks: a selection of millions of lines never sits in memory."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    """JRN-3: the selection, streamed in chunks."""
     watched = _watched_user_ids(user)
     header = [
         "date et heure (UTC)",
@@ -142,33 +135,26 @@ def _csv(queryset, user):
         "procédure",
         "précision",
     ]
-
-    def lines():
-        yield writer.writerow(header)
-        for row in queryset.select_related("user", "caf").order_by("-pk").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    row.occurred_at.isoformat(),
-                    row.get_event_display(),
-                    row.identifier_typed,
-                    row.user.identifier if row.user else "",
-                    "oui" if row.user_id in watched else "",
-                    row.source_ip or "",
-                    row.user_agent,
-                    row.caf.number if row.caf else "",
-                    row.allocataire_number,
-                    row.rubrique,
-                    row.period,
-                    row.legal_aid_file,
-                    row.get_procedure_display() if row.procedure else "",
-                    row.detail,
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="journal-cafpro-{timezone.localdate():%Y%m%d}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    rows = (
+        [
+            row.occurred_at.isoformat(),
+            row.get_event_display(),
+            row.identifier_typed,
+            row.user.identifier if row.user else "",
+            "oui" if row.user_id in watched else "",
+            row.source_ip or "",
+            row.user_agent,
+            row.caf.number if row.caf else "",
+            row.allocataire_number,
+            row.rubrique,
+            row.period,
+            row.legal_aid_file,
+            row.get_procedure_display() if row.procedure else "",
+            row.detail,
+        ]
+        for row in queryset.select_related("user", "caf").order_by("-pk").iterator(chunk_size=2000)
+    )
+    return csv_response(header, rows, f"journal-cafpro-{timezone.localdate():%Y%m%d}.csv")
 
 
 class PeriodForm(forms.Form):

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from conventions.models import Profile
 from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
-from habilitations.journal import chain_hash, last_hash, lock_chain
 from habilitations.models import (
     Habilitation,
     HabilitationHistory,
@@ -33,9 +32,9 @@ SESSION_LAST_SEEN = "cafpro_last_seen"
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-@transaction.atomic
 def journal_record(*, event, request=None, user=None, identifier="", detail="", occurred_at=None, **consultation):
-    """JRN-1, JRN-2, JRN-5: appends one line to the access journal, chained to the previous one —
+    """JRN-1, JRN-2, JRN-5: appends one line to the access journal, in the caller's transaction (the event and
+    its line are committed together or not at all); the sealer seals it within a minute (`journal_anchor`) —
     `consultation` carries the CAF whose data the line concerns, the allocataire number, rubrique, period and
     legal-aid file of a consultation. A line of a known user without a CAF (a connection, a refusal) reaches the
     officers of that user's CAFs (`JournalEntryQuerySet.visible_to_officer`). Never a password, never a session
@@ -52,10 +51,7 @@ def journal_record(*, event, request=None, user=None, identifier="", detail="", 
         detail=detail[:200],
         **consultation,
     )
-    lock_chain()
-    entry.hash = chain_hash(last_hash(), entry)
-    entry.save()
-    return entry
+    return JournalEntry.objects.append(entry)  # one INSERT, no lock: the sealer seals it later (JRN-7)
 
 
 def _serialize_identifier(identifier):

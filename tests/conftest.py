@@ -40,6 +40,13 @@ def fast_password_hasher(request, settings):
         settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def journal_witness(settings, tmp_path):
+    """Each test's signed checkpoints go to its own directory (JRN-6), never to the work tree's."""
+    settings.CAFPRO_JOURNAL_WITNESS = str(tmp_path / "journal-witness")
+    return tmp_path / "journal-witness"
+
+
 # The rows the data migrations load: the reference data of annexes 1 and 2 and the profiles.
 REFERENCE_MODELS = [
     "conventions.Departement",
@@ -73,12 +80,7 @@ def reference_data(reference_rows, transactional_db):
     if not Caf.objects.exists():
         for row in serializers.deserialize("json", reference_rows):
             row.save()
-    yield
-    if connection.vendor == "postgresql":
-        # The flush after a transactional test truncates every table; the journal's append-only trigger
-        # lets it through only on the retention path's flag (JRN-5).
-        with connection.cursor() as cursor:
-            cursor.execute("SET cafpro.journal_purge = 'on'")
+    yield  # the flush after a transactional test truncates every table: the journal's trigger lets a superuser
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7#Qk2!vR9zL0pW4mN8sT3yB6cF1hJ5gD0aE2uI7oP9lK4jH8-test-only-key",
     "DJANGO_ALLOWED_HOSTS": "cafpro.example.fr",
+    "CAFPRO_JOURNAL_KEY": "journal-key-for-tests-only-Xq3vN8sL2pR7tY5wZ1",
 }
 
 

@@ -31,7 +31,7 @@ URLS = {
         "/admin/conventions/cafrole/",
         "/admin/habilitations/user/",
         "/admin/habilitations/journalentry/",
-        "/admin/habilitations/journalcheckpoint/",
+        "/admin/habilitations/journalseal/",
         "/admin/habilitations/surveillance/",
     ],
     CONSULTATION: ["/accueil/"],

@@ -33,6 +33,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY doit être défini" in result.stderr
 
 
+def test_production_refuses_to_start_without_its_own_journal_key():
+    """JRN-6: a key derived from the secret key would break the journal's verification when the secret rotates."""
+    result = run_python("print(settings.CAFPRO_JOURNAL_KEY)", {**PRODUCTION, "CAFPRO_JOURNAL_KEY": ""})
+    assert result.returncode != 0 and "CAFPRO_JOURNAL_KEY doit être défini" in result.stderr
+    result = run_python("print(settings.CAFPRO_JOURNAL_SIGNING_KEY or 'aucune')", PRODUCTION)
+    assert result.returncode == 0 and result.stdout.strip() == "aucune", "no signing key derived in production"
+
+
 @pytest.mark.argon2
 def test_argon2_is_the_first_hasher():
     assert settings.PASSWORD_HASHERS == ["habilitations.hashers.CafproArgon2PasswordHasher"]

@@ -70,5 +70,5 @@ def test_the_national_overview_is_for_the_ministry_only(client):
     assert "000042/2025" in html and "000043/2025" in html and "Conseil d&#x27;État" in html
     export = client.get(url, {"format": "csv"})
     lines = b"".join(export.streaming_content).decode().splitlines()
-    assert lines[0].startswith("département;juridiction (BAJ);Caf")
+    assert lines[0].startswith("\ufeffdépartement;juridiction (BAJ);Caf"), "UTF-8 with its BOM, for Excel"
     assert len(lines) == 1 + Convention.objects.count() and any("000043/2025" in line for line in lines)

@@ -5,12 +5,15 @@ import re
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from core.commands import CafproCommand
 from core.dates import add_months
-from habilitations.journal import lock_chain, verify_chain
-from habilitations.models import JournalCheckpoint, JournalEntry
+from habilitations.enums import JournalEvent
+from habilitations.journal import PURGE_ROLE, seal_pending, verify
+from habilitations.models import JournalEntry, JournalSeal
+from habilitations.services import journal_record
 
 
 def months(value):
@@ -22,9 +25,11 @@ def months(value):
 
 class Command(CafproCommand):
     help = (
-        "Purge du journal des accès les mois entiers antérieurs à la durée de conservation (CNIL : 6 mois à 1 an ; "
-        "CAFPRO_JOURNAL_RETENTION_MONTHS, 12 par défaut). Vérifie d'abord la chaîne, puis garde un point de reprise "
-        "(l'empreinte de la dernière ligne purgée) pour que la vérification reste valable sur ce qui reste."
+        "Purge du journal des accès les sceaux dont toutes les lignes sont antérieures à la durée de conservation "
+        "(CNIL : 6 mois à 1 an ; CAFPRO_JOURNAL_RETENTION_MONTHS, 12 par défaut). Scelle et vérifie d'abord tout le "
+        "journal ; les sceaux restent (marqués purgés) pour que la vérification reste valable sur ce qui reste. Sur "
+        "PostgreSQL, la suppression se fait sous le rôle cafpro_journal_purge : lancer la commande avec un "
+        "utilisateur de la base qui en est membre (docs/deployment.md), jamais celui des serveurs d'application."
     )
 
     def add_arguments(self, parser):
@@ -35,30 +40,41 @@ class Command(CafproCommand):
         keep = options["older_than"] or settings.CAFPRO_JOURNAL_RETENTION_MONTHS
         first_kept_month = add_months(timezone.localdate().replace(day=1), -keep)
         before = timezone.make_aware(dt.datetime.combine(first_kept_month, dt.time()))
+        seal_pending()
+        candidates = (
+            JournalSeal.objects.filter(purged_at__isnull=True)
+            .annotate(latest=Max("lines__occurred_at"))
+            .order_by("number")
+        )
+        seals = []
+        for seal in candidates:
+            if seal.latest is None or seal.latest >= before:
+                break
+            seals.append(seal)
+        if not seals:
+            self.stdout.write(f"Rien à purger avant le {first_kept_month:%d/%m/%Y}.")
+            return
+        count = sum(seal.count for seal in seals)
+        numbers = f"sceaux n° {seals[0].number} à {seals[-1].number}"
+        described = f"{count} lignes antérieures au {first_kept_month:%d/%m/%Y} ({numbers})"
+        if options["dry_run"]:
+            self.stdout.write(f"{described} seraient purgées.")
+            return
+        verification = verify()
+        if not verification.ok:
+            raise CommandError(f"Journal non intègre ({verification.failures[0]}) : purge refusée.")
+        numbers = [seal.pk for seal in seals]
         with transaction.atomic():
-            lock_chain()
-            old = JournalEntry.objects.filter(occurred_at__lt=before)
-            last = old.order_by("-pk").first()
-            if last is None:
-                self.stdout.write(f"Rien à purger avant le {first_kept_month:%d/%m/%Y}.")
-                return
-            if JournalEntry.objects.filter(pk__lt=last.pk, occurred_at__gte=before).exists():
-                raise CommandError("Des lignes récentes précèdent des lignes anciennes : purge refusée.")
-            count = JournalEntry.objects.filter(pk__lte=last.pk).count()
-            if options["dry_run"]:
-                self.stdout.write(f"{count} lignes antérieures au {first_kept_month:%d/%m/%Y} seraient purgées.")
-                return
-            verification = verify_chain()
-            if not verification.ok:
-                raise CommandError(f"Chaîne rompue à la ligne n° {verification.first_broken.pk} : purge refusée.")
-            JournalCheckpoint.objects.create(purged_before=before, last_id=last.pk, last_hash=last.hash, count=count)
+            journal_record(event=JournalEvent.JOURNAL_PURGED, identifier="journal_purge", detail=described[:200])
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
-                    cursor.execute("SET LOCAL cafpro.journal_purge = 'on'")
-                # The dedicated path: whole old periods, in one statement, the checkpoint in the same transaction.
-                cursor.execute(f"DELETE FROM {JournalEntry._meta.db_table} WHERE id <= %s", [last.pk])
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{count} lignes antérieures au {first_kept_month:%d/%m/%Y} purgées ; point de reprise conservé."
-            )
-        )
+                    cursor.execute(f"SET LOCAL ROLE {PURGE_ROLE}")
+                table, seal_table = JournalEntry._meta.db_table, JournalSeal._meta.db_table
+                placeholders = ", ".join(["%s"] * len(numbers))
+                cursor.execute(f"DELETE FROM {table} WHERE seal_id IN ({placeholders})", numbers)
+                cursor.execute(
+                    f"UPDATE {seal_table} SET purged_at = %s WHERE id IN ({placeholders})", [timezone.now(), *numbers]
+                )
+                if connection.vendor == "postgresql":
+                    cursor.execute("RESET ROLE")
+        self.stdout.write(self.style.SUCCESS(f"{described} purgées ; leurs sceaux restent vérifiables."))

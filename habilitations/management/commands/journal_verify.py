@@ -1,25 +1,33 @@
 from core.commands import CafproCommand
-from habilitations.journal import verify_chain
+from habilitations.journal import verify
 
 
 class Command(CafproCommand):
     help = (
-        "Vérifie la chaîne d'empreintes du journal des accès (JRN-5) depuis le dernier point de reprise : toute "
-        "ligne modifiée, insérée ou supprimée rompt la chaîne. Sort en erreur (code 1) à la première ligne rompue."
+        "Vérifie le journal des accès (JRN-5, JRN-6) : l'empreinte de chaque ligne, la racine de chaque sceau, la "
+        "chaîne des sceaux (HMAC) et la base contre chaque point d'ancrage signé du témoin. Ligne modifiée, "
+        "supprimée ou insérée, sceau falsifié, queue tronquée : sortie en erreur (code 1), la première position en "
+        "défaut nommée."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--witness", help="répertoire des points d'ancrage, ou fichier de lignes syslog (défaut : réglage)"
+        )
+
     def handle(self, *args, **options):
-        result = verify_chain(
-            progress=lambda n: self.stderr.write(f"{n} lignes vérifiées…") if n % 100_000 == 0 else None
+        result = verify(
+            options["witness"],
+            progress=lambda r: self.stderr.write(f"{r.lines} lignes vérifiées…") if r.seals % 100 == 0 else None,
         )
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(f"Journal intègre : {result.checked} lignes vérifiées."))
-            return
-        row = result.first_broken
-        self.stderr.write(
-            self.style.ERROR(
-                f"Chaîne rompue à la ligne n° {row.pk} du {row.occurred_at:%d/%m/%Y %H:%M:%S} "
-                f"({row.get_event_display()}, {row.identifier_typed}) après {result.checked} lignes intègres."
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Journal intègre : {result.lines} lignes vérifiées dans {result.seals} sceaux, "
+                    f"{result.checkpoints} points d'ancrage ; {result.pending} ligne(s) pas encore scellée(s)."
+                )
             )
-        )
+            return
+        for failure in result.failures:
+            self.stderr.write(self.style.ERROR(failure))
         raise SystemExit(1)

@@ -1,0 +1,157 @@
+"""JRN-7: journal lines written per second on PostgreSQL by 1, 4 and 16 concurrent writers (threads, each with its
+own connection, as app server processes would be), in three ways, interleaved round after round:
+
+- **journal_record**: the portal's own write (`habilitations.services.journal_record`): one INSERT, no lock —
+  the sealer chains the lines later;
+- **plain INSERT**: the same row inserted by hand-written SQL through the driver, no ORM, no chain: the limit;
+- **one chain** (session 3's design, for the record): an advisory lock for the whole country, a read of the last
+  line's hash, an HMAC, then the INSERT.
+
+    .venv/bin/python bench/journal_write_bench.py --database postgres://postgres@127.0.0.1:5432/cafpro_bench
+
+The database is migrated if needed; the lines written are deleted at the end (as the database's superuser, the
+triggers switched off for that statement only).
+"""
+
+import argparse
+import datetime as dt
+import hashlib
+import hmac
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+LOCK = 7_291_001
+
+
+def setup(database):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cafpro.settings")
+    os.environ["DATABASE_URL"] = database
+    os.environ.setdefault("DJANGO_DEBUG", "0")  # as in production: no query log
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Ce banc d'essai vise PostgreSQL : --database postgres://…")
+    try:
+        call_command("migrate", verbosity=0)
+    except OperationalError as error:
+        sys.exit(f"Base de données injoignable ({database}) : {error}")
+
+
+def writers():
+    """The three ways of writing one line, each a function of a counter."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from habilitations.enums import JournalEvent
+    from habilitations.models import JournalEntry
+    from habilitations.services import journal_record
+
+    table = JournalEntry._meta.db_table
+    columns = (
+        "occurred_at, event, identifier_typed, user_agent, detail, allocataire_number, rubrique, period, "
+        "legal_aid_file, procedure, hash"
+    )
+    insert = (
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, 'bench', '', '1000001', 'paiements', '', '', '', %s)"
+    )
+
+    def record(index):
+        journal_record(
+            event=JournalEvent.CONSULTATION, identifier="BENCH001", allocataire_number="1000001", rubrique="paiements"
+        )
+
+    def plain(index):
+        with connection.cursor() as cursor:
+            cursor.cursor.execute(insert, [timezone.now(), "consultation", "BENCH001", ""])
+
+    def chained(index):
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.cursor
+            raw.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+            raw.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")
+            row = raw.fetchone()
+            moment = timezone.now()
+            message = f"{row[0] if row else ''}\x1e{moment.isoformat()}consultationBENCH001".encode()
+            digest = hmac.new(settings.CAFPRO_JOURNAL_KEY.encode(), message, hashlib.sha256).hexdigest()
+            raw.execute(insert, [moment, "consultation", "BENCH001", digest])
+
+    return {"journal_record": record, "plain INSERT (the limit)": plain, "one chain (session 3)": chained}
+
+
+def run(write, threads, seconds):
+    """Lines per second written by `threads` writers during `seconds`."""
+    from django.db import connection
+
+    counts, stop = [0] * threads, threading.Event()
+
+    def loop(slot):
+        try:
+            while not stop.is_set():
+                write(counts[slot])
+                counts[slot] += 1
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=loop, args=(slot,)) for slot in range(threads)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in pool:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def clean():
+    from django.db import connection
+
+    from habilitations.models import JournalEntry
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(f"DELETE FROM {JournalEntry._meta.db_table} WHERE identifier_typed = 'BENCH001'")
+        cursor.execute("SET session_replication_role = origin")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=os.environ.get("DATABASE_URL"), help="URL PostgreSQL")
+    parser.add_argument("--seconds", type=float, default=5, help="durée de chaque mesure (défaut 5 s)")
+    parser.add_argument("--rounds", type=int, default=3, help="tours (défaut 3)")
+    parser.add_argument("--writers", default="1,4,16", help="nombres d'écrivains (défaut 1,4,16)")
+    args = parser.parse_args()
+    if not args.database:
+        parser.error("--database (ou DATABASE_URL) est requis")
+    setup(args.database)
+    modes, counts = writers(), [int(n) for n in args.writers.split(",")]
+    rates = {(mode, n): [] for mode in modes for n in counts}
+    try:
+        for round_ in range(1, args.rounds + 1):
+            for n in counts:
+                for mode, write in modes.items():
+                    rate = run(write, n, args.seconds)
+                    rates[(mode, n)].append(rate)
+                    print(f"round {round_}/{args.rounds} {mode}, {n} writers: {rate:,.0f} lines/s", file=sys.stderr)
+    finally:
+        clean()
+    print(f"\n{dt.date.today()}, {os.cpu_count()} CPU, {args.rounds} rounds × {args.seconds:g} s, median lines/s")
+    print(f"{'writers':>8}" + "".join(f"{mode:>28}" for mode in modes) + f"{'journal_record / limit':>26}")
+    for n in counts:
+        medians = {mode: sorted(rates[(mode, n)])[len(rates[(mode, n)]) // 2] for mode in modes}
+        ratio = medians["journal_record"] / medians["plain INSERT (the limit)"]
+        print(f"{n:>8}" + "".join(f"{medians[mode]:>28,.0f}" for mode in modes) + f"{ratio:>26.2f}")
+
+
+if __name__ == "__main__":
+    main()
