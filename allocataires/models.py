@@ -101,7 +101,7 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = "personne"
-        ordering = ["dossier", "role"]
+        ordering = ["role"]
         constraints = [models.UniqueConstraint(fields=["dossier", "role"], name="person_one_per_role")]
 
     def __str__(self):

@@ -46,7 +46,7 @@ def opened_dossier(session, access, pk, *, related=(), prefetch=()):
     if purpose is None:
         return None, None
     queryset = Dossier.objects.visible_through(access).select_related(*related).prefetch_related(*prefetch)
-    dossier = queryset.filter(pk=pk).first()
+    dossier = next(iter(queryset.filter(pk=pk)[:1]), None)  # by key: no ORDER BY to build
     if dossier is None:
         return None, None
     dossier.caf = access.caf(dossier.caf_id)
