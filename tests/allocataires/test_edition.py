@@ -107,7 +107,7 @@ def test_no_edition_of_a_dossier_not_opened(local_greffier, client):
 
 @needs_pango
 def test_edition_query_budget_does_not_grow_with_the_dossier(local_greffier, client, django_assert_max_num_queries):
-    """docs/performance.md: at most 22 queries, the same for a small and a large dossier."""
+    """docs/performance.md: at most 14 queries, the same for a small and a large dossier."""
     from tests.allocataires.test_rubriques import rich
 
     counts = []
@@ -115,7 +115,7 @@ def test_edition_query_budget_does_not_grow_with_the_dossier(local_greffier, cli
         dossier = DossierFactory(number=number)
         rich(dossier, size)
         open_dossier(client, number)
-        with django_assert_max_num_queries(22) as captured:
+        with django_assert_max_num_queries(14) as captured:
             response = client.get(
                 reverse("allocataires:edition", args=[dossier.pk]), {"date": "15032026", "mode": "annee_civile"}
             )

@@ -280,7 +280,7 @@ def rich(dossier, size):
     RmiRightFactory(dossier=dossier)
 
 
-QUERY_BUDGET = 16
+QUERY_BUDGET = 10
 
 
 @pytest.mark.parametrize("rubrique", ["paiements", "dossier", "famille", "rmi", "ressources", "adresse"])
