@@ -8,6 +8,9 @@ urlpatterns = [
     # One front door: the administration logs in and out through the portal's login (lockout, journal).
     path("admin/login/", RedirectView.as_view(pattern_name="habilitations:login", query_string=True)),
     path("admin/logout/", logout_view),
+    # AUD-3: one password form, ours (lockout, journal, history of passwords) — not Django's.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="habilitations:password_change")),
+    path("admin/password_change/done/", RedirectView.as_view(pattern_name="habilitations:password_change")),
     path("admin/", admin.site.urls),
     path("", include("habilitations.urls")),
     path("", include("core.urls")),

@@ -18,6 +18,7 @@ class Role(enum.StrEnum):
     CAF_ADMIN = "caf_admin"  # ROLE-3: issues habilitations, manages conventions of their CAF
     SECURITY_OFFICER = "security_officer"  # ROLE-2: reviews the journal of their CAF
     NATIONAL_FOLLOWUP = "national_followup"  # ROLE-4: the Ministry's follow-up of the conventions (SADJPV)
+    NATIONAL_SECURITY = "national_security"  # ROLE-6: the journal's lines that concern no CAF (e.g. at the CNAF)
 
 
 class Area(enum.StrEnum):
@@ -31,13 +32,17 @@ class Area(enum.StrEnum):
 AREAS = {
     Area.CAF_ADMINISTRATION: {Role.CAF_ADMIN},
     Area.DIALOGUE: {Role.CAF_ADMIN, Role.SECURITY_OFFICER},
-    Area.SECURITY: {Role.SECURITY_OFFICER},
+    Area.SECURITY: {Role.SECURITY_OFFICER, Role.NATIONAL_SECURITY},
     Area.NATIONAL: {Role.NATIONAL_FOLLOWUP},
     Area.REFERENCE: set(),
 }
 
 # The CAF roles of an area: the CAFs it opens are those where the user holds one of them.
 _KINDS = {Role.CAF_ADMIN: CafRoleKind.ADMINISTRATOR, Role.SECURITY_OFFICER: CafRoleKind.SECURITY_OFFICER}
+_PERMISSIONS = {
+    Role.NATIONAL_FOLLOWUP: "conventions.view_national_overview",
+    Role.NATIONAL_SECURITY: "habilitations.view_national_journal",
+}
 EVERY_CAF = None  # what `caf_ids_in` answers for a superuser
 
 
@@ -67,8 +72,8 @@ def has_role(user, role):
     """Whether `user` holds `role`."""
     if _bypasses(user):
         return True
-    if role == Role.NATIONAL_FOLLOWUP:
-        return _active(user) and user.has_perm("conventions.view_national_overview")
+    if role in _PERMISSIONS:
+        return _active(user) and user.has_perm(_PERMISSIONS[role])
     return bool(_caf_roles(user).get(_KINDS[role]))
 
 

@@ -62,6 +62,17 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["identifier", "password1", "password2"]})]
     actions = ["unlock", "reset_password"]
 
+    def user_change_password(self, request, id, form_url=""):
+        """AUD-3: no password typed by an administrator for someone else: the reset gives a new initial password,
+        journaled, shown once, to be changed at the next login."""
+        self.message_user(
+            request,
+            "Le mot de passe d'un utilisateur ne se saisit pas ici : utilisez l'action « Réinitialiser le mot de "
+            "passe » de la liste des utilisateurs.",
+            messages.WARNING,
+        )
+        return redirect("admin:habilitations_user_change", id)
+
     @admin.action(description="Débloquer l'accès (après trois échecs)", permissions=["change"])
     def unlock(self, request, queryset):
         """AUTH-3: the CAF lifts a lockout."""

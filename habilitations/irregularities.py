@@ -77,14 +77,18 @@ def _journal_filters(start, end, **extra):
     return {"du": f"{start:%Y-%m-%d}", "au": f"{(end - dt.timedelta(days=1)):%Y-%m-%d}", **extra}
 
 
-def find(journal, start, end):
-    """The findings on `journal` (a queryset already scoped to the officer's CAF) for the days
-    [start, end) — `start` and `end` are dates, in the portal's time zone."""
+def find(journal, start, end, unknown=None):
+    """The findings on `journal` (a queryset already scoped to the officer) for the days [start, end) — `start`
+    and `end` are dates, in the portal's time zone. `unknown`: the attempts on unknown identifiers, counted per
+    source address only (AUD-2: their typed text is not the officer's to see)."""
     since = timezone.make_aware(dt.datetime.combine(start, dt.time()))
     until = timezone.make_aware(dt.datetime.combine(end, dt.time()))
     period = journal.filter(occurred_at__gte=since, occurred_at__lt=until)
+    unknown = journal.unknown_identifiers() if unknown is None else unknown
     findings = []
-    failures = period.filter(event__in=[JournalEvent.LOGIN_FAILURE, JournalEvent.LOCKED_OUT_ATTEMPT])
+    failure_events = [JournalEvent.LOGIN_FAILURE, JournalEvent.LOCKED_OUT_ATTEMPT]
+    failures = period.filter(event__in=failure_events)
+    by_address = (journal | unknown).filter(occurred_at__gte=since, occurred_at__lt=until, event__in=failure_events)
 
     for row in (
         failures.values("identifier_typed").annotate(n=Count("pk")).filter(n__gte=threshold("failures_per_identifier"))
@@ -100,7 +104,7 @@ def find(journal, start, end):
             )
         )
     for row in (
-        failures.exclude(source_ip=None)
+        by_address.exclude(source_ip=None)
         .values("source_ip")
         .annotate(n=Count("pk"))
         .filter(n__gte=threshold("failures_per_address"))
@@ -114,7 +118,7 @@ def find(journal, start, end):
                 _journal_filters(start, end, adresse=row["source_ip"]),
             )
         )
-    unknown = failures.filter(user__isnull=True).exclude(source_ip=None)
+    unknown = by_address.filter(user__isnull=True, caf__isnull=True).exclude(source_ip=None)
     for row in (
         unknown.values("source_ip")
         .annotate(n=Count("identifier_typed", distinct=True))

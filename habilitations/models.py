@@ -12,7 +12,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from conventions.models import Caf, Convention, History
-from conventions.permissions import EVERY_CAF, Area, caf_ids_in
+from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
 from habilitations.enums import (
     GreffeFunction,
     HabilitationStatus,
@@ -36,6 +36,10 @@ class UserQuerySet(models.QuerySet):
         return self.filter(
             models.Q(habilitations__convention__caf__in=cafs) | models.Q(caf_roles__caf__in=cafs)
         ).distinct()
+
+    def of_no_caf(self):
+        """AUD-2: the users no CAF answers for — no habilitation, no role (administrators, the Ministry…)."""
+        return self.filter(habilitations__isnull=True, caf_roles__isnull=True)
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -156,21 +160,27 @@ class JournalEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
 
     def visible_to_officer(self, user):
-        """JRN-3, ROLE-2, AUD-2: what the security officer of some CAFs sees — the lines about their CAFs' data
-        (consultations, refusals, surveillance), the lines without a CAF of the users their CAFs issued a
-        habilitation to or gave a role (connections, refusals outside any CAF), and the attempts on unknown
-        identifiers, which belong to no CAF. A superuser sees everything."""
+        """JRN-3, ROLE-2, ROLE-6, AUD-2: what a security officer sees, and only that. A CAF's officer: the lines
+        about their CAFs' data (consultations, refusals, privileged acts), and the lines without a CAF of the users
+        their CAFs issued a habilitation to or gave a role (connections, refusals outside any CAF). The national
+        security officer: the lines that concern no CAF — an identifier matching no user, a user of no CAF. Attempts
+        on unknown identifiers reach a CAF's officer only as counts per source address (`unknown_identifiers`)."""
         cafs = caf_ids_in(user, Area.SECURITY)
         if cafs is EVERY_CAF:
             return self
         # Lists of a few ids, not subqueries: the planner then uses the (caf, …) and (user, …) indexes on tens
         # of millions of lines (docs/performance.md).
-        users = list(User.objects.of_cafs(cafs).values_list("pk", flat=True))
-        return self.filter(
-            models.Q(caf_id__in=sorted(cafs))
-            | models.Q(caf__isnull=True, user__isnull=True)
-            | models.Q(caf__isnull=True, user_id__in=users)
-        )
+        users = list(User.objects.of_cafs(cafs).values_list("pk", flat=True)) if cafs else []
+        seen = models.Q(caf_id__in=sorted(cafs)) | models.Q(caf__isnull=True, user_id__in=users)
+        if has_role(user, Role.NATIONAL_SECURITY):
+            nobodys = models.Q(user__isnull=True) | models.Q(user__in=User.objects.of_no_caf())
+            seen |= models.Q(caf__isnull=True) & nobodys
+        return self.filter(seen)
+
+    def unknown_identifiers(self):
+        """AUD-2: the attempts on identifiers matching no user, which no CAF owns: counted per source address for
+        the CAFs' officers, never shown line by line (what was typed may be a password typed in the wrong box)."""
+        return self.filter(caf__isnull=True, user__isnull=True)
 
 
 class JournalEntry(models.Model):
@@ -219,6 +229,9 @@ class JournalEntry(models.Model):
         verbose_name = "ligne du journal des accès"
         verbose_name_plural = "journal des accès"
         ordering = ["-pk"]
+        permissions = [
+            ("view_national_journal", "Consulter les lignes du journal qui ne concernent aucune Caf (sécurité nationale)")
+        ]
         indexes = [
             models.Index(fields=["identifier_typed", "occurred_at"], name="journal_identifier_time"),
             models.Index(fields=["caf", "occurred_at"], name="journal_caf_time"),

@@ -172,7 +172,12 @@ def report(request):
         start = form.cleaned_data.get("du") or start
         end = form.cleaned_data.get("au") or end
     findings = (
-        find(JournalEntry.objects.visible_to_officer(request.user), start, end + dt.timedelta(days=1))
+        find(
+            JournalEntry.objects.visible_to_officer(request.user),
+            start,
+            end + dt.timedelta(days=1),
+            unknown=JournalEntry.objects.unknown_identifiers(),
+        )
         if start <= end
         else []
     )

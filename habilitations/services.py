@@ -90,7 +90,8 @@ def login_attempt(*, request, identifier, password, well_formed=True):
         _serialize_identifier(identifier)
     AxesProxyHandler.update_request(request)
     if identifier and AxesProxyHandler.is_locked(request, credentials):
-        journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, identifier=identifier)
+        known = User.objects.filter(identifier=identifier).first()  # AUD-2: the line reaches that user's CAFs
+        journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=known, identifier=identifier)
         return LoginResult(LoginOutcome.LOCKED)
 
     user = None
@@ -144,8 +145,27 @@ def password_generate(user=None):
 
 
 @transaction.atomic
+def password_change_refused(*, request, user):
+    """AUD-3, AUTH-3: a wrong current password in the change form is a failed attempt on the identifier, like a
+    failed login — counted toward the lockout and journaled; at the third, the identifier is locked and the
+    session ends. Returns whether it is now locked."""
+    credentials = {"username": user.identifier}
+    _serialize_identifier(user.identifier)
+    AxesProxyHandler.update_request(request)
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    journal_record(event=JournalEvent.PASSWORD_CHANGE_REFUSED, request=request, user=user)
+    if not AxesProxyHandler.is_locked(request, credentials):
+        return False
+    journal_record(event=JournalEvent.LOCKOUT, request=request, user=user)
+    logout(request)
+    return True
+
+
+@transaction.atomic
 def password_change(*, request, user, new_password):
-    """AUTH-5: the user sets their own password; the current session stays open, the others end."""
+    """AUTH-5: the user sets their own password; the current session stays open, the others end. The current
+    password was right: the count of failures toward the lockout starts again (AUTH-3)."""
+    axes_reset(username=user.identifier)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.must_change_password = False

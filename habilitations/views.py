@@ -8,7 +8,13 @@ from django.views.decorators.http import require_POST
 from conventions.permissions import Role, has_role
 from core.decorators import session_required
 from habilitations.forms import LoginForm, PasswordChangeForm
-from habilitations.services import LoginOutcome, login_attempt, password_change, session_end
+from habilitations.services import (
+    LoginOutcome,
+    login_attempt,
+    password_change,
+    password_change_refused,
+    session_end,
+)
 
 # AUTH-2: one message for every wrong identifier/password, whatever was wrong.
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
@@ -81,6 +87,9 @@ def password_change_view(request):
         password_change(request=request, user=request.user, new_password=form.cleaned_data["new_password1"])
         messages.success(request, "Votre mot de passe a été changé.")
         return redirect("allocataires:home")
+    if form.has_error("old_password", "password_incorrect"):  # AUD-3: the form is no way to guess
+        if password_change_refused(request=request, user=request.user):
+            return redirect("habilitations:locked_out")
     return render(
         request,
         "habilitations/password_change.html",

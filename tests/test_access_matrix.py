@@ -47,7 +47,7 @@ def test_the_table_is_the_policy():
     assert AREAS == {
         Area.CAF_ADMINISTRATION: {Role.CAF_ADMIN},
         Area.DIALOGUE: {Role.CAF_ADMIN, Role.SECURITY_OFFICER},
-        Area.SECURITY: {Role.SECURITY_OFFICER},
+        Area.SECURITY: {Role.SECURITY_OFFICER, Role.NATIONAL_SECURITY},
         Area.NATIONAL: {Role.NATIONAL_FOLLOWUP},
         Area.REFERENCE: set(),
     }
@@ -69,6 +69,8 @@ def _user(kind):
         CafRole.objects.create(user=user, caf=caf, kind=kinds[kind])
     if kind == Role.NATIONAL_FOLLOWUP:
         user.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
+    if kind == Role.NATIONAL_SECURITY:
+        user.user_permissions.add(Permission.objects.get(codename="view_national_journal"))
     return user
 
 
@@ -104,7 +106,7 @@ def test_roles_are_per_caf(role):
     """ROLE-2, ROLE-3: a CAF role opens that CAF's rows only; a superuser's, every CAF's."""
     user = _user(role)
     for area, roles in AREAS.items():
-        if role in roles and role != Role.NATIONAL_FOLLOWUP:
+        if role in roles and role not in (Role.NATIONAL_FOLLOWUP, Role.NATIONAL_SECURITY):
             assert caf_ids_in(user, area) == {Caf.objects.get(number="161").pk}
     assert has_role(user, role)
     assert all(has_role(_user("superuser"), other) for other in Role)

@@ -57,8 +57,9 @@ def test_the_officer_lands_on_the_journal_and_sees_only_their_caf(client, world,
     response = client.get(JOURNAL)
     assert response.status_code == 200
     seen = identifiers(response)
-    assert "T1001161" in seen and "ZZZZZZZZ" in seen
+    assert "T1001161" in seen
     assert "T1711711" not in seen
+    assert "ZZZZZZZZ" not in seen, "AUD-2: an unknown identifier's typed text is not a CAF's to see"
     assert not [row for row in response.context["rows"] if row.caf and row.caf.number == "171"]
 
 
@@ -73,7 +74,7 @@ def test_the_login_sends_the_officer_to_the_journal(world):
     "params, expected",
     [
         ({"utilisateur": "t1001161"}, {"T1001161"}),
-        ({"identifiant": "ZZZZZZZZ"}, {"ZZZZZZZZ"}),
+        ({"identifiant": "ZZZZZZZZ"}, set()),  # AUD-2: counted per address in the report, never shown
         ({"evenement": JournalEvent.CONSULTATION}, {"T1001161"}),
         ({"allocataire": "1610000"}, {"T1001161"}),
         ({"utilisateur": "T1711711"}, set()),  # another CAF's user: nothing, not even by filter
@@ -96,8 +97,8 @@ def test_date_filters_and_bad_input(client, world, officer):
 
 
 def test_keyset_pagination_without_count(client, officer, django_assert_max_num_queries):
-    for i in range(120):
-        journal_record(event=JournalEvent.LOGIN_FAILURE, identifier=f"Z{i:07d}")
+    for _ in range(120):
+        journal_record(event=JournalEvent.LOGIN_FAILURE, identifier="T1001161", user=officer)
     first = client.get(JOURNAL)
     assert len(first.context["rows"]) == 50 and first.context["next_url"]
     with django_assert_max_num_queries(16) as captured:  # docs/performance.md
