@@ -12,7 +12,10 @@ class JournalEvent(models.TextChoices):
     IDLE_TIMEOUT = "idle_timeout", "Session fermée après 10 minutes d'inactivité"
     ABSOLUTE_TIMEOUT = "absolute_timeout", "Session fermée (durée maximale atteinte)"
     PASSWORD_CHANGE = "password_change", "Changement du mot de passe"
-    PASSWORD_CHANGE_REFUSED = "password_change_refused", "Changement du mot de passe refusé (mot de passe actuel erroné)"
+    PASSWORD_CHANGE_REFUSED = (
+        "password_change_refused",
+        "Changement du mot de passe refusé (mot de passe actuel erroné)",
+    )
     PASSWORD_RESET = "password_reset", "Réinitialisation du mot de passe par la Caf"
     UNLOCK = "unlock", "Déblocage de l'accès par la Caf"
     CONSULTATION = "consultation", "Consultation d'une rubrique"

@@ -230,7 +230,10 @@ class JournalEntry(models.Model):
         verbose_name_plural = "journal des accès"
         ordering = ["-pk"]
         permissions = [
-            ("view_national_journal", "Consulter les lignes du journal qui ne concernent aucune Caf (sécurité nationale)")
+            (
+                "view_national_journal",
+                "Consulter les lignes du journal qui ne concernent aucune Caf (sécurité nationale)",
+            )
         ]
         indexes = [
             models.Index(fields=["identifier_typed", "occurred_at"], name="journal_identifier_time"),

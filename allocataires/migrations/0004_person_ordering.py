@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('allocataires', '0003_initial'),
+        ("allocataires", "0003_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='person',
-            options={'ordering': ['role'], 'verbose_name': 'personne'},
+            name="person",
+            options={"ordering": ["role"], "verbose_name": "personne"},
         ),
     ]

@@ -4,19 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('habilitations', '0008_journal_seals_triggers'),
+        ("habilitations", "0008_journal_seals_triggers"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='journalentry',
-            options={'ordering': ['-pk'], 'permissions': [('view_national_journal', 'Consulter les lignes du journal qui ne concernent aucune Caf (sécurité nationale)')], 'verbose_name': 'ligne du journal des accès', 'verbose_name_plural': 'journal des accès'},
+            name="journalentry",
+            options={
+                "ordering": ["-pk"],
+                "permissions": [
+                    (
+                        "view_national_journal",
+                        "Consulter les lignes du journal qui ne concernent aucune Caf (sécurité nationale)",
+                    )
+                ],
+                "verbose_name": "ligne du journal des accès",
+                "verbose_name_plural": "journal des accès",
+            },
         ),
         migrations.AlterField(
-            model_name='journalentry',
-            name='event',
-            field=models.CharField(choices=[('login_success', 'Connexion réussie'), ('login_failure', 'Échec de connexion'), ('lockout', 'Blocage après trois échecs'), ('locked_out_attempt', 'Tentative sur un accès bloqué'), ('logout', 'Fermeture de la session'), ('idle_timeout', "Session fermée après 10 minutes d'inactivité"), ('absolute_timeout', 'Session fermée (durée maximale atteinte)'), ('password_change', 'Changement du mot de passe'), ('password_change_refused', 'Changement du mot de passe refusé (mot de passe actuel erroné)'), ('password_reset', 'Réinitialisation du mot de passe par la Caf'), ('unlock', "Déblocage de l'accès par la Caf"), ('consultation', "Consultation d'une rubrique"), ('consultation_refused', 'Consultation refusée (dossier introuvable ou hors convention)'), ('edition', 'Édition imprimée'), ('dialogue_sent', 'Message envoyé à la Caf (Dialogue)'), ('session_revoked', 'Session fermée : habilitation suspendue ou retirée'), ('journal_viewed', 'Consultation du journal des accès'), ('journal_exported', 'Export du journal des accès'), ('report_viewed', "Consultation du rapport d'irrégularités"), ('surveillance_started', 'Mise sous surveillance'), ('surveillance_lifted', 'Levée de la surveillance'), ('journal_purged', 'Purge du journal (durée de conservation)')], max_length=24, verbose_name='événement'),
+            model_name="journalentry",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("login_success", "Connexion réussie"),
+                    ("login_failure", "Échec de connexion"),
+                    ("lockout", "Blocage après trois échecs"),
+                    ("locked_out_attempt", "Tentative sur un accès bloqué"),
+                    ("logout", "Fermeture de la session"),
+                    ("idle_timeout", "Session fermée après 10 minutes d'inactivité"),
+                    ("absolute_timeout", "Session fermée (durée maximale atteinte)"),
+                    ("password_change", "Changement du mot de passe"),
+                    ("password_change_refused", "Changement du mot de passe refusé (mot de passe actuel erroné)"),
+                    ("password_reset", "Réinitialisation du mot de passe par la Caf"),
+                    ("unlock", "Déblocage de l'accès par la Caf"),
+                    ("consultation", "Consultation d'une rubrique"),
+                    ("consultation_refused", "Consultation refusée (dossier introuvable ou hors convention)"),
+                    ("edition", "Édition imprimée"),
+                    ("dialogue_sent", "Message envoyé à la Caf (Dialogue)"),
+                    ("session_revoked", "Session fermée : habilitation suspendue ou retirée"),
+                    ("journal_viewed", "Consultation du journal des accès"),
+                    ("journal_exported", "Export du journal des accès"),
+                    ("report_viewed", "Consultation du rapport d'irrégularités"),
+                    ("surveillance_started", "Mise sous surveillance"),
+                    ("surveillance_lifted", "Levée de la surveillance"),
+                    ("journal_purged", "Purge du journal (durée de conservation)"),
+                ],
+                max_length=24,
+                verbose_name="événement",
+            ),
         ),
     ]
