@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.utils import timezone
 
 from allocataires.models import DialogueMessage
+from allocataires.services import dialogue_process
 from conventions.admin import AreaAdminMixin
 from conventions.permissions import Area
 
@@ -37,7 +37,6 @@ class DialogueMessageAdmin(AreaAdminMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        """AUD-1: the processing of a message goes through the service that records who and journals it."""
         if "status" in form.changed_data:
-            obj.handled_by = request.user
-            obj.handled_at = timezone.now()
-        super().save_model(request, obj, form, change)
+            dialogue_process(message=obj, by=request.user, status=obj.status, request=request)

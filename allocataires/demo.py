@@ -602,7 +602,7 @@ def ensure_demo_accounts(as_of):
 def ensure_demo_journal(as_of):
     """A few days of journal for the security officer's demo (README): failed logins on the demo greffier, an
     address trying unknown identifiers, night consultations. Created once."""
-    from habilitations.enums import JournalEvent
+    from core.enums import JournalEvent
     from habilitations.models import JournalEntry
     from habilitations.services import journal_record
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from allocataires.models import DialogueMessage
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.services import journal_record
 
 
@@ -82,3 +82,22 @@ def _notify(message):
         recipient_list=[message.caf.dialogue_email],
         fail_silently=True,
     )
+
+
+@transaction.atomic
+def dialogue_process(*, message, by, status, request=None):
+    """DIA-3, AUD-1: a CAF agent moves a message to `status`; who and when are recorded, and journaled for the CAF
+    (without the message's text)."""
+    before = DialogueMessage.objects.get(pk=message.pk).get_status_display()
+    message.status, message.handled_by, message.handled_at = status, by, timezone.now()
+    message.save(update_fields=["status", "handled_by", "handled_at"])
+    journal_record(
+        event=JournalEvent.DIALOGUE_PROCESSED,
+        request=request,
+        user=by,
+        caf=message.caf,
+        allocataire_number=message.allocataire_number,
+        detail=f"message du {timezone.localtime(message.sent_at):%d/%m/%Y %H:%M} de {message.name} : "
+        f"{before} → {message.get_status_display()}",
+    )
+    return message

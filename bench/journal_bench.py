@@ -36,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 
 from conventions.enums import CafRoleKind  # noqa: E402
 from conventions.models import Caf, CafRole  # noqa: E402
-from habilitations.enums import JournalEvent  # noqa: E402
+from core.enums import JournalEvent  # noqa: E402
 from habilitations.models import JournalEntry, User  # noqa: E402
 
 PASSWORD = "bench-password-123"

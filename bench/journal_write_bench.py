@@ -52,7 +52,7 @@ def writers():
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from habilitations.enums import JournalEvent
+    from core.enums import JournalEvent
     from habilitations.models import JournalEntry
     from habilitations.services import journal_record
 

@@ -21,7 +21,13 @@ from conventions.models import (
     PostalCodeRule,
 )
 from conventions.permissions import EVERY_CAF, Area, caf_ids_in, cafs_in, may_enter
-from conventions.services import convention_denounce, convention_save, convention_terminate
+from conventions.services import (
+    caf_role_grant,
+    caf_role_remove,
+    convention_denounce,
+    convention_save,
+    convention_terminate,
+)
 from core.admin import ReadOnlyHistoryInline, action_confirmation
 from core.pdf import pdf_response
 
@@ -120,6 +126,20 @@ class CafRoleAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["caf"]
     raw_id_fields = ["user"]
 
+    def has_change_permission(self, request, obj=None):
+        return False  # AUD-1: a role is given or taken back, each journaled; never edited into another
+
+    def save_model(self, request, obj, form, change):
+        role = caf_role_grant(user=obj.user, caf=obj.caf, kind=obj.kind, by=request.user, request=request)
+        obj.pk = role.pk
+
+    def delete_model(self, request, obj):
+        caf_role_remove(role=obj, by=request.user, request=request)
+
+    def delete_queryset(self, request, queryset):
+        for role in queryset.select_related("user", "caf"):
+            caf_role_remove(role=role, by=request.user, request=request)
+
 
 class ConventionHistoryInline(ReadOnlyHistoryInline):
     model = ConventionHistory
@@ -184,7 +204,7 @@ class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
     actions = ["print_convention", "denounce", "terminate"]
 
     def save_model(self, request, obj, form, change):
-        convention_save(convention=obj, by=request.user, form=form)
+        convention_save(convention=obj, by=request.user, form=form, request=request)
 
     @admin.display(description="état")
     def state(self, obj):
@@ -217,7 +237,7 @@ class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
     def denounce(self, request, queryset):
         for convention in queryset:
             try:
-                convention_denounce(convention=convention, by=request.user)
+                convention_denounce(convention=convention, by=request.user, request=request)
             except ValidationError as error:
                 self.message_user(request, f"{convention.number} : {error.messages[0]}", messages.ERROR)
             else:
@@ -231,7 +251,9 @@ class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
         if form.is_valid():
             for convention in queryset:
                 try:
-                    convention_terminate(convention=convention, by=request.user, reason=form.cleaned_data["reason"])
+                    convention_terminate(
+                        convention=convention, by=request.user, reason=form.cleaned_data["reason"], request=request
+                    )
                 except ValidationError as error:
                     self.message_user(request, f"{convention.number} : {error.messages[0]}", messages.ERROR)
                 else:

@@ -1,4 +1,5 @@
-"""Writes on conventions (CONV-2), each with its history row in the same transaction (HAB-3)."""
+"""Writes on conventions (CONV-2) and on the CAF agents' roles, each with its history row (HAB-3) and its journal
+line (AUD-1) in the same transaction."""
 
 import datetime as dt
 
@@ -7,39 +8,75 @@ from django.db import transaction
 from django.utils import timezone
 
 from conventions.enums import ConventionEnd
-from conventions.models import ConventionHistory
+from conventions.models import CafRole, ConventionHistory
+from core import journal
+from core.enums import JournalEvent
 
 
-def convention_history(*, convention, by, action, detail=""):
-    return ConventionHistory.objects.create(convention=convention, by=by, action=action, detail=detail)
-
-
-def _changes(instance, form):
-    """« field: before → after » for each field the admin's form changed."""
-    return "; ".join(
-        f"{instance._meta.get_field(name).verbose_name} : {form.initial.get(name, '—')} → {form.cleaned_data[name]}"
-        for name in form.changed_data
-    )
+def convention_history(*, convention, by, action, detail="", event=None, request=None):
+    """HAB-3, AUD-1: the convention's history row and, for an act of someone, its journal line."""
+    ConventionHistory.objects.create(convention=convention, by=by, action=action, detail=detail)
+    if event:
+        journal.record(
+            event=event,
+            request=request,
+            user=by,
+            caf=convention.caf,
+            detail=f"convention {convention.number} : {detail}" if detail else f"convention {convention.number}",
+        )
 
 
 @transaction.atomic
-def convention_save(*, convention, by, form):
-    """CONV-1, CONV-4, HAB-3: a convention created or edited in the administration — saved and its history
-    kept (the access of its greffiers follows: migration `habilitations/0006`)."""
+def convention_save(*, convention, by, form, request=None):
+    """CONV-1, CONV-4, HAB-3, AUD-1: a convention created or edited in the administration — saved, its history
+    and its journal line written with the changed fields before and after; the second signature is the act of
+    signing (the access of its greffiers follows: migration `habilitations/0006`)."""
     created = convention.pk is None
+    was_signed = not created and type(convention).objects.get(pk=convention.pk).is_signed_on(timezone.localdate())
     convention.full_clean()
     convention.save()
+    if created:
+        event, action = JournalEvent.CONVENTION_CREATED, "création"
+    elif not was_signed and convention.is_signed_on(timezone.localdate()):
+        event, action = JournalEvent.CONVENTION_SIGNED, "signature"
+    else:
+        event, action = JournalEvent.CONVENTION_EDITED, "modification"
     convention_history(
-        convention=convention,
-        by=by,
-        action="création" if created else "modification",
-        detail=_changes(convention, form),
+        convention=convention, by=by, action=action, detail=journal.changes(form), event=event, request=request
     )
     return convention
 
 
 @transaction.atomic
-def convention_denounce(*, convention, by, deadline=None, notice_on=None):
+def caf_role_grant(*, user, caf, kind, by, request=None):
+    """ROLE-2, ROLE-3, AUD-1: `user` becomes an agent of `caf` in the role `kind` — journaled for that CAF."""
+    role, created = CafRole.objects.get_or_create(user=user, caf=caf, kind=kind)
+    if created:
+        journal.record(
+            event=JournalEvent.CAF_ROLE_GRANTED,
+            request=request,
+            user=by,
+            caf=caf,
+            detail=f"{user.identifier} : {role.get_kind_display()}",
+        )
+    return role
+
+
+@transaction.atomic
+def caf_role_remove(*, role, by, request=None):
+    """ROLE-2, ROLE-3, AUD-1: a role taken back — journaled for that CAF."""
+    journal.record(
+        event=JournalEvent.CAF_ROLE_REMOVED,
+        request=request,
+        user=by,
+        caf=role.caf,
+        detail=f"{role.user.identifier} : {role.get_kind_display()}",
+    )
+    role.delete()
+
+
+@transaction.atomic
+def convention_denounce(*, convention, by, deadline=None, notice_on=None, request=None):
     """CONV-2: denunciation at an annual deadline with 2 months' notice. Without a deadline, the earliest
     possible one; a deadline that is not one, or too close, is refused with the earliest possible date."""
     notice_on = notice_on or timezone.localdate()
@@ -62,12 +99,14 @@ def convention_denounce(*, convention, by, deadline=None, notice_on=None):
         by=by,
         action="dénonciation",
         detail=f"notifiée le {notice_on:%d/%m/%Y}, fin à l'échéance du {deadline:%d/%m/%Y}",
+        event=JournalEvent.CONVENTION_DENOUNCED if by else None,
+        request=request,
     )
     return convention
 
 
 @transaction.atomic
-def convention_terminate(*, convention, by, reason, on=None):
+def convention_terminate(*, convention, by, reason, on=None, request=None):
     """CONV-2, article 5: the CAF ends the convention at once for breach; the reason is required. Every
     habilitation under it stops giving access on that day."""
     on = on or timezone.localdate()
@@ -80,5 +119,12 @@ def convention_terminate(*, convention, by, reason, on=None):
     convention.end_reason = reason
     convention.ends_on = max(on, convention.starts_on)
     convention.save(update_fields=["end_kind", "end_reason", "ends_on"])
-    convention_history(convention=convention, by=by, action="résiliation", detail=f"le {on:%d/%m/%Y} : {reason}")
+    convention_history(
+        convention=convention,
+        by=by,
+        action="résiliation",
+        detail=f"le {on:%d/%m/%Y} : {reason}",
+        event=JournalEvent.CONVENTION_TERMINATED if by else None,
+        request=request,
+    )
     return convention

@@ -33,6 +33,8 @@ from habilitations.models import (
     UserManager,
 )
 from habilitations.services import (
+    account_save,
+    habilitation_edit,
     habilitation_grant,
     habilitation_reactivate,
     habilitation_request,
@@ -72,6 +74,13 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
             messages.WARNING,
         )
         return redirect("admin:habilitations_user_change", id)
+
+    def save_model(self, request, obj, form, change):
+        """AUD-1: an account's identity and rights change through the service that journals it."""
+        account_save(user=obj, by=request.user, form=form, request=request)
+
+    def save_related(self, request, form, formsets, change):
+        """The service saved the groups and permissions with the account (no inlines here)."""
 
     @admin.action(description="Débloquer l'accès (après trois échecs)", permissions=["change"])
     def unlock(self, request, queryset):
@@ -238,7 +247,7 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
             caf__in=cafs_in(request.user, self.area)
         ).active_on(timezone.localdate())
         if request.method == "POST" and form.is_valid():
-            habilitation = habilitation_request(by=request.user, **form.cleaned_data)
+            habilitation = habilitation_request(by=request.user, request=request, **form.cleaned_data)
             self.message_user(request, f"Habilitation demandée pour {habilitation.user.identifier}.")
             return redirect(reverse("admin:habilitations_habilitation_change", args=[habilitation.pk]))
         return TemplateResponse(
@@ -253,14 +262,14 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        """Only the function is edited here; the lifecycle goes through the actions."""
-        obj.full_clean()
-        super().save_model(request, obj, form, change)
+        """Only the function is edited here, through the service (history, journal); the lifecycle goes through
+        the actions."""
+        habilitation_edit(habilitation=obj, by=request.user, form=form, request=request)
 
     def _each(self, request, queryset, service, done, **kwargs):
         for habilitation in queryset.select_related("user"):
             try:
-                service(habilitation=habilitation, by=request.user, **kwargs)
+                service(habilitation=habilitation, by=request.user, request=request, **kwargs)
             except ValidationError as error:
                 self.message_user(request, f"{habilitation.user} : {error.messages[0]}", messages.ERROR)
             else:
@@ -286,7 +295,7 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
         return self._letter(
             request,
             queryset,
-            lambda habilitation: habilitation_grant(habilitation=habilitation, by=request.user),
+            lambda habilitation: habilitation_grant(habilitation=habilitation, by=request.user, request=request),
             "ouverture-droits",
         )
 
@@ -321,8 +330,9 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Débloquer l'accès (après trois échecs)")
     def unlock(self, request, queryset):
-        for habilitation in queryset.select_related("user"):
-            user_unlock(user=habilitation.user, by=request.user, request=request)
+        for habilitation in queryset.select_related("user", "convention"):
+            caf = habilitation.convention.caf
+            user_unlock(user=habilitation.user, by=request.user, request=request, caf=caf)
         self.message_user(request, f"{queryset.count()} accès débloqué(s).")
 
     @admin.action(description="Nouveau mot de passe et lettre (ferme les sessions ouvertes)")
@@ -331,6 +341,8 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
         return self._letter(
             request,
             queryset,
-            lambda habilitation: password_reset(user=habilitation.user, by=request.user, request=request),
+            lambda habilitation: password_reset(
+                user=habilitation.user, by=request.user, request=request, caf=habilitation.convention.caf
+            ),
             "nouveau-mot-de-passe",
         )

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 
 RULES = {
     "failures_per_identifier": "Échecs de connexion répétés sur un identifiant",

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.services import SESSION_LAST_SEEN, SESSION_STARTED, session_end
 
 # Reachable while a password change is required (AUTH-5).

@@ -13,13 +13,8 @@ from django.utils import timezone
 
 from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
-from habilitations.enums import (
-    GreffeFunction,
-    HabilitationStatus,
-    JournalEvent,
-    LegalAidProcedure,
-    RevocationReason,
-)
+from core.enums import JournalEvent
+from habilitations.enums import GreffeFunction, HabilitationStatus, LegalAidProcedure, RevocationReason
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
@@ -203,7 +198,7 @@ class JournalEntry(models.Model):
     )
     source_ip = models.GenericIPAddressField("adresse source", null=True, blank=True)
     user_agent = models.CharField("navigateur", max_length=300, blank=True)
-    detail = models.CharField("précision", max_length=200, blank=True)
+    detail = models.CharField("précision", max_length=1000, blank=True)
     # JRN-2: what was consulted; for a connection, the CAF that issued the user's habilitation.
     caf = models.ForeignKey(Caf, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Caf")
     allocataire_number = models.CharField("numéro d'allocataire", max_length=16, blank=True)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from conventions.permissions import Area, area_required, cafs_in
+from core.enums import JournalEvent
 from core.exports import csv_response
-from habilitations.enums import JournalEvent
 from habilitations.irregularities import RULES, find
 from habilitations.models import JournalEntry, Surveillance, User
 from habilitations.services import journal_record, surveillance_lift, surveillance_start

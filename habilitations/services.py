@@ -14,7 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from conventions.models import Profile
-from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
+from core import journal
+from core.enums import JournalEvent
+from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import (
     Habilitation,
     HabilitationHistory,
@@ -48,7 +50,7 @@ def journal_record(*, event, request=None, user=None, identifier="", detail="", 
         user=user,
         source_ip=client_ip(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
-        detail=detail[:200],
+        detail=detail[:1000],
         **consultation,
     )
     return JournalEntry.objects.append(entry)  # one INSERT, no lock: the sealer seals it later (JRN-7)
@@ -175,24 +177,25 @@ def password_change(*, request, user, new_password):
 
 
 @transaction.atomic
-def password_reset(*, user, by, request=None):
-    """AUTH-5: a CAF administrator gives a new initial password (lost password, art. 4 of the convention).
-    Every open session of the user ends: Django ties a session to a hash of the password. Returns the
-    password, to be shown once."""
+def password_reset(*, user, by, request=None, caf=None):
+    """AUTH-5, AUD-1: a CAF administrator gives a new initial password (lost password, art. 4 of the convention).
+    Every open session of the user ends: Django ties a session to a hash of the password. Journaled as the
+    administrator's act on that account (for the officers of `caf`, the CAF of the habilitation concerned).
+    Returns the password, to be shown once."""
     password = password_generate(user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.must_change_password = True
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    journal_record(event=JournalEvent.PASSWORD_RESET, request=request, user=user, detail=f"par {by.identifier}")
+    journal_record(event=JournalEvent.PASSWORD_RESET, request=request, user=by, caf=caf, detail=user.identifier)
     return password
 
 
 @transaction.atomic
-def user_unlock(*, user, by, request=None):
-    """AUTH-3: a CAF administrator lifts the lockout of an identifier."""
+def user_unlock(*, user, by, request=None, caf=None):
+    """AUTH-3, AUD-1: a CAF administrator lifts the lockout of an identifier (journaled as their act)."""
     removed = axes_reset(username=user.identifier)
-    journal_record(event=JournalEvent.UNLOCK, request=request, user=user, detail=f"par {by.identifier}")
+    journal_record(event=JournalEvent.UNLOCK, request=request, user=by, caf=caf, detail=user.identifier)
     return removed
 
 
@@ -210,8 +213,18 @@ def access_changed(user):
         sessions_end_all(user)
 
 
-def habilitation_history(*, habilitation, by, action, detail=""):
-    return HabilitationHistory.objects.create(habilitation=habilitation, by=by, action=action, detail=detail)
+def habilitation_history(*, habilitation, by, action, event, detail="", request=None):
+    """HAB-3, AUD-1: the habilitation's history row and its journal line — who acted, on whose habilitation, under
+    which convention — for the officers of the CAF that issued it."""
+    HabilitationHistory.objects.create(habilitation=habilitation, by=by, action=action, detail=detail)
+    target = f"{habilitation.user.identifier}, convention {habilitation.convention.number}"
+    journal_record(
+        event=event,
+        request=request,
+        user=by,
+        caf_id=habilitation.convention.caf_id,
+        detail=f"{target} : {detail}" if detail else target,
+    )
 
 
 def _identifier_for(convention):
@@ -232,7 +245,7 @@ def _check_function(function):
 
 
 @transaction.atomic
-def habilitation_request(*, convention, function, last_name, first_name, email="", by, user=None):
+def habilitation_request(*, convention, function, last_name, first_name, email="", by, user=None, request=None):
     """HAB-1, ROLE-1, AUTH-10: a nominative habilitation requested under a convention, for a new identifier
     (or for an existing person's `user`). It gives no access until granted."""
     _check_function(function)
@@ -248,7 +261,12 @@ def habilitation_request(*, convention, function, last_name, first_name, email="
         status=HabilitationStatus.REQUESTED,
     )
     habilitation_history(
-        habilitation=habilitation, by=by, action="demande", detail=habilitation.get_function_display()
+        habilitation=habilitation,
+        by=by,
+        action="demande",
+        detail=habilitation.get_function_display(),
+        event=JournalEvent.HABILITATION_REQUESTED,
+        request=request,
     )
     return habilitation
 
@@ -261,7 +279,7 @@ def _transition(habilitation, allowed, action):
 
 
 @transaction.atomic
-def habilitation_grant(*, habilitation, by):
+def habilitation_grant(*, habilitation, by, request=None):
     """HAB-1, AUTH-5: requested → active. Returns the initial password, to be printed once in the letter
     opening the rights (CONV-3) and never shown again."""
     _transition(habilitation, {HabilitationStatus.REQUESTED}, "accorder")
@@ -279,32 +297,51 @@ def habilitation_grant(*, habilitation, by):
     habilitation.status = HabilitationStatus.ACTIVE
     habilitation.granted_on = timezone.localdate()
     habilitation.save(update_fields=["status", "granted_on"])
-    habilitation_history(habilitation=habilitation, by=by, action="ouverture des droits")
+    habilitation_history(
+        habilitation=habilitation,
+        by=by,
+        action="ouverture des droits",
+        event=JournalEvent.HABILITATION_GRANTED,
+        request=request,
+    )
     return password
 
 
 @transaction.atomic
-def habilitation_suspend(*, habilitation, by, detail=""):
+def habilitation_suspend(*, habilitation, by, detail="", request=None):
     """HAB-2: active → suspended, effective at once on the CAF it opens, open sessions included; the user's
     habilitations from other CAFs go on giving access."""
     _transition(habilitation, {HabilitationStatus.ACTIVE}, "suspendre")
     habilitation.status = HabilitationStatus.SUSPENDED
     habilitation.save(update_fields=["status"])
     access_changed(habilitation.user)
-    habilitation_history(habilitation=habilitation, by=by, action="suspension", detail=detail)
+    habilitation_history(
+        habilitation=habilitation,
+        by=by,
+        action="suspension",
+        detail=detail,
+        event=JournalEvent.HABILITATION_SUSPENDED,
+        request=request,
+    )
 
 
 @transaction.atomic
-def habilitation_reactivate(*, habilitation, by):
+def habilitation_reactivate(*, habilitation, by, request=None):
     """HAB-1: suspended → active."""
     _transition(habilitation, {HabilitationStatus.SUSPENDED}, "réactiver")
     habilitation.status = HabilitationStatus.ACTIVE
     habilitation.save(update_fields=["status"])
-    habilitation_history(habilitation=habilitation, by=by, action="réactivation")
+    habilitation_history(
+        habilitation=habilitation,
+        by=by,
+        action="réactivation",
+        event=JournalEvent.HABILITATION_REACTIVATED,
+        request=request,
+    )
 
 
 @transaction.atomic
-def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail=""):
+def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail="", request=None):
     """HAB-2: the habilitation is withdrawn — change of assignment, end of mission, breach: at once, open
     sessions included (the CAF it opens only); a removal request (demande de suppression) may give a later end
     date, until which the access stays open."""
@@ -329,8 +366,46 @@ def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail=""):
     access_changed(habilitation.user)
     summary = f"{RevocationReason(reason).label}, fin d'accès le {ends_on:%d/%m/%Y}"
     habilitation_history(
-        habilitation=habilitation, by=by, action="retrait", detail=f"{summary} — {detail}" if detail else summary
+        habilitation=habilitation,
+        by=by,
+        action="retrait",
+        detail=f"{summary} — {detail}" if detail else summary,
+        event=JournalEvent.HABILITATION_REVOKED,
+        request=request,
     )
+
+
+@transaction.atomic
+def habilitation_edit(*, habilitation, by, form, request=None):
+    """HAB-1, HAB-3, AUD-1: the fields of a habilitation its CAF edits in the administration (its function),
+    saved with its history and its journal line, before and after."""
+    habilitation.full_clean()
+    habilitation.save()
+    habilitation_history(
+        habilitation=habilitation,
+        by=by,
+        action="modification",
+        detail=journal.changes(form),
+        event=JournalEvent.HABILITATION_EDITED,
+        request=request,
+    )
+
+
+@transaction.atomic
+def account_save(*, user, by, form, request=None):
+    """AUTH-10, AUD-1: an account created or edited in the administration — its identity, its rights (staff,
+    superuser, groups, permissions), whether it is active: saved with its groups and permissions, and journaled
+    with every changed field before and after (never a password)."""
+    created = user.pk is None
+    user.save()
+    form.save_m2m()
+    journal_record(
+        event=JournalEvent.ACCOUNT_CREATED if created else JournalEvent.ACCOUNT_CHANGED,
+        request=request,
+        user=by,
+        detail=f"{user.identifier} : {journal.changes(form)}",
+    )
+    return user
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from allocataires.enums import DialogueStatus
 from allocataires.models import DialogueMessage
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import UserFactory, log_in

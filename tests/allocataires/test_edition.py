@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DependantFactory, DossierFactory, PaymentFactory, ResourceFactory
 from tests.helpers import open_dossier

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conventions.models import Caf, Profile
 from conventions.rubriques import CATALOGUE
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in

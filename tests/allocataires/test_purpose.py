@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole
-from habilitations.enums import JournalEvent, LegalAidProcedure
+from core.enums import JournalEvent
+from habilitations.enums import LegalAidProcedure
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import UserFactory, log_in

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from allocataires.enums import Benefit, DependantKind, DossierSituation, Nationality, PersonRole
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import (
     DependantFactory,

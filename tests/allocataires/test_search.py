@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from allocataires.forms import NOT_FOUND, OUTSIDE_ACCESS
 from conventions.models import Caf
-from habilitations.enums import HabilitationStatus, JournalEvent
+from core.enums import JournalEvent
+from habilitations.enums import HabilitationStatus
 from habilitations.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 

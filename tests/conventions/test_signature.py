@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind, ConventionState
 from conventions.models import Caf, CafRole, Convention
+from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus
+from habilitations.models import JournalEntry
 from habilitations.services import habilitation_grant, habilitation_request
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import UserFactory, log_in
@@ -92,7 +94,13 @@ def test_the_caf_records_the_partners_signature_in_the_administration(client):
     convention.refresh_from_db()
     assert convention.is_signed_on(timezone.localdate())
     entry = convention.history.get()
-    assert entry.by == admin and entry.action == "modification" and "signée par la juridiction" in entry.detail
+    assert (
+        entry.by == admin
+        and entry.action == "signature"
+        and "signée par la juridiction le : — →" in entry.detail.lower()
+    )
+    line = JournalEntry.objects.get(event=JournalEvent.CONVENTION_SIGNED)
+    assert (line.user, line.caf.number) == (admin, "161") and "→" in line.detail, "AUD-1: journaled for the CAF"
 
 
 def test_the_national_overview_lists_signed_and_awaiting_conventions_apart(client):

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind, JuridictionKind
 from conventions.models import Baj, Caf, CafRole, Profile
+from core.enums import JournalEvent
 from habilitations.access import compute_access
-from habilitations.enums import HabilitationStatus, JournalEvent
+from habilitations.enums import HabilitationStatus
 from habilitations.models import Habilitation, JournalEntry, User
 from habilitations.services import habilitation_reactivate, habilitation_suspend
 from tests.allocataires.factories import DossierFactory

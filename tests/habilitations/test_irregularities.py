@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.irregularities import easter, find, outside_working_hours, public_holidays
 from habilitations.models import JournalEntry
 from habilitations.services import journal_record

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.enums import JournalEvent
 from habilitations.admin import CappedCountPaginator
-from habilitations.enums import JournalEvent
 from habilitations.models import JournalEntry
 from habilitations.services import journal_record, password_reset
 from tests.habilitations.factories import PASSWORD, UserFactory, log_in

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind, JuridictionKind
 from conventions.models import Baj, Caf, CafRole
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.irregularities import find
 from habilitations.models import JournalEntry, User
 from habilitations.services import journal_record

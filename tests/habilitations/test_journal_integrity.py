@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.journal import anchor, leaf, merkle_root, seal_pending, verify
 from habilitations.models import AppendOnlyError, JournalEntry, JournalSeal
 from habilitations.services import journal_record

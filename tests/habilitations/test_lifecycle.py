@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conventions.services import convention_terminate
-from habilitations.enums import GreffeFunction, HabilitationStatus, JournalEvent, RevocationReason
+from core.enums import JournalEvent
+from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import Habilitation, JournalEntry
 from habilitations.services import (
     habilitation_grant,

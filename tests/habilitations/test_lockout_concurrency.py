@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.habilitations.factories import UserFactory
 from tests.kit import Browser, Server, database_url

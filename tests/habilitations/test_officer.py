@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind, JuridictionKind
 from conventions.models import Baj, Caf, CafRole
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry, Surveillance
 from habilitations.services import journal_record
 from tests.conventions.factories import ConventionFactory

@@ -4,7 +4,7 @@ AUTH-3 and is journaled; Django's own password views are not reachable."""
 import pytest
 from django.urls import reverse
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry
 from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in
 

@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.models import JournalEntry
 
 pytestmark = pytest.mark.django_db

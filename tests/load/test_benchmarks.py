@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.db import connection
 
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.journal import seal_pending, verify
 from habilitations.models import JournalEntry
 from tests.kit import ROOT, database_url

@@ -11,7 +11,8 @@ import time
 import pytest
 from django.db import connection
 
-from habilitations.enums import HabilitationStatus, JournalEvent, RevocationReason
+from core.enums import JournalEvent
+from habilitations.enums import HabilitationStatus, RevocationReason
 from habilitations.journal import seal_pending, verify
 from habilitations.models import Habilitation, JournalEntry
 from habilitations.services import habilitation_revoke

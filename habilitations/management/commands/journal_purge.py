@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.commands import CafproCommand
 from core.dates import add_months
-from habilitations.enums import JournalEvent
+from core.enums import JournalEvent
 from habilitations.journal import PURGE_ROLE, seal_pending, verify
 from habilitations.models import JournalEntry, JournalSeal
 from habilitations.services import journal_record
