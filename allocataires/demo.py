@@ -105,6 +105,8 @@ DEMO_STATE_CONVENTIONS = [
 ]
 # The Ministry's follow-up (ROLE-4).
 DEMO_MINISTRY = ("SADJPV01", "suivi-national-demo", "Service", "SADJPV")
+# The national security officer (ROLE-6), e.g. at the CNAF: the journal's lines that concern no CAF.
+DEMO_NATIONAL_SECURITY = ("CNAFSEC1", "securite-nationale-demo", "Sécurité", "Cnaf")
 # A fully populated dossier under this number in these CAFs (README).
 SHOWCASE_NUMBER = "1000001"
 SHOWCASE_CAFS = ["161", "595", None]  # None: the CMAF
@@ -585,10 +587,14 @@ def ensure_demo_accounts(as_of):
                 granted_on=convention.starts_on if status != HabilitationStatus.REQUESTED else None,
             )
         created.append(identifier)
-    ministry = _demo_user(*DEMO_MINISTRY, is_staff=True)
-    if ministry is not None:
-        ministry.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
-        created.append(ministry.identifier)
+    for account, permission in [
+        (DEMO_MINISTRY, "view_national_overview"),
+        (DEMO_NATIONAL_SECURITY, "view_national_journal"),
+    ]:
+        user = _demo_user(*account, is_staff=True)
+        if user is not None:
+            user.user_permissions.add(Permission.objects.get(codename=permission))
+            created.append(user.identifier)
     for identifier, password, last_name, first_name, caf_number, roles in DEMO_CAF_AGENTS:
         agent = _demo_user(identifier, password, last_name, first_name, is_staff=True)
         if agent is not None:

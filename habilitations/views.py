@@ -36,7 +36,7 @@ def _landing(user):
     administration for the CAF's administrators, the national follow-up for the Ministry."""
     if user.is_superuser:
         return "admin:index"
-    if has_role(user, Role.SECURITY_OFFICER):
+    if has_role(user, Role.SECURITY_OFFICER) or has_role(user, Role.NATIONAL_SECURITY):
         return "habilitations:officer_journal"
     if has_role(user, Role.NATIONAL_FOLLOWUP):
         return "conventions:national_overview"

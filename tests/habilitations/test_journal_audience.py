@@ -118,3 +118,11 @@ def test_a_cafs_officer_counts_unknown_identifiers_per_address_without_their_tex
     journal = client.get(reverse("habilitations:officer_journal"), {"adresse": "203.0.113.9"}).content.decode()
     assert "MDP000X" in journal, "the national security officer sees them whole"
     assert User.objects.of_no_caf().filter(identifier="ADMIN001").exists()
+
+
+def test_the_national_security_officer_lands_on_the_journal(world):
+    from django.test import Client
+
+    cafs, greffiers, officers = world
+    response = Client().post("/", {"identifier": "CNAFSEC1", "password": "Un-mot-de-passe-long-9"})
+    assert response["Location"] == reverse("habilitations:officer_journal")
