@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from allocataires.enums import PaymentPeriodMode
 from core.dates import add_months, month_label
+from core.forms import FIRST_DAY, LAST_DAY
 
 HISTORY_MONTHS = 24
 
@@ -33,9 +34,12 @@ def parse_request_date(text):
         )
     day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
     try:
-        return dt.date(year, month, day)
+        date = dt.date(year, month, day)
     except ValueError:
         raise PeriodError(f"La date {digits[:2]}/{digits[2:4]}/{digits[4:]} n'existe pas.") from None
+    if not FIRST_DAY <= date <= LAST_DAY:
+        raise PeriodError(f"La date {date:%d/%m/%Y} n'est pas celle d'une demande d'aide juridictionnelle.")
+    return date
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,9 @@ def dialogue_send(*, request, caf, token, organisation, name, email, allocataire
 def _notify(message):
     """The notification names the sender but carries no allocataire data: the CAF reads the message in the
     administration."""
+    organisation = " ".join(message.organisation.split())  # a line break would void the header, and the e-mail
     send_mail(
-        subject=f"Cafpro — nouveau message Dialogue de {message.organisation}",
+        subject=f"Cafpro — nouveau message Dialogue de {organisation}",
         message=(
             f"Un message Dialogue a été déposé le {timezone.localtime(message.sent_at):%d/%m/%Y à %H:%M} par "
             f"{message.name} ({message.organisation}).\nConsultez-le dans l'administration de Cafpro."

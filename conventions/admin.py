@@ -64,6 +64,14 @@ class AreaAdminMixin:
             return queryset.none()
         return queryset.filter(**{f"{self.caf_path}__in": sorted(cafs)})
 
+    def _one(self, request, queryset, message):
+        """The one object an action prints a document for (a letter is nominative), or None with `message`."""
+        objects = list(queryset[:2])
+        if len(objects) != 1:
+            self.message_user(request, message, messages.ERROR)
+            return None
+        return objects[0]
+
     def _pdf(self, request, pdf, filename):
         if pdf is None:
             self.message_user(
@@ -228,7 +236,9 @@ class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Imprimer la convention et son annexe (PDF)")
     def print_convention(self, request, queryset):
-        convention = queryset.first()
+        convention = self._one(request, queryset, "Choisissez une seule convention à imprimer.")
+        if convention is None:
+            return None
         return self._pdf(
             request, convention_document(convention), f"convention-{convention.number.replace('/', '-')}.pdf"
         )

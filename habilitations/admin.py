@@ -20,6 +20,7 @@ from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
 from conventions.models import Convention
 from conventions.permissions import cafs_in
 from core.admin import ReadOnlyHistoryInline, ReadOnlyMixin, action_confirmation
+from core.forms import DateField
 from habilitations.documents import habilitation_document
 from habilitations.enums import GreffeFunction, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
@@ -172,13 +173,16 @@ class JournalSealAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
     ]
 
 
+NOMINATIVE = "Choisissez une seule habilitation : le document est nominatif."
+
+
 class HabilitationHistoryInline(ReadOnlyHistoryInline):
     model = HabilitationHistory
 
 
 class RevocationForm(forms.Form):
     reason = forms.ChoiceField(label="Motif du retrait", choices=RevocationReason.choices)
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label="Fin de l'accès le (demande de suppression)",
         required=False,
         help_text="Laisser vide pour un retrait immédiat.",
@@ -277,10 +281,10 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
 
     def _letter(self, request, queryset, issue, filename):
         """CONV-3, AUTH-5: a nominative letter carrying a password that exists only in it."""
-        if queryset.count() != 1:
-            self.message_user(request, "Choisissez une seule habilitation : la lettre est nominative.", messages.ERROR)
+        queryset = queryset.select_related("user", "convention__caf", "convention__baj", "profile")
+        habilitation = self._one(request, queryset, NOMINATIVE)
+        if habilitation is None:
             return None
-        habilitation = queryset.select_related("user", "convention__caf", "convention__baj", "profile").get()
         try:
             password = issue(habilitation)
         except ValidationError as error:
@@ -316,7 +320,11 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
         return action_confirmation(request, self, queryset, form, "revoke", "Retirer l'habilitation")
 
     def _document(self, request, queryset, template, filename):
-        habilitation = queryset.select_related("user", "convention__caf", "convention__baj").first()
+        habilitation = self._one(
+            request, queryset.select_related("user", "convention__caf", "convention__baj"), NOMINATIVE
+        )
+        if habilitation is None:
+            return None
         pdf = habilitation_document(template, habilitation)
         return self._pdf(request, pdf, f"{filename}-{habilitation.user.identifier}.pdf")
 

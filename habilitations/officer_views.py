@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from conventions.permissions import Area, area_required, cafs_in
 from core.enums import JournalEvent
 from core.exports import csv_response
+from core.forms import DateField
 from habilitations.irregularities import RULES, find
 from habilitations.models import JournalEntry, Surveillance, User
 from habilitations.services import journal_record, surveillance_lift, surveillance_start
@@ -23,8 +24,8 @@ PAGE_SIZE = 50
 class JournalFilterForm(forms.Form):
     utilisateur = forms.CharField(label="Utilisateur (identifiant)", required=False, max_length=32)
     identifiant = forms.CharField(label="Identifiant saisi (même inconnu)", required=False, max_length=32)
-    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    du = DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     evenement = forms.ChoiceField(label="Événement", required=False, choices=[("", "Tous"), *JournalEvent.choices])
     allocataire = forms.CharField(label="N° d'allocataire", required=False, max_length=16)
     dossier_aj = forms.CharField(label="N° de dossier d'aide juridictionnelle", required=False, max_length=30)
@@ -158,8 +159,8 @@ def _csv(queryset, user):
 
 
 class PeriodForm(forms.Form):
-    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    du = DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = DateField(label="Au (inclus)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @area_required(Area.SECURITY)

@@ -25,8 +25,9 @@ def idle_minutes():
 
 
 def _next_url(request):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    """Where to go after the login: a path of this site only (never another host, never a view's name)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return None
 
@@ -49,7 +50,10 @@ def _landing(user):
 def login_view(request):
     """AUTH-1 … AUTH-3, AUTH-9: the login screen ("écran de signature")."""
     if request.user.is_authenticated:
-        return redirect(_next_url(request) or _landing(request.user))
+        target = _next_url(request)
+        if target and target.startswith("/admin/") and not request.user.is_staff:
+            target = None  # the administration would send a greffier back here: no loop
+        return redirect(target or _landing(request.user))
     form = LoginForm(request.POST or None)
     error = None
     if request.method == "POST":

@@ -1,0 +1,20 @@
+"""Form fields every app's forms share."""
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+
+
+class DateField(forms.DateField):
+    """A date a person would type: from 1900 to 2099, or a French message (CONS-15: no arithmetic on year 1 or
+    year 9999 further on)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators += [
+            MinValueValidator(FIRST_DAY, "Saisissez une date postérieure au 01/01/1900."),
+            MaxValueValidator(LAST_DAY, "Saisissez une date antérieure au 31/12/2099."),
+        ]
