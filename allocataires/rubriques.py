@@ -221,11 +221,15 @@ def _month_param(value):
 
 
 def read_paiements(dossier, params, edition=False):
-    """CONS-8: the request date and the period asked; the months and the detail of one of them."""
-    form = PaymentPeriodForm(params if "date" in params else None)
-    page = {"period_form": form}
+    """CONS-8: the request date and the period asked (given now, or kept from earlier in the session); the months
+    and the detail of one of them, or of every month in the edition. « modifier » shows the form again, filled."""
+    asked = "date" in params and "modifier" not in params
+    form = PaymentPeriodForm(
+        params if asked else None, initial={"date": params.get("date"), "mode": params.get("mode")}
+    )
+    page = {"period_form": form, "edition": edition}
     data = {"history": None, "shown_month": None}
-    if form.is_valid():
+    if asked and form.is_valid():
         try:
             period = payment_period(form.cleaned_data["date"], form.cleaned_data["mode"], timezone.localdate())
         except PeriodError as error:
@@ -240,7 +244,7 @@ def read_paiements(dossier, params, edition=False):
                 period=period,
                 previous_month=previous_month,
                 next_month=next_month,
-                query=f"date={params['date']}&mode={params['mode']}",
+                kept={"date": f"{form.cleaned_data['date']:%d%m%Y}", "mode": form.cleaned_data["mode"]},
             )
     return data, page
 

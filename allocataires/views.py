@@ -15,7 +15,7 @@ from allocataires.forms import NOT_FOUND, DialogueForm, SearchForm
 from allocataires.links import CAF_LINKS
 from allocataires.models import DialogueMessage, Dossier
 from allocataires.rubriques import ENTETE
-from allocataires.scope import opened_dossier, remember_opened
+from allocataires.scope import consulted, opened_dossier, remember_consulted, remember_opened
 from allocataires.services import consultation_record, consultation_refused_record, dialogue_send
 from conventions.rubriques import CATALOGUE
 from core.decorators import session_required
@@ -119,7 +119,9 @@ def rubrique(request, access, pk, code):
     profile = access.profile_for(dossier.caf_id)
     if declared is None or not profile.opens(code):
         return _portal(request, "allocataires/forbidden.html", {}, access=access, caf=dossier.caf, status=403)
-    data, page = declared.read(dossier, request.GET)
+    _, kept = consulted(request.session, dossier.pk)
+    data, page = declared.read(dossier, {**kept.get(code, {}), **request.GET.dict()})
+    remember_consulted(request.session, dossier.pk, code, page.get("kept"))
     period = page.get("period")
     consultation_record(
         request=request,
@@ -143,8 +145,10 @@ def rubrique(request, access, pk, code):
 
 @consultation_required
 def edition(request, access, pk):
-    """CONS-14, PUR-2: a PDF of the rubriques the profile opens, stating the legal-aid file, the CAF, the date
-    and time and the user who printed it, ready to attach to the legal-aid file; journaled."""
+    """CONS-14, PUR-2: the consultation as a PDF — the rubriques of this dossier consulted in this session that the
+    profile opens, as they were consulted (the period asked, with every month's detail), stating the legal-aid
+    file, the CAF, the date and time and the user who printed it, ready to attach to the legal-aid file;
+    journaled."""
     dossier, purpose = opened_dossier(
         request.session,
         access,
@@ -155,11 +159,12 @@ def edition(request, access, pk):
     if dossier is None:
         return _not_found(request, access, pk)
     profile = access.profile_for(dossier.caf_id)
+    seen, kept = consulted(request.session, dossier.pk)
     sections, period = [], None
     for declared in CATALOGUE.tabs():
-        if not profile.opens(declared.code):
+        if declared.code not in seen or not profile.opens(declared.code):
             continue
-        data, page = declared.read(dossier, request.GET, edition=True)
+        data, page = declared.read(dossier, kept.get(declared.code, {}), edition=True)
         period = period or page.get("period")
         html = render_to_string(declared.partial, {**declared.seen(profile, dossier, data), **page})
         sections.append((declared.label, mark_safe(html)))  # noqa: S308 — our own rendered templates

@@ -7,6 +7,7 @@ from django.db import DataError
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _without_nul(query):
@@ -32,7 +33,7 @@ class HostileInputMiddleware:
             return self._bad_request(request)
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
             request.GET = _without_nul(request.GET)
-        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        if request.method == "POST" and request.content_type in FORMS:
             request.POST = _without_nul(request.POST)
         return self.get_response(request)
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -49,12 +50,30 @@ def dossier(local_greffier, client):
     return dossier
 
 
+def consult(client, dossier, *codes, **period):
+    """The greffier reads `codes` of the opened dossier, Paiements with `period` (date, mode) when given."""
+    for code in codes:
+        params = period if code == "paiements" else {}
+        assert client.get(reverse("allocataires:rubrique", args=[dossier.pk, code]), params).status_code == 200
+
+
+def fonts(response):
+    """The typefaces the PDF embeds, without their subset prefix and style."""
+    names = set()
+    for page in PdfReader(io.BytesIO(response.content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            name = str(font.get_object()["/BaseFont"]).split("+")[-1]
+            names.add(re.sub(r"-(Bold|Oblique|Italic)+$", "", name))
+    return names
+
+
 @needs_pango
-def test_the_edition_is_a_pdf_stating_caf_date_user_and_dossier(client, dossier, local_greffier):
+def test_the_edition_is_the_consultation(client, dossier, local_greffier):
+    """CONS-14: the rubriques consulted, the period asked with every month's detail, who, when, which CAF."""
+    PaymentFactory(dossier=dossier, period=dt.date(2026, 1, 1), paid_on=dt.date(2026, 2, 5), amount=Decimal("971"))
+    consult(client, dossier, "paiements", "famille", "ressources", date="15032026", mode="annee_en_cours")
     printed = timezone.localtime()
-    response = client.get(
-        reverse("allocataires:edition", args=[dossier.pk]), {"date": "15032026", "mode": "annee_en_cours"}
-    )
+    response = client.get(reverse("allocataires:edition", args=[dossier.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -68,35 +87,70 @@ def test_the_edition_is_a_pdf_stating_caf_date_user_and_dossier(client, dossier,
         f"à {printed:%H:}",  # Europe/Paris time
         "LAURENCE DURAND",
         "responsable du dossier",
-        "Paiements",
+        "Rubriques consultées : Paiements, Famille, Ressources.",
+        "Demande d'aide juridictionnelle du 15/03/2026",
+        "Détail : janvier 2026",
         "1 033,32",
-        "Ressources",
+        "Détail : février 2026",  # every month's detail, not the first only
+        "971,00",
         "2024",
         "2023",  # every known year in the edition
         "Tristan",
         "2026/001234",  # the legal-aid file stated at the search (PUR-2)
     ]:
         assert expected in text, expected
+    assert "Adresse" not in text and "Situation du dossier" not in text, "not consulted, not printed"
     assert "16015" not in text, "the INSEE code is not in the annex PROFIL T12"
+    assert fonts(response) == {"DejaVu-Sans"}, "one typeface, the page footer included"
     entry = JournalEntry.objects.get(event=JournalEvent.EDITION)
     assert (entry.user, entry.allocataire_number, entry.caf.number) == (local_greffier, "1234567", "161")
     assert entry.period.startswith("01/2026-02/2026")
 
 
 @needs_pango
-def test_the_edition_without_a_period_says_so(client, dossier):
+def test_the_edition_of_a_dossier_only_searched_says_nothing_was_consulted(client, dossier):
     text = pdf_text(client.get(reverse("allocataires:edition", args=[dossier.pk])))
-    assert "Aucune période de paiements n'a été demandée" in text
+    assert "Aucune rubrique de ce dossier n'a été consultée" in text and "LAURENCE DURAND" in text
 
 
-def test_the_edition_link_carries_the_period(client, dossier):
-    response = client.get(
-        reverse("allocataires:rubrique", args=[dossier.pk, "paiements"]), {"date": "15032026", "mode": "douze_mois"}
+@needs_pango
+def test_paiements_consulted_without_a_period_says_so(client, dossier):
+    consult(client, dossier, "paiements")
+    assert "sans qu'une période soit demandée" in pdf_text(
+        client.get(reverse("allocataires:edition", args=[dossier.pk]))
     )
-    assert (
-        f"{reverse('allocataires:edition', args=[dossier.pk])}?date=15032026&amp;mode=douze_mois"
-        in response.content.decode()
-    )
+
+
+def test_the_period_asked_stays_with_the_dossier(client, dossier):
+    """CONS-8: after « Valider », another tab and back: the result is still there, its month links need no query."""
+    paiements = reverse("allocataires:rubrique", args=[dossier.pk, "paiements"])
+    client.get(paiements, {"date": "15032026", "mode": "annee_en_cours"})
+    consult(client, dossier, "dossier")
+    page = client.get(paiements)
+    assert page.context["period"].request_date == dt.date(2026, 3, 15)
+    html = page.content.decode()
+    assert 'href="?mois=2026-02#detail">Février 2026</a>' in html
+    assert f'href="{reverse("allocataires:edition", args=[dossier.pk])}"' in html
+    assert client.get(paiements, {"mois": "2026-02"}).context["shown_month"].month == dt.date(2026, 2, 1)
+    form = client.get(paiements, {"modifier": "1"})
+    assert form.context.get("period") is None and 'value="15032026"' in form.content.decode()
+
+
+def test_a_wrong_date_keeps_the_period_validated_before(client, dossier):
+    paiements = reverse("allocataires:rubrique", args=[dossier.pk, "paiements"])
+    client.get(paiements, {"date": "15032026", "mode": "douze_mois"})
+    assert "n&#x27;existe pas" in client.get(paiements, {"date": "31022026", "mode": "douze_mois"}).content.decode()
+    assert client.get(paiements).context["period"].request_date == dt.date(2026, 3, 15)
+
+
+def test_the_period_is_kept_for_the_same_legal_aid_file_only(client, dossier):
+    """PUR-1: reopened for another legal-aid file, the dossier starts afresh."""
+    paiements = reverse("allocataires:rubrique", args=[dossier.pk, "paiements"])
+    client.get(paiements, {"date": "15032026", "mode": "douze_mois"})
+    open_dossier(client, "1234567")
+    assert client.get(paiements).context["period"] is not None
+    open_dossier(client, "1234567", legal_aid_file="2026/009999")
+    assert client.get(paiements).context.get("period") is None
 
 
 def test_no_edition_of_a_dossier_not_opened(local_greffier, client):
@@ -115,10 +169,20 @@ def test_edition_query_budget_does_not_grow_with_the_dossier(local_greffier, cli
         dossier = DossierFactory(number=number)
         rich(dossier, size)
         open_dossier(client, number)
+        consult(
+            client,
+            dossier,
+            "paiements",
+            "dossier",
+            "famille",
+            "rmi",
+            "ressources",
+            "adresse",
+            date="15032026",
+            mode="annee_civile",
+        )
         with django_assert_max_num_queries(14) as captured:
-            response = client.get(
-                reverse("allocataires:edition", args=[dossier.pk]), {"date": "15032026", "mode": "annee_civile"}
-            )
+            response = client.get(reverse("allocataires:edition", args=[dossier.pk]))
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts

@@ -216,7 +216,7 @@ def test_paiements_month_navigation(client, dossier):
     assert response.context["shown_month"].month == dt.date(2025, 3, 1)
     assert response.context["previous_month"] is None and response.context["next_month"] == dt.date(2025, 4, 1)
     body = text(response)
-    assert "Mois suivant" in body and "Mois précédent" not in body and "Autre recherche" in body
+    assert "Mois suivant" in body and "Mois précédent" not in body and "Modifier la date ou la période" in body
     last = paiements(client, dossier, "15032026", "douze_mois", mois="2026-02")
     assert last.context["next_month"] is None and last.context["previous_month"] == dt.date(2026, 1, 1)
     outside = paiements(client, dossier, "15032026", "douze_mois", mois="1999-01")

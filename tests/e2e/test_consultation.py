@@ -41,29 +41,50 @@ def test_the_demo_greffier_consults_a_dossier_and_prints_it(page, demo):
     # Today, or the last day of December in January (no month of the current year precedes a January request).
     today = timezone.localdate()
     request_date = today if today.month > 1 else today.replace(day=1) - dt.timedelta(days=1)
-    for mode in [
-        "L'année civile qui précède la demande",
-        "Les mois de l'année en cours qui précèdent la demande",
-        "Les 12 mois qui précèdent la demande",
-    ]:
-        page.get_by_role("link", name="Paiements").click()
+    for number, mode in enumerate(
+        [
+            "L'année civile qui précède la demande",
+            "Les mois de l'année en cours qui précèdent la demande",
+            "Les 12 mois qui précèdent la demande",
+        ]
+    ):
+        if number:
+            page.get_by_role("link", name="Modifier la date ou la période").click()
+            assert page.get_by_label("Veuillez saisir la date de demande").input_value() == f"{request_date:%d%m%Y}"
         page.get_by_label("Veuillez saisir la date de demande").fill(f"{request_date:%d%m%Y}")
         page.get_by_label(mode).check()
         page.get_by_role("button", name="Valider").click()
         assert page.get_by_role("alert").count() == 0
         assert "Montant total payé sur la période" in page.locator("main").inner_text()
     shot(page, "02-paiements")
-    first_detail = page.locator("h3").first.inner_text()
-    page.get_by_role("link", name="Mois suivant").click()
-    assert page.locator("h3").first.inner_text() != first_detail
-    page.get_by_role("link", name="Mois précédent").click()
-    assert page.locator("h3").first.inner_text() == first_detail
 
+    # CONS-8: the result is kept for the dossier: another tab and back, it is still there.
+    page.get_by_role("link", name="Dossier", exact=True).click()
+    page.get_by_role("link", name="Paiements", exact=True).click()
+    assert "Montant total payé sur la période" in page.locator("main").inner_text()
+
+    # Each month of the summary leads to its detail, focused, without eleven « Mois suivant ».
+    month_links = page.locator(".rubrique tbody th a")
+    last = month_links.last.inner_text()
+    month_links.last.click()
+    assert page.locator("#detail").inner_text() == f"Détail : {last.lower()}"
+    assert page.evaluate("document.activeElement.id") == "detail"
+    page.get_by_role("link", name="Mois précédent").click()
+    assert page.locator("#detail").inner_text() != f"Détail : {last.lower()}"
+    page.get_by_role("link", name="Mois suivant").click()
+    assert page.locator("#detail").inner_text() == f"Détail : {last.lower()}"
+
+    # CONS-14: the edition is the consultation: the rubriques read, the period, every month's detail.
+    page.get_by_role("link", name="Famille", exact=True).click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Imprimer l'édition du dossier (PDF)").click()
+        page.get_by_role("link", name="Imprimer l'édition de la consultation (PDF)").click()
     pdf = Path(download_info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
-    assert SHOWCASE_NUMBER in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert SHOWCASE_NUMBER in text
+    assert "Rubriques consultées : Paiements, Dossier, Famille." in text
+    assert f"Demande d'aide juridictionnelle du {request_date:%d/%m/%Y}" in text
+    assert text.count("Détail : ") > 1, "every month with payments in detail"
 
     for number, rubrique in enumerate(["Dossier", "Famille", "RMI", "Ressources", "Adresse"], start=3):
         page.get_by_role("link", name=rubrique, exact=True).click()
