@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DOSSIERS ?= 2000
 
-.PHONY: run test check install migrate demo screenshots serve faults clean help
+.PHONY: run test check install migrate demo screenshots serve faults fuzz clean help
 
 help:
 	@echo "make run    installe, migre, charge les données de référence et la démo, sert sur http://127.0.0.1:8000"
@@ -13,6 +13,7 @@ help:
 	@echo "make screenshots  refait les captures d'écran de docs/screenshots (Chromium requis)"
 	@echo "make serve  sert en production (gunicorn, PostgreSQL) : voir docs/deployment.md"
 	@echo "make faults les essais de charge et de panne contre gunicorn (DATABASE_URL PostgreSQL requis)"
+	@echo "make fuzz   la recherche longue d'erreurs serveur sur toutes les adresses (FUZZ_EXAMPLES=200 par adresse et rôle)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 ou plus est requis (trouvé %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -57,6 +58,11 @@ serve: install
 faults: install
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "make faults : définissez DATABASE_URL=postgres://…"; exit 2;; esac
 	$(BIN)/python -m pytest tests/load tests/habilitations/test_lockout_concurrency.py $(PYTEST_ARGS)
+
+# ROB-1: the crawl of tests/test_fuzz.py, long (make test runs 3 examples per address and role, derandomized).
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	CAFPRO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CAFPRO_FUZZ_RANDOM=1 $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
 
 screenshots: install
 	CAFPRO_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m e2e tests/e2e

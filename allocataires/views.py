@@ -83,7 +83,7 @@ def search(request, access):
             detail=f"code postal {form.cleaned_data['postal_code']}" if form.cleaned_data.get("postal_code") else "",
             purpose=purpose,
         )
-        form.add_error(None, NOT_FOUND)
+        form.add_error("number", NOT_FOUND)  # tied to the number typed (NF-2)
     elif form.outside_access:
         consultation_refused_record(
             request=request,

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "habilitations.context_processors.session_timing",
             ],
         },
     },
@@ -120,6 +121,10 @@ LOGIN_URL = "habilitations:login"
 # CAFPRO_IDLE_TIMEOUT seconds without a request and CAFPRO_SESSION_MAX_AGE seconds after the login.
 CAFPRO_IDLE_TIMEOUT = env.int("CAFPRO_IDLE_TIMEOUT", default=600)
 CAFPRO_SESSION_MAX_AGE = env.int("CAFPRO_SESSION_MAX_AGE", default=8 * 3600)
+# NF-2: where the accessibility statement sends a user who cannot reach a content.
+CAFPRO_ACCESSIBILITY_CONTACT = env.str("CAFPRO_ACCESSIBILITY_CONTACT", default="accessibilite@cafpro.example.fr")
+# NF-2 (WCAG 2.2.1): a warning this many seconds before the idle limit, with « Rester connecté ».
+CAFPRO_IDLE_WARNING = env.int("CAFPRO_IDLE_WARNING", default=120)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = CAFPRO_SESSION_MAX_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -14,7 +14,7 @@ def html_to_pdf(html):
         from weasyprint import HTML
     except OSError:
         return None
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")  # NF-2: tagged, with its language and title
 
 
 def pdf_response(pdf, filename):

@@ -1,7 +1,9 @@
 """Pages no domain owns: the accessibility statement and the server-error handler."""
 
+import datetime as dt
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
@@ -17,6 +19,11 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
+# NF-2: the day this statement was last established; to change with the statement, and after the audit.
+STATEMENT_DATE = dt.date(2026, 11, 28)
+
+
 def accessibility(request):
-    """NF-2: the accessibility statement, linked from every page's footer."""
-    return render(request, "core/accessibilite.html")
+    """NF-2: the accessibility statement (the RGAA model), linked from every page's footer."""
+    context = {"statement_date": STATEMENT_DATE, "contact": settings.CAFPRO_ACCESSIBILITY_CONTACT}
+    return render(request, "core/accessibilite.html", context)

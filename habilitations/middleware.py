@@ -1,6 +1,8 @@
+import math
 import time
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
@@ -19,6 +21,7 @@ class SessionPolicyMiddleware:
       login: the session ends server-side, is journaled, and the user lands on the timeout page;
     - a session opened before the CAF suspended or withdrew the user's habilitation (HAB-2) ends the same way;
     - a password to change (initial, reset or expired): every page but the change form redirects to it;
+    - the time left (NF-2, the warning before the limit) is read without counting as activity;
     - responses are never stored by a cache (`Cache-Control: no-store`): they carry personal data.
     """
 
@@ -38,6 +41,8 @@ class SessionPolicyMiddleware:
         revoked = request.user.sessions_revoked_at
         if revoked is not None and started <= revoked.timestamp():
             return self._expire(request, JournalEvent.SESSION_REVOKED, "habilitations:access_withdrawn")
+        if request.path_info == reverse("habilitations:session_status"):
+            return JsonResponse({"remaining": math.ceil(settings.CAFPRO_IDLE_TIMEOUT - (now - last_seen))})
         request.session[SESSION_LAST_SEEN] = now
         if request.user.needs_password_change and not self._password_change_allowed(request):
             response = redirect("habilitations:password_change")

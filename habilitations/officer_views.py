@@ -35,7 +35,7 @@ class JournalFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("du") and data.get("au") and data["du"] > data["au"]:
-            raise ValidationError("La date de début doit précéder la date de fin.")
+            self.add_error("au", "La date de fin doit suivre la date de début.")
         return data
 
     def apply(self, queryset):

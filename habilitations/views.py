@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -99,6 +100,20 @@ def password_change_view(request):
         "habilitations/password_change.html",
         {"form": form, "forced": request.user.needs_password_change},
     )
+
+
+@require_POST
+@session_required
+def session_extend(request):
+    """NF-2: « Rester connecté » of the warning before the limit — this request is the activity that extends the
+    session (SessionPolicyMiddleware); the server stays the authority."""
+    return JsonResponse({"remaining": settings.CAFPRO_IDLE_TIMEOUT})
+
+
+def session_status(request):
+    """NF-2: the seconds left before the idle limit, answered by SessionPolicyMiddleware without counting as
+    activity; reached here only without a session."""
+    return JsonResponse({"remaining": 0})
 
 
 def session_expired(request):

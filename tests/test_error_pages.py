@@ -51,4 +51,5 @@ def test_accessibility_statement(client):
     response = client.get("/accessibilite/")
     assert response.status_code == 200
     text = " ".join(response.content.decode().split())
-    assert "partiellement conforme" in text and "Défenseur des droits" in text
+    assert "non conforme" in text and "Défenseur des droits" in text and "Libre réponse 71120" in text
+    assert "établie le 28 novembre 2026" in text and "accessibilite@cafpro.example.fr" in text

@@ -27,3 +27,12 @@ def euros(value, decimals=2):
 def month(value):
     """« octobre 2026 » — the month of a date."""
     return month_label(value) if value else ""
+
+
+@register.filter
+def described(field):
+    """NF-2: the widget of a bound `field`, tied to its error message (aria-describedby, aria-invalid) when it
+    has one — as includes/text_input.html and includes/radio_group.html do for the fields they render."""
+    if not field.errors:
+        return field.as_widget()
+    return field.as_widget(attrs={"aria-describedby": f"{field.auto_id}-error", "aria-invalid": "true"})

@@ -102,6 +102,8 @@ def test_the_edition_is_the_consultation(client, dossier, local_greffier):
     assert "Adresse" not in text and "Situation du dossier" not in text, "not consulted, not printed"
     assert "16015" not in text, "the INSEE code is not in the annex PROFIL T12"
     assert fonts(response) == {"DejaVu-Sans"}, "one typeface, the page footer included"
+    root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "fr", "NF-2: tagged PDF"
     entry = JournalEntry.objects.get(event=JournalEvent.EDITION)
     assert (entry.user, entry.allocataire_number, entry.caf.number) == (local_greffier, "1234567", "161")
     assert entry.period.startswith("01/2026-02/2026")

@@ -22,7 +22,20 @@ def demo():
 
 
 def audit(page, name, failures):
-    """Runs axe-core on the page; keeps its serious and critical violations."""
+    """Runs axe-core on the page; keeps its serious and critical violations. At 320 CSS px, the page must not
+    scroll sideways (WCAG 1.4.10)."""
+    width = page.viewport_size["width"]
+    page.wait_for_load_state()
+    if width <= 320:
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide = page.evaluate(
+                "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)"
+                ".slice(-3).map(e => e.tagName + '.' + e.className)",
+                width,
+            )
+            failures.append(f"{name}: {scroll_width} px wide at {width} px {wide}")
+        name = f"{name}-320"
     results = Axe().run(page, options=WCAG)
     for violation in results.response["violations"]:
         if violation["impact"] in {"serious", "critical"}:
@@ -34,7 +47,10 @@ def audit(page, name, failures):
     shot(page, f"a11y-{name}")
 
 
-def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo):
+@pytest.mark.parametrize("width", [1280, 320])
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo, width):
+    """At 1280 px, and at 320 px where no page scrolls sideways either (NF-2, WCAG 1.4.10)."""
+    page.set_viewport_size({"width": width, "height": 800})
     failures = []
     for name, url in [
         ("identification", "/"),

@@ -93,7 +93,11 @@ def test_date_filters_and_bad_input(client, world, officer):
     bad = client.get(JOURNAL, {"du": "2026-13-45", "adresse": "pas une adresse"})
     assert bad.status_code == 200 and bad.context["form"].errors
     inverted = client.get(JOURNAL, {"du": today.isoformat(), "au": (today - dt.timedelta(days=1)).isoformat()})
-    assert "La date de début doit précéder la date de fin." in inverted.content.decode()
+    html = inverted.content.decode()
+    assert "La date de fin doit suivre la date de début." in html
+    assert 'aria-describedby="id_au-error" aria-invalid="true"' in html or (
+        'aria-invalid="true"' in html and 'aria-describedby="id_au-error"' in html
+    ), "NF-2: the error is tied to its field"
 
 
 def test_keyset_pagination_without_count(client, officer, django_assert_max_num_queries):

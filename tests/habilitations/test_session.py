@@ -98,3 +98,35 @@ def test_pages_of_a_session_are_never_cached(client, greffier, login):
     login("T1001161")
     assert "no-store" in client.get(HOME)["Cache-Control"]
     assert "no-store" in client.get(reverse("habilitations:login"))["Cache-Control"]
+
+
+STATUS = reverse("habilitations:session_status")
+EXTEND = reverse("habilitations:session_extend")
+
+
+def test_asking_the_time_left_is_not_activity(client, greffier, login):
+    """NF-2: the warning asks the server how long is left; asking does not extend the session."""
+    with time_machine.travel(START, tick=False) as clock:
+        login("T1001161")
+        clock.shift(480)
+        assert client.get(STATUS).json() == {"remaining": 120}
+        clock.shift(119)
+        assert client.get(STATUS).json() == {"remaining": 1}
+        clock.shift(1)
+        assert client.get(STATUS)["Location"] == EXPIRED, "the limit is the server's"
+    assert JournalEntry.objects.filter(event=JournalEvent.IDLE_TIMEOUT).count() == 1
+
+
+def test_rester_connecte_extends_the_session_on_the_server(client, greffier, login):
+    """NF-2: « Rester connecté » is a POST that counts as activity; a GET does nothing; no session, no extension."""
+    with time_machine.travel(START, tick=False) as clock:
+        login("T1001161")
+        clock.shift(590)
+        assert client.get(EXTEND).status_code == 405
+        clock.shift(5)
+        assert client.post(EXTEND).json() == {"remaining": 600}
+        clock.shift(590)
+        assert client.get(HOME).status_code == 200
+    client.logout()
+    assert client.post(EXTEND)["Location"] == EXPIRED
+    assert client.get(STATUS).json() == {"remaining": 0}
