@@ -14,6 +14,12 @@ from core.dates import add_months, month_label
 from core.forms import FIRST_DAY, LAST_DAY
 
 HISTORY_MONTHS = 24
+# JRN-3: the period as the journal says it, in words (« douze_mois » is a code, not French).
+SHORT_LABELS = {
+    PaymentPeriodMode.ANNEE_CIVILE: "année civile",
+    PaymentPeriodMode.DOUZE_MOIS: "12 mois",
+    PaymentPeriodMode.ANNEE_EN_COURS: "année en cours",
+}
 
 
 class PeriodError(ValueError):
@@ -70,7 +76,8 @@ class Period:
         return f"de {month_label(self.first)} à {month_label(self.last)}"
 
     def journal_label(self):
-        return f"{self.first:%m/%Y}-{self.last:%m/%Y} ({self.mode}, demande du {self.request_date:%d/%m/%Y})"
+        mode = SHORT_LABELS[self.mode]
+        return f"{self.first:%m/%Y}-{self.last:%m/%Y} ({mode}, demande du {self.request_date:%d/%m/%Y})"
 
 
 def payment_period(request_date, mode, today):

@@ -28,6 +28,12 @@ class Catalogue:
     def __getitem__(self, code):
         return self._rubriques[code]
 
+    def label(self, code):
+        """JRN-3: the French name of what a journal line records as `code` (a rubrique, the edition, Dialogue)."""
+        if code in self._rubriques:
+            return self._rubriques[code].label
+        return {"edition": "Édition PDF", "dialogue": "Dialogue"}.get(code, code)
+
     def tabs(self):
         return [rubrique for rubrique in self if rubrique.tab]
 

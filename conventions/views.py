@@ -56,7 +56,7 @@ def _csv(conventions, today):
         "état",
     ]
     rows = (
-        [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+        [f"{value:%d/%m/%Y}" if hasattr(value, "strftime") else value for value in row]
         for row in _rows(conventions, today)
     )
-    return csv_response(header, rows, f"conventions-cafpro-{today:%Y%m%d}.csv")
+    return csv_response(header, rows, f"conventions-cafpro-{today:%Y%m%d}.csv", text_columns={0, 3})

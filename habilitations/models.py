@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
+from conventions.rubriques import CATALOGUE
 from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus, LegalAidProcedure, RevocationReason
 
@@ -250,6 +251,10 @@ class JournalEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
+
+    def get_rubrique_display(self):
+        """JRN-3: « Paiements », « Édition PDF » — the French name of what was consulted, not its code."""
+        return CATALOGUE.label(self.rubrique) if self.rubrique else ""
 
     def canonical(self):
         """What the line's leaf covers, in a fixed order: its number and its content."""

@@ -121,7 +121,7 @@ def _csv(queryset, user):
     """JRN-3: the selection, streamed in chunks."""
     watched = _watched_user_ids(user)
     header = [
-        "date et heure (UTC)",
+        "date et heure (heure de Paris)",
         "événement",
         "identifiant saisi",
         "utilisateur",
@@ -138,7 +138,7 @@ def _csv(queryset, user):
     ]
     rows = (
         [
-            row.occurred_at.isoformat(),
+            f"{timezone.localtime(row.occurred_at):%d/%m/%Y %H:%M:%S}",
             row.get_event_display(),
             row.identifier_typed,
             row.user.identifier if row.user else "",
@@ -147,7 +147,7 @@ def _csv(queryset, user):
             row.user_agent,
             row.caf.number if row.caf else "",
             row.allocataire_number,
-            row.rubrique,
+            row.get_rubrique_display(),
             row.period,
             row.legal_aid_file,
             row.get_procedure_display() if row.procedure else "",
@@ -155,7 +155,10 @@ def _csv(queryset, user):
         ]
         for row in queryset.select_related("user", "caf").order_by("-pk").iterator(chunk_size=2000)
     )
-    return csv_response(header, rows, f"journal-cafpro-{timezone.localdate():%Y%m%d}.csv")
+    caf, allocataire = header.index("Caf"), header.index("n° d'allocataire")
+    return csv_response(
+        header, rows, f"journal-cafpro-{timezone.localdate():%Y%m%d}.csv", text_columns={caf, allocataire}
+    )
 
 
 class PeriodForm(forms.Form):

@@ -263,7 +263,7 @@ def test_every_consultation_is_journaled_with_its_rubrique_and_period(local_gref
         (local_greffier, "161", "1234567", "famille"),
         (local_greffier, "161", "1234567", "paiements"),
     ]
-    assert rows[1].period == "03/2025-02/2026 (douze_mois, demande du 15/03/2026)"
+    assert rows[1].period == "03/2025-02/2026 (12 mois, demande du 15/03/2026)"
 
 
 def rich(dossier, size):
