@@ -35,9 +35,10 @@ demo: migrate
 
 # The journal's sealer runs beside the server (JRN-6): every minute it seals the new lines and signs a checkpoint
 # into var/journal-witness/.
+# The portal's own French error pages, not Django's technical ones: DJANGO_DEBUG=1 make run for those.
 run: demo
 	$(BIN)/python manage.py journal_anchor --every 60 > /dev/null & \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)

@@ -115,15 +115,16 @@ SHOWCASE_CAFS = ["161", "595", None]  # None: the CMAF
 EEE_COUNTRIES = ["139", "127", "134", "109", "131"]  # Portugal, Italie, Espagne, Allemagne, Belgique
 OTHER_COUNTRIES = ["350", "352", "351", "341", "208"]  # Maroc, Algérie, Tunisie, Sénégal, Turquie
 
+# A person's activity as the CAF writes it: Monsieur's word, Madame's word, how often.
 ACTIVITIES = [
-    ("Salarié", 40),
-    ("Sans activité", 15),
-    ("Demandeur d'emploi", 15),
-    ("Travailleur indépendant", 6),
-    ("Retraité", 8),
-    ("Invalide", 6),
-    ("Congé parental", 4),
-    ("Étudiant", 6),
+    ("Salarié", "Salariée", 40),
+    ("Sans activité", "Sans activité", 15),
+    ("Demandeur d'emploi", "Demandeuse d'emploi", 15),
+    ("Travailleur indépendant", "Travailleuse indépendante", 6),
+    ("Retraité", "Retraitée", 8),
+    ("Invalide", "Invalide", 6),
+    ("Congé parental", "Congé parental", 4),
+    ("Étudiant", "Étudiante", 6),
 ]
 RESOURCE_NATURES = [
     "Salaires et traitements",
@@ -217,8 +218,10 @@ class DemoGenerator:
             add_years(self.as_of, -min_age),
         )
 
-    def _activity(self):
-        return self.rng.choices([a for a, _ in ACTIVITIES], weights=[w for _, w in ACTIVITIES])[0]
+    def _activity(self, sex):
+        """Monsieur's or Madame's word (sex 1 or 2) for an activity drawn at its frequency."""
+        words = self.rng.choices(ACTIVITIES, weights=[weight for *_, weight in ACTIVITIES])[0]
+        return words[sex - 1]
 
     def _birthplace_and_nationality(self):
         roll = self.rng.random()
@@ -242,7 +245,7 @@ class DemoGenerator:
             birth_name=birth_name,
             birth_date=birth_date,
             nir=make_nir(sex, birth_date, birthplace, self.rng.randrange(1, 1000)),
-            activity=self._activity(),
+            activity=self._activity(sex),
             activity_since=self._date_between(add_years(birth_date, 18), self.as_of),
             nationality=nationality,
             residence_permit_end=permit_end,
@@ -327,7 +330,9 @@ class DemoGenerator:
                     first_name=rng.choice(self.male_first if sex == 1 else self.female_first),
                     birth_date=birth,
                     nir=make_nir(sex, birth, commune.insee, rng.randrange(1, 1000)),
-                    activity="Étudiant" if age >= 18 else ("Scolaire" if age >= 3 else ""),
+                    activity=("Étudiant" if sex == 1 else "Étudiante")
+                    if age >= 18
+                    else ("Scolaire" if age >= 3 else ""),
                     dependent_pf=age < 20,
                     dependent_housing=True,
                     dependent_rmi=has_rmi and age < 25,
@@ -341,9 +346,9 @@ class DemoGenerator:
                     dossier=dossier,
                     kind=DependantKind.AUTRE,
                     last_name=rng.choice(self.last_names),
-                    first_name=rng.choice(self.female_first + self.male_first),
+                    first_name=(first_name := rng.choice(self.female_first + self.male_first)),
                     birth_date=birth,
-                    activity="Retraité",
+                    activity="Retraitée" if first_name in self.female_first else "Retraité",
                     dependent_housing=True,
                 )
             )

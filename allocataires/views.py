@@ -207,12 +207,16 @@ def dialogue(request, access, caf_pk):
             return redirect("allocataires:dialogue_sent", token=message.token)
     else:
         user = request.user
+        # Opened from a dossier of this session: its number, if it is still in scope (#18 §4).
+        pk = request.GET.get("dossier", "")
+        dossier, _ = opened_dossier(request.session, access, int(pk)) if pk.isdigit() else (None, None)
         form = DialogueForm(
             initial={
                 "token": uuid.uuid4(),
                 "organisation": access.organisation,
                 "name": f"{user.last_name.upper()} {user.first_name}".strip(),
                 "email": user.email,
+                "allocataire_number": dossier.number if dossier else "",
             }
         )
     return _portal(request, "allocataires/dialogue.html", {"form": form, "caf": caf}, access=access)

@@ -21,6 +21,7 @@ from conventions.models import Convention
 from conventions.permissions import cafs_in
 from core.admin import ReadOnlyHistoryInline, ReadOnlyMixin, action_confirmation
 from core.forms import DateField
+from core.words import count
 from habilitations.documents import habilitation_document
 from habilitations.enums import GreffeFunction, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
@@ -88,7 +89,9 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
         """AUTH-3: the CAF lifts a lockout."""
         for user in queryset:
             user_unlock(user=user, by=request.user, request=request)
-        self.message_user(request, f"{queryset.count()} accès débloqué(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"{count(queryset.count(), 'accès débloqué', 'accès débloqués')}.", messages.SUCCESS
+        )
 
     @admin.action(description="Réinitialiser le mot de passe (ferme les sessions ouvertes)", permissions=["change"])
     def reset_password(self, request, queryset):
@@ -341,7 +344,7 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
         for habilitation in queryset.select_related("user", "convention"):
             caf = habilitation.convention.caf
             user_unlock(user=habilitation.user, by=request.user, request=request, caf=caf)
-        self.message_user(request, f"{queryset.count()} accès débloqué(s).")
+        self.message_user(request, f"{count(queryset.count(), 'accès débloqué', 'accès débloqués')}.")
 
     @admin.action(description="Nouveau mot de passe et lettre (ferme les sessions ouvertes)")
     def reset_password(self, request, queryset):

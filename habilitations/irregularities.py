@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.enums import JournalEvent
+from core.words import count
 
 RULES = {
     "failures_per_identifier": "Échecs de connexion répétés sur un identifiant",
@@ -99,7 +100,7 @@ def find(journal, start, end, unknown=None):
                 "failures_per_identifier",
                 row["identifier_typed"],
                 row["n"],
-                f"{row['n']} échecs, {lockouts} blocage(s)",
+                f"{count(row['n'], 'échec')}, {count(lockouts, 'blocage')}",
                 _journal_filters(start, end, identifiant=row["identifier_typed"]),
             )
         )
@@ -149,7 +150,7 @@ def find(journal, start, end, unknown=None):
                     "off_hours",
                     identifier,
                     n,
-                    f"{n} consultation(s) hors des heures ouvrées",
+                    f"{count(n, 'consultation')} hors des heures ouvrées",
                     _journal_filters(start, end, utilisateur=identifier, evenement=JournalEvent.CONSULTATION),
                     user_id,
                 )
@@ -167,7 +168,7 @@ def find(journal, start, end, unknown=None):
                 "refused",
                 row["user__identifier"],
                 row["n"],
-                f"{row['n']} consultation(s) refusée(s)",
+                count(row["n"], "consultation refusée", "consultations refusées"),
                 _journal_filters(
                     start, end, utilisateur=row["user__identifier"], evenement=JournalEvent.CONSULTATION_REFUSED
                 ),

@@ -81,6 +81,7 @@ def logout_view(request):
     """AUTH-8: "Fermer la session" ends the session and returns to the login screen."""
     if request.user.is_authenticated:
         session_end(request=request)
+        messages.info(request, "Votre session est fermée. À bientôt sur Cafpro.")
     return redirect("habilitations:login")
 
 

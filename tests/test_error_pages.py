@@ -3,8 +3,9 @@ clean 503."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from tests.habilitations.factories import HabilitationFactory, log_in
+from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,18 @@ def test_accessibility_statement(client):
     text = " ".join(response.content.decode().split())
     assert "non conforme" in text and "Défenseur des droits" in text and "Libre réponse 71120" in text
     assert "établie le 28 novembre 2026" in text and "accessibilite@cafpro.example.fr" in text
+
+
+def test_an_error_page_offers_the_way_home_to_a_logged_in_user(client):
+    """#18 §4: « Retour à votre page d'accueil » when logged in, the login page otherwise."""
+    assert "Aller à la page de connexion" in client.get("/nulle-part/").content.decode()
+    log_in(client, HabilitationFactory(user=UserFactory(identifier="T1001161")).user)
+    html = client.get("/nulle-part/").content.decode()
+    assert "Retour à votre page d'accueil" in html and "page de connexion" not in html
+
+
+def test_logging_out_is_confirmed(client):
+    """AUTH-8, #18 §4."""
+    log_in(client, HabilitationFactory(user=UserFactory(identifier="T1001161")).user)
+    page = client.post(reverse("habilitations:logout"), follow=True)
+    assert "Votre session est fermée. À bientôt sur Cafpro." in page.content.decode()

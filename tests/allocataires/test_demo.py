@@ -139,3 +139,11 @@ def test_seeding_again_continues_the_numbering():
     seed_dossiers(count=5, seed=1, as_of=AS_OF, cafs=cafs)
     seed_dossiers(count=5, seed=1, as_of=AS_OF, cafs=cafs)
     assert Dossier.objects.values("number").distinct().count() == 10
+
+
+def test_activities_agree_with_the_person(dataset):
+    """#18 §4: « Salariée depuis » for Madame, « Salarié » for Monsieur."""
+    madame = set(Person.objects.filter(role=PersonRole.MADAME).values_list("activity", flat=True))
+    monsieur = set(Person.objects.filter(role=PersonRole.MONSIEUR).values_list("activity", flat=True))
+    assert "Salariée" in madame and "Salarié" not in madame and "Demandeur d'emploi" not in madame
+    assert "Salarié" in monsieur and "Salariée" not in monsieur

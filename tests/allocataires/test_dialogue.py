@@ -180,3 +180,17 @@ def test_the_dossier_banner_shows_the_pictogram_of_the_dossiers_caf(local_greffi
     open_dossier(client, "1234567")
     page = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "adresse"])).content.decode()
     assert reverse("allocataires:dialogue", args=[charente.pk]) in page.split("</header>")[0]
+
+
+def test_opened_from_a_dossier_the_form_carries_its_number(local_greffier, client, charente):
+    """#18 §4: the pictogram of a dossier's page passes the dossier; one this session did not open gives nothing."""
+    dossier = DossierFactory(number="1234567")
+    open_dossier(client, "1234567")
+    page = client.get(reverse("allocataires:rubrique", args=[dossier.pk, "dossier"]))
+    link = f"{reverse('allocataires:dialogue', args=[charente.pk])}?dossier={dossier.pk}"
+    assert link in page.content.decode()
+    assert client.get(link).context["form"].initial["allocataire_number"] == "1234567"
+    other = DossierFactory(number="7654321")
+    url = reverse("allocataires:dialogue", args=[charente.pk])
+    for value in (str(other.pk), "x", "99999999999999999999999"):
+        assert client.get(url, {"dossier": value}).context["form"].initial["allocataire_number"] == ""

@@ -1,5 +1,7 @@
 """REF-1, REF-2: the reference data of annexes 1 and 2, counted and spot-checked against the annexes."""
 
+import re
+
 import pytest
 from django.db import IntegrityError
 
@@ -159,3 +161,10 @@ def test_new_rows_do_not_collide_with_the_fixture_keys():
     """The loader resets the sequences (PostgreSQL): a CAF created afterwards gets a fresh key."""
     created = Caf.objects.create(number="999", name="Caf d'essai", city="Essai", departement_id="16")
     assert created.pk > max(Caf.objects.exclude(pk=created.pk).values_list("pk", flat=True))
+
+
+def test_caf_names_are_french():
+    """#18 §4: « Caf du Havre », never « Caf de Le Havre » (nor « de Les », « à Le »)."""
+    names = list(Caf.objects.values_list("name", flat=True))
+    assert "Caf du Havre" in names
+    assert not [name for name in names if re.search(r"\b(de|à) (Le|Les) ", name)]

@@ -30,5 +30,6 @@ def test_log_in_see_the_home_and_close_the_session(page):
     page.get_by_role("button", name="Fermer la session").click()
     page.wait_for_url(lambda url: url.endswith("/") and "accueil" not in url)
     assert page.locator("h1").inner_text() == "Identification"
+    assert "Votre session est fermée. À bientôt sur Cafpro." in page.get_by_role("status").inner_text()
     page.goto("/accueil/")
-    assert "signet" in page.locator("main").inner_text()
+    assert "depuis un favori" in page.locator("main").inner_text()

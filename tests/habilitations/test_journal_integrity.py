@@ -82,7 +82,7 @@ def test_a_sealed_and_anchored_journal_verifies(journal_witness):
     ]
     lines(2)
     code, output = verify_command()
-    assert code == 0 and "5 lignes vérifiées dans 1 sceaux, 1 points d'ancrage ; 2 ligne(s) pas encore" in output
+    assert code == 0 and "5 lignes vérifiées dans 1 sceau, 1 point d'ancrage ; 2 lignes pas encore scellées." in output
     seals, checkpoint = anchor()
     assert checkpoint["payload"] == {**checkpoint["payload"], "seal": 2, "lines": 7}
     assert len(list(journal_witness.glob("checkpoint-*.json"))) == 2
@@ -298,7 +298,7 @@ def test_the_anchor_command_reports_what_it_sealed(journal_witness):
     assert "Journal vide" in out.getvalue()
     lines(3)
     call_command("journal_anchor", stdout=out)
-    assert "1 sceau(x) créé(s) ; sceau n° 1 ancré (3 lignes scellées)" in out.getvalue()
+    assert "1 sceau créé ; sceau n° 1 ancré (3 lignes scellées)" in out.getvalue()
     assert len(list(journal_witness.glob("*.json"))) == 1
 
 
@@ -317,6 +317,6 @@ def test_a_syslog_witness_and_its_export_verify(tmp_path):
     export = tmp_path / "syslog.log"
     export.write_text(f"Nov 28 10:00:00 cafpro {message}\n")
     code, output = verify_command("--witness", str(export))
-    assert code == 0 and "1 points d'ancrage" in output
+    assert code == 0 and "1 point d'ancrage" in output
     export.write_text(export.read_text().replace('"lines": 2', '"lines": 3'))
     assert verify_command("--witness", str(export))[0] == 1

@@ -61,12 +61,15 @@ def test_the_session_ends_after_its_absolute_lifetime_even_when_active(client, g
 
 
 def test_a_bookmark_without_a_session_shows_the_timeout_page(client):
-    """AUTH-7: the same page as the timeout, with the manual's wording and a link to the login screen."""
+    """AUTH-7: the same page as the timeout, with a link to the login screen. The manual's wording (« Le serveur
+    n'a reçu aucune information… ou vous êtes entré directement sous la rubrique par un signet… ») is said in one
+    sentence a greffier would write (#18 §4)."""
     response = client.get(HOME, follow=True)
     assert response.redirect_chain == [(EXPIRED, 302)]
     html = response.content.decode()
-    assert "Le serveur n'a reçu aucune information depuis 10 minutes" in html
-    assert "vous êtes entré directement sous la rubrique par un signet sans passer par l'écran de signature" in html
+    text = " ".join(html.replace("&#x27;", "'").split())
+    assert "une session se ferme après 10 minutes sans activité" in text
+    assert "ne s'ouvre pas sans identification (depuis un favori, par exemple)" in text
     assert f'href="{reverse("habilitations:login")}"' in html
 
 

@@ -62,7 +62,9 @@ class Command(CafproCommand):
             cafs = cafs.filter(number__in=options["caf"])
             unknown = sorted(set(options["caf"]) - set(cafs.values_list("number", flat=True)))
             if unknown:
-                raise CommandError(f"Caf inconnue(s) : {', '.join(unknown)}.")
+                raise CommandError(
+                    f"{'Caf inconnue' if len(unknown) == 1 else 'Caf inconnues'} : {', '.join(unknown)}."
+                )
         cafs = list(cafs.order_by("pk"))
         if not cafs:
             raise CommandError(

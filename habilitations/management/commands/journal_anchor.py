@@ -3,6 +3,7 @@ import time
 from django.db import DatabaseError
 
 from core.commands import CafproCommand, positive_int
+from core.words import count
 from habilitations.journal import anchor
 
 
@@ -46,5 +47,6 @@ class Command(CafproCommand):
             return
         payload = checkpoint["payload"]
         self.stdout.write(
-            f"{len(seals)} sceau(x) créé(s) ; sceau n° {payload['seal']} ancré ({payload['lines']} lignes scellées)."
+            f"{count(len(seals), 'sceau créé', 'sceaux créés')} ; sceau n° {payload['seal']} ancré "
+            f"({count(payload['lines'], 'ligne scellée', 'lignes scellées')})."
         )

@@ -1,4 +1,5 @@
 from core.commands import CafproCommand
+from core.words import count
 from habilitations.journal import verify
 
 
@@ -21,10 +22,12 @@ class Command(CafproCommand):
             progress=lambda r: self.stderr.write(f"{r.lines} lignes vérifiées…") if r.seals % 100 == 0 else None,
         )
         if result.ok:
+            pending = count(result.pending, "ligne pas encore scellée", "lignes pas encore scellées")
+            anchors = count(result.checkpoints, "point d'ancrage", "points d'ancrage")
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Journal intègre : {result.lines} lignes vérifiées dans {result.seals} sceaux, "
-                    f"{result.checkpoints} points d'ancrage ; {result.pending} ligne(s) pas encore scellée(s)."
+                    f"Journal intègre : {count(result.lines, 'ligne vérifiée', 'lignes vérifiées')} dans "
+                    f"{count(result.seals, 'sceau', 'sceaux')}, {anchors} ; {pending}."
                 )
             )
             return
