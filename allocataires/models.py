@@ -253,4 +253,4 @@ class DialogueMessage(models.Model):
         indexes = [models.Index(fields=["caf", "status", "sent_at"], name="dialogue_caf_status")]
 
     def __str__(self):
-        return f"{self.sent_at:%d/%m/%Y %H:%M} — {self.name} ({self.organisation})"
+        return f"{timezone.localtime(self.sent_at):%d/%m/%Y %H:%M} — {self.name} ({self.organisation})"

@@ -346,7 +346,7 @@ class History(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.action}"
 
 
 class ConventionHistory(History):

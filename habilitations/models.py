@@ -242,7 +242,8 @@ class JournalEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.occurred_at:%d/%m/%Y %H:%M:%S} {self.get_event_display()} {self.identifier_typed}"
+        at = timezone.localtime(self.occurred_at)
+        return f"{at:%d/%m/%Y %H:%M:%S} {self.get_event_display()} {self.identifier_typed}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

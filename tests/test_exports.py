@@ -69,3 +69,17 @@ def test_the_officers_csv_reads_as_the_screen_does(client):
     line = next(line for line in lines if "0123456" in line)
     assert line.startswith("14/07/2026 23:30:05;"), line
     assert ';"=""161""";"=""0123456""";Paiements;03/2025-02/2026 (12 mois, demande du 15/03/2026);' in line, line
+
+
+def test_times_are_shown_in_paris_time_everywhere():
+    """#17 §1, #18 §3: a history row or a journal line shown as text says the local time, as the pages do."""
+    from conventions.models import ConventionHistory
+    from habilitations.models import JournalEntry
+    from tests.conventions.factories import ConventionFactory
+
+    at = dt.datetime(2026, 11, 28, 13, 55, tzinfo=dt.UTC)  # 14:55 in Paris, winter time
+    with time_machine.travel(at, tick=False):
+        journal_record(event=JournalEvent.LOGIN_FAILURE, identifier="ZZZZZZZZ")
+        history = ConventionHistory(convention=ConventionFactory(), action="signature")
+    assert str(JournalEntry.objects.get()).startswith("28/11/2026 14:55:00")
+    assert str(history).startswith("28/11/2026 14:55")

@@ -30,7 +30,7 @@ def test_the_warning_extends_the_session_then_lets_it_end(page, demo, short_limi
     dialog.wait_for(state="visible", timeout=9000)
     assert "votre session sera fermée dans" in dialog.inner_text()
     assert page.evaluate("document.activeElement.textContent.trim()") == "Rester connecté", "focus in the dialog"
-    shot(page, "09-avertissement-de-fin-de-session")
+    shot(page, "13-avertissement-fin-de-session")
 
     dialog.get_by_role("button", name="Rester connecté").click()
     dialog.wait_for(state="hidden")
@@ -69,7 +69,7 @@ def test_on_a_narrow_screen_the_menu_of_a_dossier_folds(page, demo):
     page.get_by_label("Les 12 mois qui précèdent la demande").check()
     page.get_by_role("button", name="Valider").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    shot(page, "10-paiements-320px")
+    shot(page, "14-paiements-320px")
     page.get_by_role("button", name="Menu et recherche d'un dossier").click()
     assert page.get_by_role("button", name="Consulter").is_visible()
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -37,4 +37,8 @@ def test_the_officer_reviews_the_journal_and_puts_the_greffier_under_surveillanc
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter la sélection (CSV)").click()
     content = Path(download.value.path()).read_text(encoding="utf-8")
-    assert content.startswith("\ufeffdate et heure (UTC);événement") and "T1001161" in content and ";oui;" in content
+    assert (
+        content.startswith("\ufeffdate et heure (heure de Paris);événement")
+        and "T1001161" in content
+        and ";oui;" in content
+    )
