@@ -14,7 +14,7 @@ class DialogueMessageAdmin(AreaAdminMixin, admin.ModelAdmin):
     area = Area.DIALOGUE
 
     list_display = ["sent_at", "caf", "organisation", "name", "allocataire_number", "status", "handled_by"]
-    list_filter = ["status", "sent_at", "caf"]
+    list_filter = ["status", "sent_at", ("caf", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["organisation", "name", "email", "allocataire_number"]
     list_select_related = ["caf", "handled_by"]
     date_hierarchy = "sent_at"

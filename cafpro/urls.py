@@ -4,6 +4,10 @@ from django.views.generic import RedirectView
 
 from habilitations.views import logout_view
 
+# BO-1: the administration named for its users, the CAF staff — « Django » nowhere.
+admin.site.site_header = admin.site.site_title = "Cafpro — administration"
+admin.site.index_title = "Tableau de bord"
+
 urlpatterns = [
     # One front door: the administration logs in and out through the portal's login (lockout, journal).
     path("admin/login/", RedirectView.as_view(pattern_name="habilitations:login", query_string=True)),

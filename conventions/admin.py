@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from conventions.documents import convention_document
 from conventions.enums import ConventionState
@@ -39,6 +40,18 @@ class AreaAdminMixin:
 
     area = Area.CAF_ADMINISTRATION
     caf_path = "caf"
+    # BO-1: the title of the creation page, agreed with its noun (« Nouvelle convention »); Django's « Ajout de
+    # habilitation » does not elide.
+    add_title = None
+
+    def changelist_view(self, request, extra_context=None):
+        title = capfirst(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        name = self.model._meta.verbose_name
+        title = capfirst(name) if object_id else self.add_title or f"Ajouter : {name}"
+        return super().changeform_view(request, object_id, form_url, {"title": title, **(extra_context or {})})
 
     def has_module_permission(self, request):
         return may_enter(request.user, self.area)
@@ -127,9 +140,10 @@ class DepartementAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 @admin.register(CafRole)
 class CafRoleAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     """ROLE-2, ROLE-3: which agent acts for which CAF (granted by a superuser)."""
+    add_title = "Nouveau rôle d'agent de Caf"
 
     list_display = ["user", "caf", "kind"]
-    list_filter = ["kind", "caf"]
+    list_filter = ["kind", ("caf", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__identifier", "user__last_name", "caf__number", "caf__name"]
     autocomplete_fields = ["caf"]
     raw_id_fields = ["user"]
@@ -186,8 +200,9 @@ class TerminationForm(forms.Form):
 
 @admin.register(Convention)
 class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
+    add_title = "Nouvelle convention"
     list_display = ["number", "caf", "baj", "starts_on", "state", "next_deadline_display", "notice_limit_display"]
-    list_filter = [ConventionStateFilter, "caf"]
+    list_filter = [ConventionStateFilter, ("caf", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number", "baj__city", "caf__name"]
     list_select_related = ["caf", "baj"]
     inlines = [ConventionHistoryInline]

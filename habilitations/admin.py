@@ -50,6 +50,7 @@ from habilitations.services import (
 @admin.register(User)
 class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     """AUTH-10: one identifier per person. The full habilitation lifecycle is managed elsewhere (HAB-1)."""
+    add_title = "Nouveau compte"
 
     form = UserChangeForm
     add_form = UserCreationForm
@@ -154,7 +155,7 @@ class SurveillanceAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
     """JRN-4: the surveillances are visible in the administration (set and lifted by the security officers)."""
 
     list_display = ["user", "caf", "started_at", "started_by", "lifted_at"]
-    list_filter = ["caf"]
+    list_filter = [("caf", admin.RelatedOnlyFieldListFilter)]
     readonly_fields = ["user", "caf", "reason", "started_at", "started_by", "lifted_at", "lifted_by"]
 
 
@@ -206,11 +207,15 @@ class HabilitationRequestForm(forms.Form):
 class UnusedFilter(admin.SimpleListFilter):
     """HAB-3: habilitations whose user has not logged in for N days."""
 
-    title = "sans connexion depuis"
+    title = "dernière connexion"
     parameter_name = "inactif"
 
     def lookups(self, request, model_admin):
-        return [("30", "30 jours"), ("90", "90 jours"), ("180", "180 jours")]
+        return [
+            ("30", "il y a plus de 30 jours"),
+            ("90", "il y a plus de 90 jours"),
+            ("180", "il y a plus de 180 jours"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() in {"30", "90", "180"}:
@@ -222,7 +227,7 @@ class UnusedFilter(admin.SimpleListFilter):
 class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
     caf_path = "convention__caf"
     list_display = ["user", "person", "function", "convention", "status", "granted_on", "ends_on", "last_login"]
-    list_filter = ["status", UnusedFilter, "function", "convention__baj"]
+    list_filter = ["status", UnusedFilter, "function", ("convention__baj", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__identifier", "user__last_name", "user__first_name", "convention__number"]
     list_select_related = ["user", "convention__baj", "convention__caf"]
     readonly_fields = ["user", "convention", "profile", "status", "granted_on", "ends_on", "revocation_reason"]

@@ -273,8 +273,9 @@ def habilitation_request(*, convention, function, last_name, first_name, email="
 
 def _transition(habilitation, allowed, action):
     if habilitation.status not in allowed:
+        of = "d'" if action[0] in "aeiouyéèêàh" else "de "  # « Impossible d'accorder », « de retirer »
         raise ValidationError(
-            f"Impossible de {action} une habilitation à l'état « {habilitation.get_status_display().lower()} »."
+            f"Impossible {of}{action} une habilitation à l'état « {habilitation.get_status_display().lower()} »."
         )
 
 

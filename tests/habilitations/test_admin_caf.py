@@ -164,3 +164,24 @@ def test_unlock_and_reset_from_the_habilitations(client, caf_admin, two_cafs):
     assert other.post("/", {"identifier": "T1001161", "password": password})["Location"] == reverse(
         "habilitations:password_change"
     )
+
+
+def test_the_administration_speaks_to_caf_staff(client, caf_admin, two_cafs):
+    """BO-1 (#17 §1): named for its users, no « Django », titles that elide and agree, filters of the CAF's own."""
+    ours, theirs = two_cafs
+    pages = {
+        "index": reverse("admin:index"),
+        "list": reverse("admin:habilitations_habilitation_changelist"),
+        "change": reverse("admin:habilitations_habilitation_change", args=[ours.pk]),
+        "add": reverse("admin:habilitations_habilitation_add"),
+        "conventions": reverse("admin:conventions_convention_changelist"),
+    }
+    html = {name: client.get(url).content.decode() for name, url in pages.items()}
+    for name, page in html.items():
+        assert "Django" not in page and "Cafpro — administration" in page, name
+    assert "<h1>Habilitations</h1>" in html["list"] and "Sélectionnez" not in html["list"]
+    assert "<h1>Habilitation</h1>" in html["change"] and "Modification de habilitation" not in html["change"]
+    assert "Demander une habilitation" in html["add"] and "Ajout de habilitation" not in html["add"]
+    assert "Par dernière connexion" in html["list"] and "Par sans connexion" not in html["list"]
+    assert ours.convention.baj.city in html["list"] and theirs.convention.baj.city not in html["list"], "BAJ filter"
+    assert "Caf de Charente-Maritime" not in html["conventions"] and "Caf de La Rochelle" not in html["conventions"]
