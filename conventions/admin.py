@@ -140,6 +140,7 @@ class DepartementAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 @admin.register(CafRole)
 class CafRoleAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     """ROLE-2, ROLE-3: which agent acts for which CAF (granted by a superuser)."""
+
     add_title = "Nouveau rôle d'agent de Caf"
 
     list_display = ["user", "caf", "kind"]

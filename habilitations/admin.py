@@ -50,6 +50,7 @@ from habilitations.services import (
 @admin.register(User)
 class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     """AUTH-10: one identifier per person. The full habilitation lifecycle is managed elsewhere (HAB-1)."""
+
     add_title = "Nouveau compte"
 
     form = UserChangeForm
