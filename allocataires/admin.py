@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from allocataires.enums import DialogueStatus
 from allocataires.models import DialogueMessage
 from allocataires.services import dialogue_process
 from conventions.admin import AreaAdminMixin
 from conventions.permissions import Area
+from core.admin import WorkItem, work_list_register
 
 
 @admin.register(DialogueMessage)
@@ -40,3 +42,6 @@ class DialogueMessageAdmin(AreaAdminMixin, admin.ModelAdmin):
         """AUD-1: the processing of a message goes through the service that records who and journals it."""
         if "status" in form.changed_data:
             dialogue_process(message=obj, by=request.user, status=obj.status, request=request)
+
+
+work_list_register(WorkItem("messages Dialogue à traiter", DialogueMessage, {"status__exact": DialogueStatus.NEW}))

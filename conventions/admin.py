@@ -29,7 +29,7 @@ from conventions.services import (
     convention_save,
     convention_terminate,
 )
-from core.admin import ReadOnlyHistoryInline, action_confirmation
+from core.admin import ReadOnlyHistoryInline, WorkItem, action_confirmation, work_list_register
 from core.pdf import pdf_response
 
 
@@ -288,3 +288,13 @@ class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
                     )
             return None
         return action_confirmation(request, self, queryset, form, "terminate", "Résilier pour manquement")
+
+
+work_list_register(
+    WorkItem(
+        f"conventions dont l'échéance ou la limite de préavis tombe dans les {ALERT_DAYS} jours",
+        Convention,
+        {"etat": "echeance"},
+    ),
+    WorkItem("conventions en attente de signature", Convention, {"etat": "signature"}),
+)

@@ -1,8 +1,12 @@
 """Admin building blocks shared by the apps: read-only pages for what only the application writes, and the
-intermediate page of an action that asks for a reason."""
+intermediate page of an action that asks for a reason, and the CAF's work list of the administration's home page."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 
 class ReadOnlyMixin:
@@ -51,3 +55,52 @@ def action_confirmation(request, model_admin, queryset, form, action, title):
             "opts": model_admin.model._meta,
         },
     )
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """BO-2: one line of a CAF's work list — the rows of `model` that its administration shows this agent (scoped
+    by the model's admin, one copy of the rule), narrowed by `params`, the parameters of that admin's list filters
+    (so the line's link shows exactly the rows counted)."""
+
+    label: str
+    model: type
+    params: dict
+
+
+WORK_LIST = []  # filled by each app's admin module (`work_list_register`), in the order of INSTALLED_APPS
+
+
+def work_list_register(*items):
+    WORK_LIST.extend(items)
+
+
+def _narrowed(model_admin, request, params):
+    queryset = model_admin.get_queryset(request)
+    filters = {
+        spec.parameter_name: spec
+        for spec in model_admin.list_filter
+        if isinstance(spec, type) and issubclass(spec, admin.SimpleListFilter)
+    }
+    for name, value in params.items():
+        if name in filters:
+            chosen = filters[name](request, {name: [value]}, model_admin.model, model_admin)
+            queryset = chosen.queryset(request, queryset)
+        else:
+            queryset = queryset.filter(**{name: value})
+    return queryset
+
+
+def work_list(request):
+    """BO-2: [(label, count, link)] for the lines that have something to do, among the admins this agent sees."""
+    lines = []
+    for item in WORK_LIST:
+        model_admin = admin.site._registry.get(item.model)
+        if model_admin is None or not model_admin.has_view_permission(request):
+            continue
+        count = _narrowed(model_admin, request, item.params).count()
+        if count:
+            opts = item.model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            lines.append((item.label, count, f"{url}?{urlencode(item.params)}"))
+    return lines

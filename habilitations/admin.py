@@ -19,11 +19,11 @@ from django.utils.functional import cached_property
 from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
 from conventions.models import Convention
 from conventions.permissions import cafs_in
-from core.admin import ReadOnlyHistoryInline, ReadOnlyMixin, action_confirmation
+from core.admin import ReadOnlyHistoryInline, ReadOnlyMixin, WorkItem, action_confirmation, work_list_register
 from core.forms import DateField
 from core.words import count
 from habilitations.documents import habilitation_document
-from habilitations.enums import GreffeFunction, RevocationReason
+from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
 from habilitations.models import (
     Habilitation,
@@ -42,6 +42,7 @@ from habilitations.services import (
     habilitation_request,
     habilitation_revoke,
     habilitation_suspend,
+    locked_identifiers,
     password_reset,
     user_unlock,
 )
@@ -211,16 +212,29 @@ class UnusedFilter(admin.SimpleListFilter):
     title = "dernière connexion"
     parameter_name = "inactif"
 
+    DAYS = ("30", "60", "90", "180")
+
     def lookups(self, request, model_admin):
-        return [
-            ("30", "il y a plus de 30 jours"),
-            ("90", "il y a plus de 90 jours"),
-            ("180", "il y a plus de 180 jours"),
-        ]
+        return [(days, f"il y a plus de {days} jours") for days in self.DAYS]
 
     def queryset(self, request, queryset):
-        if self.value() in {"30", "90", "180"}:
+        if self.value() in self.DAYS:
             return queryset.unused_since(timezone.now() - dt.timedelta(days=int(self.value())))
+        return queryset
+
+
+class LockedFilter(admin.SimpleListFilter):
+    """AUTH-3, BO-2: habilitations whose user's identifier is locked after three failures."""
+
+    title = "blocage"
+    parameter_name = "bloque"
+
+    def lookups(self, request, model_admin):
+        return [("1", "identifiant bloqué")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(user__identifier__in=locked_identifiers())
         return queryset
 
 
@@ -228,7 +242,13 @@ class UnusedFilter(admin.SimpleListFilter):
 class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
     caf_path = "convention__caf"
     list_display = ["user", "person", "function", "convention", "status", "granted_on", "ends_on", "last_login"]
-    list_filter = ["status", UnusedFilter, "function", ("convention__baj", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        UnusedFilter,
+        LockedFilter,
+        "function",
+        ("convention__baj", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["user__identifier", "user__last_name", "user__first_name", "convention__number"]
     list_select_related = ["user", "convention__baj", "convention__caf"]
     readonly_fields = ["user", "convention", "profile", "status", "granted_on", "ends_on", "revocation_reason"]
@@ -363,3 +383,10 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
             ),
             "nouveau-mot-de-passe",
         )
+
+
+work_list_register(
+    WorkItem("demandes d'accès à accorder", Habilitation, {"status__exact": HabilitationStatus.REQUESTED}),
+    WorkItem("identifiants bloqués après trois échecs", Habilitation, {"bloque": "1"}),
+    WorkItem("habilitations actives sans connexion depuis plus de 60 jours", Habilitation, {"inactif": "60"}),
+)

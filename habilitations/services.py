@@ -6,7 +6,9 @@ import time
 from dataclasses import dataclass
 
 from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, password_validation, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
@@ -192,6 +194,11 @@ def password_reset(*, user, by, request=None, caf=None):
 
 
 @transaction.atomic
+def locked_identifiers():
+    """AUTH-3: the identifiers locked after AXES_FAILURE_LIMIT consecutive failures (a subquery)."""
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values("username")
+
+
 def user_unlock(*, user, by, request=None, caf=None):
     """AUTH-3, AUD-1: a CAF administrator lifts the lockout of an identifier (journaled as their act)."""
     removed = axes_reset(username=user.identifier)

@@ -36,3 +36,11 @@ def described(field):
     if not field.errors:
         return field.as_widget()
     return field.as_widget(attrs={"aria-describedby": f"{field.auto_id}-error", "aria-invalid": "true"})
+
+
+@register.simple_tag(takes_context=True)
+def work_list(context):
+    """BO-2: the work list of the administration's home page (core.admin.work_list)."""
+    from core.admin import work_list as lines
+
+    return lines(context["request"])

@@ -185,3 +185,31 @@ def test_the_administration_speaks_to_caf_staff(client, caf_admin, two_cafs):
     assert "Par dernière connexion" in html["list"] and "Par sans connexion" not in html["list"]
     assert ours.convention.baj.city in html["list"] and theirs.convention.baj.city not in html["list"], "BAJ filter"
     assert "Caf de Charente-Maritime" not in html["conventions"] and "Caf de La Rochelle" not in html["conventions"]
+
+
+def test_the_home_page_is_the_cafs_work_list(client, caf_admin, two_cafs, django_assert_max_num_queries):
+    """BO-2 (#17 §1): each line a count of the CAF's own rows and a link to exactly those rows."""
+    ours, theirs = two_cafs
+    requested = HabilitationFactory(
+        user=UserFactory(identifier="T1001165"), convention=ours.convention, requested=True
+    )
+    HabilitationFactory(user=UserFactory(identifier="T1711712"), convention=theirs.convention, requested=True)
+    ConventionFactory(caf=Caf.objects.get(number="161"), unsigned=True)
+    ConventionFactory(caf=Caf.objects.get(number="171"), unsigned=True)
+    other = Client()
+    for _ in range(3):
+        other.post("/", {"identifier": "T1001161", "password": "Wrong1"})
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("admin:index"))
+    lines = {label: (count, url) for label, count, url in page.context["lines"]}
+    for label in (
+        "demandes d'accès à accorder",
+        "identifiants bloqués après trois échecs",
+        "conventions en attente de signature",
+    ):
+        assert lines[label][0] == 1, (label, lines)  # the CAF 171's requests and conventions are not counted
+    listed = client.get(lines["demandes d'accès à accorder"][1])
+    assert list(listed.context["cl"].queryset) == [requested]
+    locked = client.get(lines["identifiants bloqués après trois échecs"][1])
+    assert list(locked.context["cl"].queryset) == [ours]
+    assert "Rien à traiter" not in page.content.decode()
