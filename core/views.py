@@ -4,6 +4,7 @@ import datetime as dt
 import sys
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
@@ -12,6 +13,7 @@ def server_error(request):
     """handler500: the database out of reach is "service indisponible" (503, retried by the user and recovered
     by itself); anything else the French 500 page. Neither says more."""
     error = sys.exc_info()[1]
+    request.user = AnonymousUser()  # the page must not reach the database again (the session's user)
     if isinstance(error, (OperationalError, InterfaceError)):
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "30"
