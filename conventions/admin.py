@@ -29,7 +29,7 @@ from conventions.services import (
     convention_save,
     convention_terminate,
 )
-from core.admin import ReadOnlyHistoryInline, WorkItem, action_confirmation, work_list_register
+from core.admin import ObjectButtonsMixin, ReadOnlyHistoryInline, WorkItem, action_confirmation, work_list_register
 from core.pdf import pdf_response
 
 
@@ -200,7 +200,7 @@ class TerminationForm(forms.Form):
 
 
 @admin.register(Convention)
-class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
+class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     add_title = "Nouvelle convention"
     list_display = ["number", "caf", "baj", "starts_on", "state", "next_deadline_display", "notice_limit_display"]
     list_filter = [ConventionStateFilter, ("caf", admin.RelatedOnlyFieldListFilter)]
@@ -226,6 +226,11 @@ class ConventionAdmin(AreaAdminMixin, admin.ModelAdmin):
         ("Fin", {"fields": ["ends_on", "end_kind", "end_notice_on", "end_reason"]}),
     ]
     actions = ["print_convention", "denounce", "terminate"]
+    buttons = tuple(actions)
+
+    def buttons_for(self, obj):
+        """BO-3: a convention that has ended is only printed."""
+        return self.buttons if obj.ends_on is None else ("print_convention",)
 
     def save_model(self, request, obj, form, change):
         convention_save(convention=obj, by=request.user, form=form, request=request)

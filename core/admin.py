@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django_object_actions import BaseDjangoObjectActions
 
 
 class ReadOnlyMixin:
@@ -39,6 +41,46 @@ class ReadOnlyHistoryInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ObjectButtonsMixin(BaseDjangoObjectActions):
+    """BO-3: the admin actions named in `buttons` also as buttons on an object's own page (django-object-actions),
+    the same code: each runs the list action on that object alone, if this agent's admin shows it (`get_queryset`,
+    the CAF's scope) and the agent may change it; a POST form, never a link. `buttons_for(obj)` narrows them to
+    what the object's state allows. Put it first among the bases."""
+
+    buttons = ()
+    change_form_template = "admin/cafpro/change_form.html"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.buttons:
+            setattr(cls, f"button_{name}", _button(name, getattr(cls, name).short_description))
+        cls.change_actions = tuple(f"button_{name}" for name in cls.buttons)
+
+    def buttons_for(self, obj):
+        return self.buttons
+
+    def _button_target(self, request, object_id):
+        obj = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        return obj if obj is not None and self.has_change_permission(request, obj) else None
+
+    def get_change_actions(self, request, object_id, form_url):
+        obj = self._button_target(request, object_id)
+        return [f"button_{name}" for name in self.buttons_for(obj)] if obj is not None else []
+
+
+def _button(name, description):
+    def run(self, request, obj):
+        target = self._button_target(request, obj.pk)
+        if target is None or name not in self.buttons_for(target):
+            raise PermissionDenied
+        return getattr(self, name)(request, self.get_queryset(request).filter(pk=target.pk))
+
+    run.label = run.short_description = description
+    run.methods = ("POST",)
+    run.button_type = "form"
+    return run
 
 
 def action_confirmation(request, model_admin, queryset, form, action, title):

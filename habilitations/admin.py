@@ -19,7 +19,14 @@ from django.utils.functional import cached_property
 from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
 from conventions.models import Convention
 from conventions.permissions import cafs_in
-from core.admin import ReadOnlyHistoryInline, ReadOnlyMixin, WorkItem, action_confirmation, work_list_register
+from core.admin import (
+    ObjectButtonsMixin,
+    ReadOnlyHistoryInline,
+    ReadOnlyMixin,
+    WorkItem,
+    action_confirmation,
+    work_list_register,
+)
 from core.forms import DateField
 from core.words import count
 from habilitations.documents import habilitation_document
@@ -239,7 +246,7 @@ class LockedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Habilitation)
-class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
+class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     caf_path = "convention__caf"
     list_display = ["user", "person", "function", "convention", "status", "granted_on", "ends_on", "last_login"]
     list_filter = [
@@ -264,6 +271,24 @@ class HabilitationAdmin(AreaAdminMixin, admin.ModelAdmin):
         "unlock",
         "reset_password",
     ]
+    buttons = tuple(actions)
+
+    def buttons_for(self, obj):
+        """BO-3: on a habilitation's page, the acts its state allows (HAB-1)."""
+        allowed = {
+            HabilitationStatus.REQUESTED: {"grant", "revoke", "print_access_request"},
+            HabilitationStatus.ACTIVE: {
+                "suspend",
+                "revoke",
+                "print_access_request",
+                "print_removal_request",
+                "unlock",
+                "reset_password",
+            },
+            HabilitationStatus.SUSPENDED: {"reactivate", "revoke", "print_removal_request", "unlock"},
+            HabilitationStatus.REVOKED: set(),
+        }[obj.status]
+        return [name for name in self.buttons if name in allowed]
 
     @admin.display(description="nom")
     def person(self, obj):

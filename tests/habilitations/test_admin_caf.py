@@ -213,3 +213,38 @@ def test_the_home_page_is_the_cafs_work_list(client, caf_admin, two_cafs, django
     locked = client.get(lines["identifiants bloqués après trois échecs"][1])
     assert list(locked.context["cl"].queryset) == [ours]
     assert "Rien à traiter" not in page.content.decode()
+
+
+def test_lifecycle_buttons_on_the_habilitations_page(client, caf_admin, two_cafs):
+    """BO-3 (#17 §1): the acts its state allows, as POST buttons; the same services; never on another CAF's."""
+    ours, theirs = two_cafs
+    page = client.get(reverse("admin:habilitations_habilitation_change", args=[ours.pk])).content.decode()
+    suspend = reverse("admin:habilitations_habilitation_actions", kwargs={"pk": ours.pk, "tool": "button_suspend"})
+    assert f'action="{suspend}"' in page and ">Suspendre (ferme les sessions ouvertes)</button>" in page
+    assert "button_reactivate" not in page and "button_grant" not in page, "only what an active one allows"
+    assert "onclick" not in page, "no script: a form and its button"
+    assert client.get(suspend).status_code == 405, "a state change is never a link"
+    assert client.post(suspend).status_code == 302
+    ours.refresh_from_db()
+    assert ours.status == HabilitationStatus.SUSPENDED
+    assert ours.history.filter(action="suspension").exists()
+
+    revoke = reverse("admin:habilitations_habilitation_actions", kwargs={"pk": ours.pk, "tool": "button_revoke"})
+    confirmation = client.post(revoke)
+    assert confirmation.status_code == 200 and "Motif du retrait" in confirmation.content.decode()
+    client.post(revoke, {"apply": "1", "reason": "assignment", "_selected_action": ours.pk, "action": "revoke"})
+    ours.refresh_from_db()
+    assert ours.status == HabilitationStatus.REVOKED
+
+    foreign = reverse("admin:habilitations_habilitation_actions", kwargs={"pk": theirs.pk, "tool": "button_suspend"})
+    assert client.post(foreign).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.status == HabilitationStatus.ACTIVE
+
+
+def test_the_convention_page_prints_and_denounces(client, caf_admin, two_cafs):
+    ours, _ = two_cafs
+    url = reverse(
+        "admin:conventions_convention_actions", kwargs={"pk": ours.convention.pk, "tool": "button_print_convention"}
+    )
+    assert client.post(url)["Content-Type"] == "application/pdf"
