@@ -211,3 +211,35 @@ def test_the_checker_itself_catches_a_violation(page):
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
     ids = {violation["id"] for violation in Axe().run(page, options=WCAG).response["violations"]}
     assert "image-alt" in ids
+
+
+def test_axe_on_the_administration_pages_a_caf_agent_opens(page, demo):
+    """BO-1 (#17 §1): the CAF agent's administration — work list, lists, an object's page with its buttons, a
+    confirmation page — has no serious or critical violation either (Django's admin templates, our styles)."""
+    from conventions.models import Convention
+    from habilitations.models import Habilitation
+
+    failures = []
+
+    def admin_audit(name):
+        results = Axe().run(page, options=WCAG)
+        for violation in results.response["violations"]:
+            if violation["impact"] in {"serious", "critical"}:
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                failures.append(f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
+        shot(page, f"admin-{name}")
+
+    log_in(page, "CAF16101")
+    habilitation = Habilitation.objects.filter(convention__caf__number="161").order_by("pk").first()
+    convention = Convention.objects.filter(caf__number="161").order_by("pk").first()
+    for name, url in [
+        ("travail", "/admin/"),
+        ("habilitations", "/admin/habilitations/habilitation/"),
+        ("habilitation", f"/admin/habilitations/habilitation/{habilitation.pk}/change/"),
+        ("conventions", "/admin/conventions/convention/"),
+        ("convention", f"/admin/conventions/convention/{convention.pk}/change/"),
+        ("dialogue", "/admin/allocataires/dialoguemessage/"),
+    ]:
+        page.goto(url)
+        admin_audit(name)
+    assert failures == [], "\n".join(failures)
