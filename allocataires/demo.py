@@ -94,6 +94,19 @@ DEMO_CONVENTIONS = [
     ("Angoulême", ["161"], False),
     ("Lille", ["591", "592", "593", "594", "595", "596", "597", "599"], True),
 ]
+# BO-4: the postal addresses the CAFs entered for the demo BAJs (no street: a demo, not a directory).
+DEMO_BAJ_ADDRESSES = {
+    "Angoulême": ("Bureau d'aide juridictionnelle\nPalais de justice\n16000 ANGOULÊME", "05 45 00 00 16"),
+    "Lille": ("Bureau d'aide juridictionnelle\nPalais de justice\n59000 LILLE", "03 20 00 00 59"),
+}
+# BO-4: how the letters greet the demo greffiers.
+DEMO_CIVILITIES = {
+    "T1001161": "madame",
+    "T5900001": "monsieur",
+    "T1001162": "monsieur",
+    "T1001163": "madame",
+    "T1001164": "monsieur",
+}
 # Conventions in the other states (README): (BAJ city, CAF, state).
 DEMO_STATE_CONVENTIONS = [
     ("Rochefort", "171", "denounced"),
@@ -503,6 +516,9 @@ def ensure_demo_conventions(as_of):
     conventions = {}
     for index, (city, numbers, with_cmaf) in enumerate(DEMO_CONVENTIONS):
         baj = Baj.objects.get(city=city, juridiction=JuridictionKind.TGI)
+        if not baj.address and city in DEMO_BAJ_ADDRESSES:
+            baj.address, baj.phone = DEMO_BAJ_ADDRESSES[city]
+            baj.save(update_fields=["address", "phone"])
         cafs = list(Caf.objects.filter(number__in=numbers)) + (
             [Caf.objects.get(is_maritime=True)] if with_cmaf else []
         )
@@ -578,7 +594,15 @@ def ensure_demo_accounts(as_of):
     profile = Profile.objects.get(code="T12")
     created = []
     for identifier, password, last_name, first_name, staff, function, habilitations in DEMO_ACCOUNTS:
-        user = _demo_user(identifier, password, last_name, first_name, is_staff=staff, is_superuser=staff)
+        user = _demo_user(
+            identifier,
+            password,
+            last_name,
+            first_name,
+            is_staff=staff,
+            is_superuser=staff,
+            civility=DEMO_CIVILITIES.get(identifier, ""),
+        )
         if user is None:
             continue
         for city, caf_number, status in habilitations:

@@ -4,11 +4,11 @@ history (who, when, what); the history is read-only."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from conventions.documents import convention_document
+from conventions.documents import convention_document, cover_letter_document
 from conventions.enums import ConventionState
 from conventions.models import (
     ALERT_DAYS,
@@ -23,6 +23,7 @@ from conventions.models import (
 )
 from conventions.permissions import EVERY_CAF, Area, caf_ids_in, cafs_in, may_enter
 from conventions.services import (
+    baj_contact_save,
     caf_role_grant,
     caf_role_remove,
     convention_denounce,
@@ -118,11 +119,38 @@ class CafAdmin(ReferenceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Baj)
-class BajAdmin(ReferenceAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "departement", "juridiction"]
-    list_filter = ["juridiction", "departement"]
+class BajAdmin(AreaAdminMixin, admin.ModelAdmin):
+    """REF-1 for superusers; BO-4 for a CAF's administrators: the BAJs of their CAF, of which they enter the postal
+    address, telephone and fax (the letters and the convention use them) — nothing else."""
+
+    caf_path = "cafs"
+    list_display = ["__str__", "departement", "address_known"]
+    list_filter = ["juridiction", ("departement", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["city"]
     filter_horizontal = ["cafs"]
+    REFERENCE = ["juridiction", "city", "departement", "cafs"]
+
+    @admin.display(description="adresse connue", boolean=True)
+    def address_known(self, obj):
+        return bool(obj.address)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else self.REFERENCE
+
+    def save_model(self, request, obj, form, change):
+        if request.user.is_superuser:
+            return super().save_model(request, obj, form, change)
+        caf = next(iter(cafs_in(request.user, self.area).filter(pk__in=obj.cafs.all())), None)
+        if caf is None:
+            raise PermissionDenied
+        baj_contact_save(baj=obj, caf=caf, by=request.user, form=form, request=request)
+        return None
 
 
 @admin.register(PostalCodeRule)
@@ -225,12 +253,12 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         ("Durée", {"fields": ["starts_on", "first_period_ends_on"]}),
         ("Fin", {"fields": ["ends_on", "end_kind", "end_notice_on", "end_reason"]}),
     ]
-    actions = ["print_convention", "denounce", "terminate"]
+    actions = ["print_convention", "print_cover_letter", "denounce", "terminate"]
     buttons = tuple(actions)
 
     def buttons_for(self, obj):
         """BO-3: a convention that has ended is only printed."""
-        return self.buttons if obj.ends_on is None else ("print_convention",)
+        return self.buttons if obj.ends_on is None else ("print_convention", "print_cover_letter")
 
     def save_model(self, request, obj, form, change):
         convention_save(convention=obj, by=request.user, form=form, request=request)
@@ -262,6 +290,16 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             return None
         return self._pdf(
             request, convention_document(convention), f"convention-{convention.number.replace('/', '-')}.pdf"
+        )
+
+    @admin.action(description="Imprimer la lettre d'envoi de la convention et des demandes d'accès (PDF)")
+    def print_cover_letter(self, request, queryset):
+        """BO-4: annex 3's letter to the juridiction."""
+        convention = self._one(request, queryset, "Choisissez une seule convention : la lettre est nominative.")
+        if convention is None:
+            return None
+        return self._pdf(
+            request, cover_letter_document(convention), f"lettre-envoi-{convention.number.replace('/', '-')}.pdf"
         )
 
     @admin.action(description="Dénoncer à la première échéance possible (préavis de 2 mois)")

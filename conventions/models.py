@@ -111,6 +111,12 @@ class Baj(models.Model):
         Departement, on_delete=models.PROTECT, related_name="bajs", verbose_name="département"
     )
     cafs = models.ManyToManyField(Caf, related_name="bajs", verbose_name="Caf associées")
+    # BO-4: where the CAF writes to the juridiction — the letters and the convention (entered by the CAF).
+    address = models.TextField(
+        "adresse postale", blank=True, help_text="Service, rue, code postal et ville, sur plusieurs lignes."
+    )
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    fax = models.CharField("télécopie", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "bureau d'aide juridictionnelle"

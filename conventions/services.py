@@ -48,6 +48,22 @@ def convention_save(*, convention, by, form, request=None):
 
 
 @transaction.atomic
+def baj_contact_save(*, baj, caf, by, form, request=None):
+    """BO-4, AUD-1: the postal address, telephone and fax of a BAJ, entered by an agent of `caf` (one of its CAFs)
+    for the letters and the convention — saved and journaled for that CAF with the fields before and after."""
+    baj.full_clean()
+    baj.save()
+    journal.record(
+        event=JournalEvent.BAJ_CONTACT_EDITED,
+        request=request,
+        user=by,
+        caf=caf,
+        detail=f"{baj} : {journal.changes(form)}",
+    )
+    return baj
+
+
+@transaction.atomic
 def caf_role_grant(*, user, caf, kind, by, request=None):
     """ROLE-2, ROLE-3, AUD-1: `user` becomes an agent of `caf` in the role `kind` — journaled for that CAF."""
     role, created = CafRole.objects.get_or_create(user=user, caf=caf, kind=kind)

@@ -41,6 +41,7 @@ class JournalEvent(models.TextChoices):
     CONVENTION_SIGNED = "convention_signed", "Convention signée par les deux parties"
     CONVENTION_DENOUNCED = "convention_denounced", "Convention dénoncée"
     CONVENTION_TERMINATED = "convention_terminated", "Convention résiliée (manquement)"
+    BAJ_CONTACT_EDITED = "baj_contact_edited", "Coordonnées d'un bureau d'aide juridictionnelle modifiées"
     CAF_ROLE_GRANTED = "caf_role_granted", "Rôle d'agent de Caf donné"
     CAF_ROLE_REMOVED = "caf_role_removed", "Rôle d'agent de Caf retiré"
     ACCOUNT_CREATED = "account_created", "Compte créé"

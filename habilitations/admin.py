@@ -30,7 +30,7 @@ from core.admin import (
 from core.forms import DateField
 from core.words import count
 from habilitations.documents import habilitation_document
-from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
+from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
 from habilitations.models import (
     Habilitation,
@@ -69,7 +69,7 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     readonly_fields = ["password_changed_at", "last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["identifier", "password", "must_change_password", "password_changed_at"]}),
-        ("Identité", {"fields": ["last_name", "first_name", "email"]}),
+        ("Identité", {"fields": ["civility", "last_name", "first_name", "email"]}),
         ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
@@ -208,6 +208,9 @@ class HabilitationRequestForm(forms.Form):
 
     convention = forms.ModelChoiceField(label="Convention", queryset=Convention.objects.none())
     function = forms.ChoiceField(label="Fonction", choices=GreffeFunction.choices)
+    civility = forms.ChoiceField(
+        label="Civilité", choices=[("", "—"), *Civility.choices], required=False, help_text="Pour les courriers."
+    )
     last_name = forms.CharField(label="Nom", max_length=60)
     first_name = forms.CharField(label="Prénom", max_length=60)
     email = forms.EmailField(label="Adresse électronique professionnelle", required=False)

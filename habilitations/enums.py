@@ -9,6 +9,13 @@ class GreffeFunction(models.TextChoices):
     FAISANT_FONCTION = "faisant_fonction", "Fonctionnaire faisant fonction de greffier"
 
 
+class Civility(models.TextChoices):
+    """BO-4: how a letter greets its addressee."""
+
+    MADAME = "madame", "Madame"
+    MONSIEUR = "monsieur", "Monsieur"
+
+
 class HabilitationStatus(models.TextChoices):
     """HAB-1."""
 

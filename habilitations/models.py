@@ -15,7 +15,7 @@ from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
 from conventions.rubriques import CATALOGUE
 from core.enums import JournalEvent
-from habilitations.enums import GreffeFunction, HabilitationStatus, LegalAidProcedure, RevocationReason
+from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, LegalAidProcedure, RevocationReason
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
@@ -65,6 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """AUTH-10: one person, one identifier; never shared, never delegated."""
 
     identifier = models.CharField("identifiant", max_length=8, unique=True, validators=[identifier_validator])
+    civility = models.CharField("civilité", max_length=8, choices=Civility.choices, blank=True)
     first_name = models.CharField("prénom", max_length=60, blank=True)
     last_name = models.CharField("nom", max_length=60, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
@@ -99,6 +100,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.identifier
+
+    @property
+    def salutation(self):
+        """BO-4: « Madame, », « Monsieur, » — « Madame, Monsieur, » only when the civility is unknown."""
+        return f"{self.get_civility_display()}," if self.civility else "Madame, Monsieur,"
 
     def clean(self):
         super().clean()

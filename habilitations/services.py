@@ -252,13 +252,20 @@ def _check_function(function):
 
 
 @transaction.atomic
-def habilitation_request(*, convention, function, last_name, first_name, email="", by, user=None, request=None):
+def habilitation_request(
+    *, convention, function, last_name, first_name, email="", civility="", by, user=None, request=None
+):
     """HAB-1, ROLE-1, AUTH-10: a nominative habilitation requested under a convention, for a new identifier
     (or for an existing person's `user`). It gives no access until granted."""
     _check_function(function)
     if user is None:
         user = User.objects.create_user(
-            _identifier_for(convention), None, last_name=last_name, first_name=first_name, email=email
+            _identifier_for(convention),
+            None,
+            last_name=last_name,
+            first_name=first_name,
+            email=email,
+            civility=civility,
         )
     habilitation = Habilitation.objects.create(
         user=user,

@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 CONSULTATION = "consultation"  # the greffier's portal: a habilitation giving access (habilitations.access)
 
 URLS = {
-    Area.CAF_ADMINISTRATION: ["/admin/conventions/convention/", "/admin/habilitations/habilitation/"],
+    # BO-4: a CAF's administrators enter the addresses of their BAJs (the rest of a BAJ stays reference data).
+    Area.CAF_ADMINISTRATION: [
+        "/admin/conventions/convention/",
+        "/admin/habilitations/habilitation/",
+        "/admin/conventions/baj/",
+    ],
     Area.DIALOGUE: ["/admin/allocataires/dialoguemessage/"],
     Area.SECURITY: [
         "/responsable-securite/journal/",
@@ -25,7 +30,6 @@ URLS = {
     Area.NATIONAL: ["/suivi-national/"],
     Area.REFERENCE: [
         "/admin/conventions/caf/",
-        "/admin/conventions/baj/",
         "/admin/conventions/departement/",
         "/admin/conventions/postalcoderule/",
         "/admin/conventions/cafrole/",

@@ -248,3 +248,76 @@ def test_the_convention_page_prints_and_denounces(client, caf_admin, two_cafs):
         "admin:conventions_convention_actions", kwargs={"pk": ours.convention.pk, "tool": "button_print_convention"}
     )
     assert client.post(url)["Content-Type"] == "application/pdf"
+
+
+@pytest.fixture
+def addressed(two_cafs):
+    """The BAJ of Angoulême with the postal address its CAF entered; Claire Martin, Madame."""
+    ours, _ = two_cafs
+    baj = ours.convention.baj
+    baj.address, baj.phone, baj.fax = (
+        "Bureau d'aide juridictionnelle\nPalais de justice\n16000 ANGOULÊME",
+        "05 45 00",
+        "05 45 01",
+    )
+    baj.save()
+    ours.user.civility = "madame"
+    ours.user.save()
+    return ours
+
+
+def test_letters_carry_the_address_and_greet_the_person(client, caf_admin, addressed):
+    """BO-4 (#17 §2): the recipient's address, the employer's address and telephone, the salutation."""
+    requested = HabilitationFactory(
+        user=UserFactory(identifier="T1001165", civility="monsieur", last_name="Roux", first_name="Hugo"),
+        convention=addressed.convention,
+        requested=True,
+    )
+    letter = pdf_text(act(client, "habilitation", "grant", [requested]))
+    assert "16000 ANGOULÊME" in letter and "Monsieur, Après réception" in letter
+    assert "Madame, Monsieur" not in letter and "agréer, Monsieur, mes salutations" in letter
+    access = pdf_text(act(client, "habilitation", "print_access_request", [addressed]))
+    assert "Palais de justice" in access and "05 45 00 / 05 45 01" in access
+    assert f"Madame {addressed.user.last_name.upper()}" in access and "page 1 / 1" in access, "on one page"
+    convention = pdf_text(act(client, "convention", "print_convention", [addressed.convention]))
+    assert "situé Bureau d'aide juridictionnelle, Palais de justice, 16000 ANGOULÊME," in convention
+    assert "page 3 / 3" in convention and "page 4" not in convention, "the annex on a page of its own, whole"
+    assert "Fait en double exemplaire, à Angoulême, le" in convention
+
+
+def test_the_cover_letter_of_annex_3(client, caf_admin, addressed):
+    """BO-4: the letter sending the convention and the access requests of the persons designated."""
+    HabilitationFactory(
+        user=UserFactory(identifier="T1001165", civility="monsieur", last_name="Roux", first_name="Hugo"),
+        convention=addressed.convention,
+        requested=True,
+    )
+    text = pdf_text(act(client, "convention", "print_cover_letter", [addressed.convention]))
+    assert "Je vous prie de bien vouloir trouver, ci-joint" in text and "double exemplaire" in text
+    assert "signé par Monsieur Hugo ROUX" in text and "16000 ANGOULÊME" in text
+
+
+def test_a_caf_administrator_enters_the_address_of_its_bajs_only(client, caf_admin, two_cafs):
+    """BO-4, AUD-1: the BAJs of the CAF, their address, telephone and fax editable, journaled; nothing else."""
+    from conventions.models import Baj
+    from core.enums import JournalEvent
+    from habilitations.models import JournalEntry
+
+    ours, theirs = two_cafs
+    listing = client.get(reverse("admin:conventions_baj_changelist"))
+    bajs = set(listing.context["cl"].queryset)
+    assert ours.convention.baj in bajs and theirs.convention.baj not in bajs
+    assert client.get(reverse("admin:conventions_baj_change", args=[theirs.convention.baj.pk])).status_code == 302
+    assert client.get(reverse("admin:conventions_baj_add")).status_code == 403
+    baj = ours.convention.baj
+    url = reverse("admin:conventions_baj_change", args=[baj.pk])
+    response = client.post(
+        url, {"address": "Palais de justice\n16000 ANGOULÊME", "phone": "05 45", "fax": "", "city": "Ailleurs"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    baj = Baj.objects.get(pk=baj.pk)
+    assert baj.address == "Palais de justice\n16000 ANGOULÊME" and baj.city == "Angoulême", (
+        "the reference is not theirs"
+    )
+    line = JournalEntry.objects.get(event=JournalEvent.BAJ_CONTACT_EDITED)
+    assert line.caf.number == "161" and line.user == caf_admin and "Adresse postale" in line.detail
