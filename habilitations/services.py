@@ -193,12 +193,12 @@ def password_reset(*, user, by, request=None, caf=None):
     return password
 
 
-@transaction.atomic
 def locked_identifiers():
     """AUTH-3: the identifiers locked after AXES_FAILURE_LIMIT consecutive failures (a subquery)."""
     return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values("username")
 
 
+@transaction.atomic
 def user_unlock(*, user, by, request=None, caf=None):
     """AUTH-3, AUD-1: a CAF administrator lifts the lockout of an identifier (journaled as their act)."""
     removed = axes_reset(username=user.identifier)
