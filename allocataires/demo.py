@@ -31,7 +31,7 @@ from allocataires.enums import (
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
 from allocataires.nir import nir_key
 from conventions.enums import CafRoleKind, JuridictionKind
-from conventions.models import Baj, Caf, CafRole, Convention, Profile
+from conventions.models import Baj, BajManager, Caf, CafRole, Convention, Profile
 from conventions.services import convention_denounce, convention_terminate
 from core.dates import add_months
 from habilitations.enums import GreffeFunction, HabilitationStatus
@@ -88,6 +88,9 @@ DEMO_CAF_AGENTS = [
     ("CAF59501", "agent-caf-595", "Leroy", "Anne", "595", [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER]),
 ]
 DEMO_DIALOGUE_CAFS = ["161"]
+# JUR-1: the gestionnaire of the BAJ of Angoulême (README): (identifier, password, last name, first name,
+# civility, BAJ city), designated a year before the demo day.
+DEMO_BAJ_MANAGERS = [("G1600001", "Gest16", "Moreau", "Isabelle", "madame", "Angoulême")]
 # The demo conventions, signed by both parties: the BAJ of Angoulême with the CAF of the Charente (a local
 # access), the BAJ of Lille with the eight CAFs of the Nord and the CMAF (a multi-CAF access).
 DEMO_CONVENTIONS = [
@@ -629,6 +632,12 @@ def ensure_demo_accounts(as_of):
         if agent is not None:
             caf = Caf.objects.get(number=caf_number)
             CafRole.objects.bulk_create([CafRole(user=agent, caf=caf, kind=kind) for kind in roles])
+            created.append(identifier)
+    for identifier, password, last_name, first_name, civility, city in DEMO_BAJ_MANAGERS:
+        manager = _demo_user(identifier, password, last_name, first_name, civility=civility)
+        if manager is not None:
+            baj = Baj.objects.get(city=city, juridiction=JuridictionKind.TGI)
+            BajManager.objects.create(user=manager, baj=baj, designated_on=as_of - dt.timedelta(days=365))
             created.append(identifier)
     Caf.objects.filter(number__in=DEMO_DIALOGUE_CAFS).update(offers_dialogue=True)
     return created

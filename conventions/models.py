@@ -397,6 +397,66 @@ class CafRole(models.Model):
         return f"{self.user} — {self.get_kind_display()} — {self.caf}"
 
 
+class BajManager(models.Model):
+    """JUR-1: the gestionnaire of a juridiction for its BAJ — the chef de greffe or another person the president of
+    the juridiction designated (circular I.2, I.3) —, recorded by a CAF of the BAJ with the designation's date.
+    Read through `conventions.permissions`, never inline."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="baj_roles", verbose_name="gestionnaire"
+    )
+    baj = models.ForeignKey(Baj, on_delete=models.PROTECT, related_name="managers", verbose_name="BAJ")
+    designated_on = models.DateField("désigné le", help_text="Date de la désignation par le président.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    recorded_at = models.DateTimeField("enregistré le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "gestionnaire de juridiction"
+        verbose_name_plural = "gestionnaires de juridiction"
+        constraints = [models.UniqueConstraint(fields=["user", "baj"], name="baj_manager_unique")]
+
+    def __str__(self):
+        return f"{self.user} — gestionnaire — {self.baj}"
+
+
+class DifficultyReport(models.Model):
+    """JUR-3: a difficulty a juridiction reports to the Ministry's follow-up (SADJPV; the circular's last
+    paragraph), and its answer."""
+
+    baj = models.ForeignKey(Baj, on_delete=models.PROTECT, related_name="difficulties", verbose_name="BAJ")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="signalé par"
+    )
+    reported_at = models.DateTimeField("signalé le", default=timezone.now)
+    subject = models.CharField("objet", max_length=120)
+    body = models.TextField("description", max_length=4000)
+    answer = models.TextField("réponse", blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="répondu par",
+    )
+    answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "difficulté signalée"
+        verbose_name_plural = "difficultés signalées"
+        ordering = ["-reported_at", "-pk"]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.reported_at):%d/%m/%Y} — {self.baj} — {self.subject}"
+
+
 class Profile(models.Model):
     """CONS-6: a profile opens rubriques and, inside them, fields — data, not code. `grants` maps a rubrique
     code of the catalogue (`conventions.rubriques.CATALOGUE`) to the list of its fields the profile opens;

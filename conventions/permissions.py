@@ -10,7 +10,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 
 from conventions.enums import CafRoleKind
-from conventions.models import Caf, CafRole
+from conventions.models import Baj, Caf, CafRole
 from core.decorators import session_required
 
 
@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     SECURITY_OFFICER = "security_officer"  # ROLE-2: reviews the journal of their CAF
     NATIONAL_FOLLOWUP = "national_followup"  # ROLE-4: the Ministry's follow-up of the conventions (SADJPV)
     NATIONAL_SECURITY = "national_security"  # ROLE-6: the journal's lines that concern no CAF (e.g. at the CNAF)
+    JURIDICTION_MANAGER = "juridiction_manager"  # JUR-1: requests accesses and removals for their BAJ
 
 
 class Area(enum.StrEnum):
@@ -27,6 +28,7 @@ class Area(enum.StrEnum):
     SECURITY = "security"  # the security officer's journal, irregularities and surveillances
     NATIONAL = "national"  # the national overview of conventions
     REFERENCE = "reference"  # reference data, accounts, roles, the raw journal: superusers only
+    PARTNER = "partner"  # JUR-1 … JUR-3: the juridiction's space — its habilitations, requests, difficulties
 
 
 AREAS = {
@@ -35,6 +37,7 @@ AREAS = {
     Area.SECURITY: {Role.SECURITY_OFFICER, Role.NATIONAL_SECURITY},
     Area.NATIONAL: {Role.NATIONAL_FOLLOWUP},
     Area.REFERENCE: set(),
+    Area.PARTNER: {Role.JURIDICTION_MANAGER},
 }
 
 # The CAF roles of an area: the CAFs it opens are those where the user holds one of them.
@@ -74,7 +77,14 @@ def has_role(user, role):
         return True
     if role in _PERMISSIONS:
         return _active(user) and user.has_perm(_PERMISSIONS[role])
+    if role == Role.JURIDICTION_MANAGER:
+        return _active(user) and bajs_managed(user).exists()
     return bool(_caf_roles(user).get(_KINDS[role]))
+
+
+def bajs_managed(user):
+    """JUR-1: the BAJs `user` is the gestionnaire of (none for anyone else, a superuser included)."""
+    return Baj.objects.filter(managers__user=user) if _active(user) else Baj.objects.none()
 
 
 def may_enter(user, area):

@@ -3,12 +3,13 @@ line (AUD-1) in the same transaction."""
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from conventions.enums import ConventionEnd
-from conventions.models import CafRole, ConventionHistory
+from conventions.models import CafRole, ConventionHistory, DifficultyReport
+from conventions.permissions import bajs_managed
 from core import journal
 from core.enums import JournalEvent
 
@@ -45,6 +46,30 @@ def convention_save(*, convention, by, form, request=None):
         convention=convention, by=by, action=action, detail=journal.changes(form), event=event, request=request
     )
     return convention
+
+
+@transaction.atomic
+def difficulty_report(*, manager, baj, subject, body, request=None):
+    """JUR-3, AUD-1: the gestionnaire of `baj` reports a difficulty to the Ministry's follow-up (SADJPV)."""
+    if not bajs_managed(manager).filter(pk=baj.pk).exists():
+        raise PermissionDenied
+    report = DifficultyReport.objects.create(baj=baj, reported_by=manager, subject=subject, body=body)
+    journal.record(event=JournalEvent.DIFFICULTY_REPORTED, request=request, user=manager, detail=f"{baj} : {subject}")
+    return report
+
+
+@transaction.atomic
+def difficulty_answer(*, report, by, answer, request=None):
+    """JUR-3, AUD-1: the follow-up answers; the gestionnaire reads the answer in the juridiction's space."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError("Saisissez la réponse.")
+    report.answer, report.answered_by, report.answered_at = answer, by, timezone.now()
+    report.save(update_fields=["answer", "answered_by", "answered_at"])
+    journal.record(
+        event=JournalEvent.DIFFICULTY_ANSWERED, request=request, user=by, detail=f"{report.baj} : {report.subject}"
+    )
+    return report
 
 
 @transaction.atomic

@@ -1,9 +1,13 @@
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from conventions.enums import ConventionState
-from conventions.models import Convention
+from conventions.models import Convention, DifficultyReport
 from conventions.permissions import Area, area_required
+from conventions.services import difficulty_answer
 from core.exports import csv_response
 
 
@@ -19,11 +23,40 @@ def national_overview(request):
     signed, awaiting = conventions.signed_by(today), conventions.awaiting_signature_on(today)
     if request.GET.get("format") == "csv":
         return _csv([*signed, *awaiting], today)
+    reports = DifficultyReport.objects.select_related("baj", "reported_by", "answered_by")
     return render(
         request,
         "conventions/national.html",
-        {"signed": _rows(signed, today), "awaiting": _rows(awaiting, today), "today": today},
+        {
+            "signed": _rows(signed, today),
+            "awaiting": _rows(awaiting, today),
+            "today": today,
+            "reports": [(report, AnswerForm(prefix=f"r{report.pk}")) for report in reports],
+        },
     )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Réponse",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Saisissez la réponse."},
+    )
+
+
+@require_POST
+@area_required(Area.NATIONAL)
+def difficulty_answer_view(request, pk):
+    """JUR-3: the follow-up answers a difficulty; the gestionnaire reads it in the juridiction's space."""
+    report = DifficultyReport.objects.filter(pk=pk, answer="").first()
+    form = AnswerForm(request.POST, prefix=f"r{pk}")
+    if report is not None and form.is_valid():
+        difficulty_answer(report=report, by=request.user, answer=form.cleaned_data["answer"], request=request)
+        messages.success(request, f"Réponse envoyée au {report.baj}.")
+    else:
+        messages.error(request, "La réponse n'a pas été envoyée : saisissez-la, pour une difficulté sans réponse.")
+    return redirect("conventions:national_overview")
 
 
 def _rows(conventions, today):

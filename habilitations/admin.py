@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
 from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
-from conventions.models import Convention
+from conventions.models import Baj, BajManager, Convention
 from conventions.permissions import cafs_in
 from core.admin import (
     ObjectButtonsMixin,
@@ -28,6 +28,7 @@ from core.admin import (
     work_list_register,
 )
 from core.forms import DateField
+from core.pdf import render_pdf
 from core.words import count
 from habilitations.documents import habilitation_document
 from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
@@ -43,9 +44,11 @@ from habilitations.models import (
 )
 from habilitations.services import (
     account_save,
+    baj_manager_record,
     habilitation_edit,
     habilitation_grant,
     habilitation_reactivate,
+    habilitation_refuse,
     habilitation_request,
     habilitation_revoke,
     habilitation_suspend,
@@ -189,6 +192,27 @@ class JournalSealAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
 NOMINATIVE = "Choisissez une seule habilitation : le document est nominatif."
 
 
+class RefusalForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif du refus (lu par la juridiction)", max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EndingFilter(admin.SimpleListFilter):
+    """HAB-2, JUR-2: active habilitations whose end is set (a removal request), the day still to come."""
+
+    title = "fin d'accès"
+    parameter_name = "fin"
+
+    def lookups(self, request, model_admin):
+        return [("programmee", "programmée")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "programmee":
+            return queryset.filter(status=HabilitationStatus.ACTIVE, ends_on__gt=timezone.localdate())
+        return queryset
+
+
 class HabilitationHistoryInline(ReadOnlyHistoryInline):
     model = HabilitationHistory
 
@@ -256,6 +280,7 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         "status",
         UnusedFilter,
         LockedFilter,
+        EndingFilter,
         "function",
         ("convention__baj", admin.RelatedOnlyFieldListFilter),
     ]
@@ -266,6 +291,7 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     inlines = [HabilitationHistoryInline]
     actions = [
         "grant",
+        "refuse",
         "suspend",
         "reactivate",
         "revoke",
@@ -279,7 +305,7 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     def buttons_for(self, obj):
         """BO-3: on a habilitation's page, the acts its state allows (HAB-1)."""
         allowed = {
-            HabilitationStatus.REQUESTED: {"grant", "revoke", "print_access_request"},
+            HabilitationStatus.REQUESTED: {"grant", "refuse", "print_access_request"},
             HabilitationStatus.ACTIVE: {
                 "suspend",
                 "revoke",
@@ -376,6 +402,15 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             return None
         return action_confirmation(request, self, queryset, form, "revoke", "Retirer l'habilitation")
 
+    @admin.action(description="Refuser la demande (le motif est communiqué à la juridiction)")
+    def refuse(self, request, queryset):
+        """JUR-2: a requested habilitation refused, with the reason the juridiction's gestionnaire reads."""
+        form = RefusalForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._each(request, queryset, habilitation_refuse, "demande refusée", **form.cleaned_data)
+            return None
+        return action_confirmation(request, self, queryset, form, "refuse", "Refuser la demande d'habilitation")
+
     def _document(self, request, queryset, template, filename):
         habilitation = self._one(
             request, queryset.select_related("user", "convention__caf", "convention__baj"), NOMINATIVE
@@ -416,5 +451,99 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
 work_list_register(
     WorkItem("demandes d'accès à accorder", Habilitation, {"status__exact": HabilitationStatus.REQUESTED}),
     WorkItem("identifiants bloqués après trois échecs", Habilitation, {"bloque": "1"}),
+    WorkItem("fins d'accès programmées (demandes de suppression)", Habilitation, {"fin": "programmee"}),
     WorkItem("habilitations actives sans connexion depuis plus de 60 jours", Habilitation, {"inactif": "60"}),
 )
+
+
+class BajManagerForm(forms.ModelForm):
+    """JUR-1: the gestionnaire the president of the juridiction designated, and the date of that designation."""
+
+    civility = forms.ChoiceField(label="Civilité", choices=Civility.choices)
+    last_name = forms.CharField(label="Nom", max_length=60)
+    first_name = forms.CharField(label="Prénom", max_length=60)
+    email = forms.EmailField(label="Adresse électronique professionnelle")
+
+    class Meta:
+        model = BajManager
+        fields = ["baj", "designated_on"]
+
+
+@admin.register(BajManager)
+class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
+    """JUR-1: the CAF records the gestionnaire of a BAJ of its département and prints the letter with the initial
+    password; the account sees the juridiction's space only (no allocataire data, nothing to grant)."""
+
+    caf_path = "baj__cafs"
+    add_title = "Nouveau gestionnaire de juridiction"
+    list_display = ["user", "person", "baj", "designated_on", "recorded_by"]
+    list_select_related = ["user", "baj", "recorded_by"]
+    readonly_fields = ["user", "baj", "designated_on", "recorded_by", "recorded_at"]
+    actions = ["print_letter"]
+    buttons = tuple(actions)
+
+    @admin.display(description="nom")
+    def person(self, obj):
+        return f"{obj.user.get_civility_display()} {obj.user.first_name} {obj.user.last_name.upper()}".strip()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, form=BajManagerForm, **kwargs)
+        form.base_fields["baj"].queryset = Baj.objects.filter(cafs__in=cafs_in(request.user, self.area)).distinct()
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["baj", "designated_on", "civility", "last_name", "first_name", "email"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        caf = cafs_in(request.user, self.area).filter(bajs=data["baj"]).first()
+        if caf is None:
+            raise PermissionDenied
+        manager = baj_manager_record(
+            baj=data["baj"],
+            designated_on=data["designated_on"],
+            civility=data["civility"],
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            email=data["email"],
+            by=request.user,
+            caf=caf,
+            request=request,
+        )
+        obj.pk, obj.user = manager.pk, manager.user
+
+    @admin.action(description="Imprimer la lettre d'ouverture des droits (nouveau mot de passe initial)")
+    def print_letter(self, request, queryset):
+        """JUR-1, AUTH-5: the gestionnaire's password exists only in this letter, as a greffier's does."""
+        manager = self._one(
+            request,
+            queryset.select_related("user", "baj"),
+            "Choisissez un seul gestionnaire : la lettre est nominative.",
+        )
+        if manager is None:
+            return None
+        caf = cafs_in(request.user, self.area).filter(bajs=manager.baj).first()
+        password = password_reset(user=manager.user, by=request.user, request=request, caf=caf)
+        pdf = render_pdf(
+            "documents/ouverture_gestionnaire.html",
+            {
+                "caf": caf,
+                "manager": manager,
+                "user": manager.user,
+                "password": password,
+                "today": timezone.localdate(),
+            },
+        )
+        return self._pdf(request, pdf, f"ouverture-gestionnaire-{manager.user.identifier}.pdf")

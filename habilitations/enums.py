@@ -32,6 +32,7 @@ class RevocationReason(models.TextChoices):
     END_OF_MISSION = "end_of_mission", "Fin de mission"
     REMOVAL_REQUEST = "removal_request", "Demande de suppression"
     BREACH = "breach", "Manquement aux obligations de la convention"
+    REFUSED = "refused", "Demande refusée par la Caf"
 
 
 class LegalAidProcedure(models.TextChoices):

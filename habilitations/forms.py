@@ -2,7 +2,11 @@ import re
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils import timezone
 
+from conventions.models import Convention
+from core.forms import DateField
+from habilitations.enums import Civility, GreffeFunction
 from habilitations.models import User, UserManager
 from habilitations.validators import PARTNER_PASSWORD_LENGTH, STAFF_PASSWORD_MIN_LENGTH
 
@@ -72,3 +76,68 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         if password and self.user.check_password(password):
             raise forms.ValidationError("Le nouveau mot de passe doit être différent de l'actuel.", code="same")
         return password
+
+
+class PartnerAccessRequestForm(forms.Form):
+    """JUR-2: the fields of the demande d'accès (annex 3), online; the conventions in force of the gestionnaire's
+    BAJs, one per CAF."""
+
+    convention = forms.ModelChoiceField(
+        label="Caf dont les dossiers seront consultés",
+        queryset=Convention.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choisissez la Caf.", "invalid_choice": "Choisissez la Caf."},
+    )
+    function = forms.ChoiceField(
+        label="Fonction",
+        choices=GreffeFunction.choices,
+        error_messages={"required": "Choisissez la fonction.", "invalid_choice": "Choisissez la fonction."},
+    )
+    civility = forms.ChoiceField(
+        label="Civilité",
+        choices=Civility.choices,
+        error_messages={"required": "Choisissez la civilité.", "invalid_choice": "Choisissez la civilité."},
+    )
+    last_name = forms.CharField(label="Nom", max_length=60, error_messages={"required": "Saisissez le nom."})
+    first_name = forms.CharField(label="Prénom", max_length=60, error_messages={"required": "Saisissez le prénom."})
+    email = forms.EmailField(
+        label="Adresse électronique professionnelle",
+        max_length=254,
+        error_messages={
+            "required": "Saisissez l'adresse électronique professionnelle.",
+            "invalid": "Saisissez une adresse électronique valide, par exemple prenom.nom@justice.fr.",
+        },
+    )
+
+    def __init__(self, *args, conventions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["convention"].queryset = conventions
+        self.fields["convention"].label_from_instance = lambda c: f"{c.caf.name} — convention n° {c.number}"
+
+
+class PartnerRemovalForm(forms.Form):
+    """JUR-2: the first day without access, today at the earliest."""
+
+    ends_on = DateField(
+        label="Fin de l'accès le (premier jour sans accès)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Saisissez la date de fin de l'accès.", "invalid": "Saisissez une date valide."},
+    )
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on < timezone.localdate():
+            raise forms.ValidationError("La date de fin de l'accès ne peut pas être passée.")
+        return ends_on
+
+
+class DifficultyForm(forms.Form):
+    """JUR-3."""
+
+    subject = forms.CharField(label="Objet", max_length=120, error_messages={"required": "Saisissez l'objet."})
+    body = forms.CharField(
+        label="Description de la difficulté",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Décrivez la difficulté."},
+    )

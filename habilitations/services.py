@@ -11,11 +11,12 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, password_validation, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conventions.models import Profile
+from conventions.models import BajManager, Convention, Profile
+from conventions.permissions import bajs_managed
 from core import journal
 from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
@@ -338,6 +339,92 @@ def habilitation_suspend(*, habilitation, by, detail="", request=None):
         event=JournalEvent.HABILITATION_SUSPENDED,
         request=request,
     )
+
+
+@transaction.atomic
+def habilitation_refuse(*, habilitation, by, reason, request=None):
+    """JUR-2: the CAF refuses a requested habilitation, with a reason the juridiction's gestionnaire reads."""
+    _transition(habilitation, {HabilitationStatus.REQUESTED}, "refuser")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError("Indiquez le motif du refus : la juridiction le lira.")
+    habilitation.status = HabilitationStatus.REVOKED
+    habilitation.revocation_reason = RevocationReason.REFUSED
+    habilitation.save(update_fields=["status", "revocation_reason"])
+    habilitation_history(
+        habilitation=habilitation,
+        by=by,
+        action="refus",
+        detail=reason,
+        event=JournalEvent.HABILITATION_REFUSED,
+        request=request,
+    )
+
+
+def _managed(manager, convention):
+    if not bajs_managed(manager).filter(pk=convention.baj_id).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def partner_access_request(*, manager, convention, function, civility, last_name, first_name, email, request=None):
+    """JUR-2: the gestionnaire of a BAJ asks an access for a person, under a convention of that BAJ in force; the
+    CAF grants it (and prints the letter with the initial password) or refuses it."""
+    _managed(manager, convention)
+    if not Convention.objects.active_on(timezone.localdate()).filter(pk=convention.pk).exists():
+        raise ValidationError("Cette convention n'est pas en vigueur : aucun accès ne peut être demandé à ce titre.")
+    return habilitation_request(
+        convention=convention,
+        function=function,
+        civility=civility,
+        last_name=last_name,
+        first_name=first_name,
+        email=email,
+        by=manager,
+        request=request,
+    )
+
+
+@transaction.atomic
+def partner_removal_request(*, manager, habilitation, ends_on, request=None):
+    """JUR-2, HAB-2: on a change of post (circular I.3), the gestionnaire asks the removal of an access from
+    `ends_on`; it takes effect that day, on the sessions open then too, without waiting for the CAF."""
+    _managed(manager, habilitation.convention)
+    return habilitation_revoke(
+        habilitation=habilitation,
+        by=manager,
+        reason=RevocationReason.REMOVAL_REQUEST,
+        ends_on=ends_on,
+        detail="demande de suppression de la juridiction",
+        request=request,
+    )
+
+
+def _manager_identifier(baj):
+    """AUTH-1: an 8-character identifier for a gestionnaire: G, the département, then digits."""
+    prefix = f"G{baj.departement_id}".upper()
+    while True:
+        identifier = prefix + "".join(secrets.choice("0123456789") for _ in range(8 - len(prefix)))
+        if not User.objects.filter(identifier=identifier).exists():
+            return identifier
+
+
+@transaction.atomic
+def baj_manager_record(*, baj, designated_on, civility, last_name, first_name, email, by, caf, request=None):
+    """JUR-1, AUD-1: an agent of `caf` records the gestionnaire the juridiction designated for `baj` — a new
+    account, without password until its letter is printed (`password_reset`); journaled for that CAF."""
+    user = User.objects.create_user(
+        _manager_identifier(baj), None, last_name=last_name, first_name=first_name, email=email, civility=civility
+    )
+    manager = BajManager.objects.create(user=user, baj=baj, designated_on=designated_on, recorded_by=by)
+    journal_record(
+        event=JournalEvent.BAJ_MANAGER_RECORDED,
+        request=request,
+        user=by,
+        caf=caf,
+        detail=f"{user.identifier} : gestionnaire du {baj}, désigné le {designated_on:%d/%m/%Y}",
+    )
+    return manager
 
 
 @transaction.atomic

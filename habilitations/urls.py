@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations import officer_views, views
+from habilitations import officer_views, partner_views, views
 
 app_name = "habilitations"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("acces-retire/", views.access_withdrawn, name="access_withdrawn"),
     path("a-qui-s-adresse-cafpro/", views.info_audience, name="info_audience"),
     path("securite/", views.info_security, name="info_security"),
+    path("juridiction/", partner_views.home, name="partner_home"),
+    path("juridiction/demande-d-acces/", partner_views.access_request, name="partner_request"),
+    path("juridiction/habilitations/<int:pk>/suppression/", partner_views.removal_request, name="partner_removal"),
+    path("juridiction/difficultes/", partner_views.difficulties, name="partner_difficulties"),
     path("responsable-securite/journal/", officer_views.journal, name="officer_journal"),
     path("responsable-securite/irregularites/", officer_views.report, name="officer_report"),
     path("responsable-securite/surveillance/", officer_views.surveillances, name="officer_surveillances"),

@@ -42,6 +42,8 @@ def _landing(user):
         return "habilitations:officer_journal"
     if has_role(user, Role.NATIONAL_FOLLOWUP):
         return "conventions:national_overview"
+    if has_role(user, Role.JURIDICTION_MANAGER):
+        return "habilitations:partner_home"
     if user.is_staff:
         return "admin:index"
     return "allocataires:home"

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from conventions.enums import CafRoleKind
-from conventions.models import Caf, CafRole
+from conventions.models import Baj, BajManager, Caf, CafRole
 from conventions.permissions import AREAS, Area, Role, caf_ids_in, has_role, may_enter
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 
@@ -38,6 +38,7 @@ URLS = {
         "/admin/habilitations/journalseal/",
         "/admin/habilitations/surveillance/",
     ],
+    Area.PARTNER: ["/juridiction/", "/juridiction/demande-d-acces/", "/juridiction/difficultes/"],
     CONSULTATION: ["/accueil/"],
 }
 
@@ -54,6 +55,7 @@ def test_the_table_is_the_policy():
         Area.SECURITY: {Role.SECURITY_OFFICER, Role.NATIONAL_SECURITY},
         Area.NATIONAL: {Role.NATIONAL_FOLLOWUP},
         Area.REFERENCE: set(),
+        Area.PARTNER: {Role.JURIDICTION_MANAGER},
     }
 
 
@@ -67,12 +69,15 @@ def _user(kind):
         return HabilitationFactory().user
     if kind == "superuser":
         return UserFactory(identifier="ADMIN001", superuser=True)
-    user = UserFactory(identifier=f"AGENT{KINDS.index(kind):03d}", staff=True)
+    # A gestionnaire is a partner, like a greffier: no administration, a partner's password.
+    user = UserFactory(identifier=f"AGENT{KINDS.index(kind):03d}", staff=kind != Role.JURIDICTION_MANAGER)
     if kind in (Role.CAF_ADMIN, Role.SECURITY_OFFICER):
         kinds = {Role.CAF_ADMIN: CafRoleKind.ADMINISTRATOR, Role.SECURITY_OFFICER: CafRoleKind.SECURITY_OFFICER}
         CafRole.objects.create(user=user, caf=caf, kind=kinds[kind])
     if kind == Role.NATIONAL_FOLLOWUP:
         user.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
+    if kind == Role.JURIDICTION_MANAGER:
+        BajManager.objects.create(user=user, baj=Baj.objects.get(city="Angoulême"), designated_on="2026-01-05")
     if kind == Role.NATIONAL_SECURITY:
         user.user_permissions.add(Permission.objects.get(codename="view_national_journal"))
     return user
@@ -110,7 +115,7 @@ def test_roles_are_per_caf(role):
     """ROLE-2, ROLE-3: a CAF role opens that CAF's rows only; a superuser's, every CAF's."""
     user = _user(role)
     for area, roles in AREAS.items():
-        if role in roles and role not in (Role.NATIONAL_FOLLOWUP, Role.NATIONAL_SECURITY):
+        if role in roles and role not in (Role.NATIONAL_FOLLOWUP, Role.NATIONAL_SECURITY, Role.JURIDICTION_MANAGER):
             assert caf_ids_in(user, area) == {Caf.objects.get(number="161").pk}
     assert has_role(user, role)
     assert all(has_role(_user("superuser"), other) for other in Role)

@@ -6,11 +6,23 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from allocataires.demo import DEMO_ACCOUNTS, DEMO_CAF_AGENTS, DEMO_MINISTRY, DEMO_NATIONAL_SECURITY
+from allocataires.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_BAJ_MANAGERS,
+    DEMO_CAF_AGENTS,
+    DEMO_MINISTRY,
+    DEMO_NATIONAL_SECURITY,
+)
 
 PASSWORDS = {
     identifier: password
-    for identifier, password, *_ in [*DEMO_ACCOUNTS, *DEMO_CAF_AGENTS, DEMO_MINISTRY, DEMO_NATIONAL_SECURITY]
+    for identifier, password, *_ in [
+        *DEMO_ACCOUNTS,
+        *DEMO_CAF_AGENTS,
+        *DEMO_BAJ_MANAGERS,
+        DEMO_MINISTRY,
+        DEMO_NATIONAL_SECURITY,
+    ]
 }
 # `make screenshots` (CAFPRO_SCREENSHOTS=docs/screenshots) refreshes the screenshots of the README.
 SCREENSHOTS = os.environ.get("CAFPRO_SCREENSHOTS")

@@ -1,0 +1,113 @@
+"""JUR-1 … JUR-3: the juridiction's space — its gestionnaire (the chef de greffe, or another person the president
+designated) sees the habilitations of their BAJ, asks an access or a removal, reports a difficulty to the national
+follow-up. No allocataire data here, nothing granted here: the CAF decides (the same services as its
+administration, each journaled)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from conventions.models import Convention, DifficultyReport
+from conventions.permissions import Area, area_required, bajs_managed
+from conventions.services import difficulty_report
+from habilitations.enums import HabilitationStatus
+from habilitations.forms import DifficultyForm, PartnerAccessRequestForm, PartnerRemovalForm
+from habilitations.models import Habilitation, HabilitationHistory
+from habilitations.services import partner_access_request, partner_removal_request
+
+
+def _page(request, template, context, section):
+    return render(request, template, {"section": section, "bajs": bajs_managed(request.user), **context})
+
+
+@area_required(Area.PARTNER)
+def home(request):
+    """JUR-2: the habilitations of the BAJ, their state, the CAF's refusals with their reason."""
+    habilitations = (
+        Habilitation.objects.filter(convention__baj__in=bajs_managed(request.user))
+        .select_related("user", "convention__caf", "convention__baj")
+        .prefetch_related(Prefetch("history", HabilitationHistory.objects.filter(action="refus"), to_attr="refusals"))
+        .order_by("user__last_name", "user__first_name", "convention__caf__number")
+    )
+    return _page(
+        request,
+        "habilitations/partner/home.html",
+        {"habilitations": habilitations, "today": timezone.localdate(), "ACTIVE": HabilitationStatus.ACTIVE},
+        "home",
+    )
+
+
+def _conventions(user):
+    return (
+        Convention.objects.active_on(timezone.localdate())
+        .filter(baj__in=bajs_managed(user))
+        .select_related("caf", "baj")
+        .order_by("caf__number")
+    )
+
+
+@area_required(Area.PARTNER)
+def access_request(request):
+    """JUR-2: « Demander un accès » — the demande d'accès, online; the CAF grants it and prints the letter."""
+    form = PartnerAccessRequestForm(request.POST or None, conventions=_conventions(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            habilitation = partner_access_request(manager=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("convention", error)
+        else:
+            messages.success(
+                request,
+                f"Demande d'accès pour {habilitation.user.first_name} {habilitation.user.last_name.upper()} "
+                f"envoyée à la {habilitation.convention.caf.name}.",
+            )
+            return redirect("habilitations:partner_home")
+    return _page(request, "habilitations/partner/request.html", {"form": form}, "request")
+
+
+@area_required(Area.PARTNER)
+def removal_request(request, pk):
+    """JUR-2, HAB-2: « Demander la suppression » of an access of the BAJ, on a change of post."""
+    habilitation = (
+        Habilitation.objects.filter(
+            pk=pk, convention__baj__in=bajs_managed(request.user), status=HabilitationStatus.ACTIVE
+        )
+        .select_related("user", "convention__caf")
+        .first()
+    )
+    if habilitation is None:
+        raise Http404
+    form = PartnerRemovalForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner_removal_request(
+                manager=request.user, habilitation=habilitation, ends_on=form.cleaned_data["ends_on"], request=request
+            )
+        except ValidationError as error:
+            form.add_error("ends_on", error)
+        else:
+            messages.success(
+                request,
+                f"Suppression de l'accès de {habilitation.user.first_name} {habilitation.user.last_name.upper()} "
+                f"enregistrée : plus d'accès à compter du {form.cleaned_data['ends_on']:%d/%m/%Y}.",
+            )
+            return redirect("habilitations:partner_home")
+    return _page(request, "habilitations/partner/removal.html", {"form": form, "habilitation": habilitation}, "home")
+
+
+@area_required(Area.PARTNER)
+def difficulties(request):
+    """JUR-3: « Signaler une difficulté » to the national follow-up, and its answers."""
+    bajs = list(bajs_managed(request.user))
+    form = DifficultyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and bajs:
+        difficulty_report(manager=request.user, baj=bajs[0], request=request, **form.cleaned_data)
+        messages.success(request, "Difficulté signalée au suivi national : sa réponse s'affichera ici.")
+        return redirect("habilitations:partner_difficulties")
+    reports = DifficultyReport.objects.filter(baj__in=bajs).select_related("baj")
+    return _page(
+        request, "habilitations/partner/difficulties.html", {"form": form, "reports": reports}, "difficulties"
+    )

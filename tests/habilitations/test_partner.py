@@ -1,0 +1,211 @@
+"""JUR-1 … JUR-3: the juridiction's space — its gestionnaire requests accesses and removals for their BAJ and
+reports difficulties; the CAF grants or refuses; the national follow-up answers; every act journaled; no
+allocataire data and nothing granted there."""
+
+import datetime as dt
+import html
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conventions.enums import CafRoleKind
+from conventions.models import Baj, BajManager, Caf, CafRole, DifficultyReport
+from core.enums import JournalEvent
+from habilitations.access import compute_access
+from habilitations.enums import GreffeFunction, HabilitationStatus
+from habilitations.models import Habilitation, JournalEntry
+from tests.conventions.factories import ConventionFactory
+from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in
+from tests.habilitations.test_admin_caf import act, pdf_text
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("habilitations:partner_home")
+REQUEST = reverse("habilitations:partner_request")
+DIFFICULTIES = reverse("habilitations:partner_difficulties")
+
+
+def text(response):
+    return " ".join(html.unescape(response.content.decode()).split())
+
+
+@pytest.fixture
+def world():
+    """The BAJ of Angoulême (its convention with the CAF 161, a greffier) and its gestionnaire; the BAJ of Saintes
+    with its own greffier."""
+    ours = HabilitationFactory(user=UserFactory(identifier="T1001161"))
+    saintes = ConventionFactory(caf=Caf.objects.get(number="171"), baj=Baj.objects.get(city="Saintes"))
+    theirs = HabilitationFactory(user=UserFactory(identifier="T1711711"), convention=saintes)
+    manager = UserFactory(identifier="G1600001", civility="madame")
+    BajManager.objects.create(user=manager, baj=ours.convention.baj, designated_on=dt.date(2026, 1, 5))
+    return {"ours": ours, "theirs": theirs, "manager": manager}
+
+
+@pytest.fixture
+def gestionnaire(client, world):
+    log_in(client, world["manager"])
+    return client
+
+
+@pytest.fixture
+def agent():
+    user = UserFactory(identifier="CAF16101", staff=True)
+    CafRole.objects.create(user=user, caf=Caf.objects.get(number="161"), kind=CafRoleKind.ADMINISTRATOR)
+    client = Client()
+    log_in(client, user)
+    return client
+
+
+def ask(client, convention, **overrides):
+    data = {
+        "convention": convention.pk,
+        "function": GreffeFunction.GREFFIER,
+        "civility": "monsieur",
+        "last_name": "Roux",
+        "first_name": "Hugo",
+        "email": "hugo.roux@justice.fr",
+        **overrides,
+    }
+    return client.post(REQUEST, data)
+
+
+def test_the_gestionnaire_lands_on_the_habilitations_of_their_baj_only(client, world):
+    response = client.post("/", {"identifier": "G1600001", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == HOME
+    page = text(response)
+    assert "T1001161" in page and "T1711711" not in page
+
+
+def test_no_allocataire_data_and_no_administration(gestionnaire):
+    """JUR-1: the gestionnaire holds no habilitation: the consultation refuses; the administration is not theirs."""
+    assert gestionnaire.get(reverse("allocataires:home")).status_code == 403
+    assert gestionnaire.post(reverse("allocataires:search"), {"number": "1234567"}).status_code == 403
+    admin = gestionnaire.get("/admin/", follow=True)
+    assert admin.redirect_chain[-1][0] == HOME
+
+
+def test_an_access_request_goes_to_the_caf_which_grants_it(gestionnaire, world, agent):
+    """JUR-2: requested online, journaled for the CAF, on its work list; the CAF prints the letter."""
+    convention = world["ours"].convention
+    response = ask(gestionnaire, convention)
+    assert response.status_code == 302
+    habilitation = Habilitation.objects.get(user__last_name="Roux")
+    assert (habilitation.status, habilitation.user.civility) == (HabilitationStatus.REQUESTED, "monsieur")
+    line = JournalEntry.objects.get(event=JournalEvent.HABILITATION_REQUESTED)
+    assert (line.user, line.caf_id) == (world["manager"], convention.caf_id)
+    assert "envoyée à la Caf de la Charente" in text(gestionnaire.get(HOME))
+    lines = {label: count for label, count, _ in agent.get("/admin/").context["lines"]}
+    assert lines["demandes d'accès à accorder"] == 1
+    letter = pdf_text(act(agent, "habilitation", "grant", [habilitation]))
+    assert habilitation.user.identifier in letter and "Monsieur," in letter
+    assert "Active" in text(gestionnaire.get(HOME))
+
+
+def test_a_refusal_and_its_reason_reach_the_gestionnaire(gestionnaire, world, agent):
+    ask(gestionnaire, world["ours"].convention)
+    habilitation = Habilitation.objects.get(user__last_name="Roux")
+    page = act(agent, "habilitation", "refuse", [habilitation])
+    assert "Motif du refus" in page.content.decode()
+    act(agent, "habilitation", "refuse", [habilitation], apply="1", reason="Fonction hors du profil T12.")
+    habilitation.refresh_from_db()
+    assert habilitation.status == HabilitationStatus.REVOKED
+    assert "Demande refusée par la Caf : Fonction hors du profil T12." in text(gestionnaire.get(HOME))
+    assert JournalEntry.objects.filter(event=JournalEvent.HABILITATION_REFUSED).exists()
+
+
+def test_no_request_under_another_bajs_convention(gestionnaire, world):
+    response = ask(gestionnaire, world["theirs"].convention)
+    assert response.status_code == 200 and "Choisissez la Caf." in text(response)
+    assert not Habilitation.objects.filter(user__last_name="Roux").exists()
+
+
+def test_a_removal_request_ends_the_access_at_its_date(gestionnaire, world, settings):
+    """JUR-2, HAB-2: from the date given, the greffier's next request finds no access — no CAF step needed."""
+    ours = world["ours"]
+    url = reverse("habilitations:partner_removal", args=[ours.pk])
+    past = gestionnaire.post(url, {"ends_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat()})
+    assert "ne peut pas être passée" in text(past)
+    end = timezone.localdate() + dt.timedelta(days=10)
+    assert gestionnaire.post(url, {"ends_on": end.isoformat()}).status_code == 302
+    ours.refresh_from_db()
+    assert (ours.status, ours.ends_on, ours.revocation_reason) == (HabilitationStatus.ACTIVE, end, "removal_request")
+    assert compute_access(ours.user, timezone.localdate()).granted
+    assert not compute_access(ours.user, end).granted
+    line = JournalEntry.objects.get(event=JournalEvent.HABILITATION_REVOKED)
+    assert line.user == world["manager"] and "demande de suppression de la juridiction" in line.detail
+    # A session open until that day (no idle limit here, to see the end date alone bite):
+    settings.CAFPRO_IDLE_TIMEOUT = settings.CAFPRO_SESSION_MAX_AGE = settings.SESSION_COOKIE_AGE = 10**8
+    greffier = Client()
+    log_in(greffier, ours.user)
+    assert greffier.get(reverse("allocataires:home")).status_code == 200
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(end, dt.time(9))), tick=False):
+        assert greffier.get(reverse("allocataires:home")).status_code == 403, "no access from that day on"
+
+
+def test_no_removal_of_another_bajs_access(gestionnaire, world):
+    url = reverse("habilitations:partner_removal", args=[world["theirs"].pk])
+    assert gestionnaire.post(url, {"ends_on": timezone.localdate().isoformat()}).status_code == 404
+    world["theirs"].refresh_from_db()
+    assert world["theirs"].ends_on is None
+
+
+def test_a_difficulty_reaches_the_national_page_and_its_answer_comes_back(gestionnaire, world):
+    """JUR-3: reported to the SADJPV, answered there, read in the juridiction's space; both journaled."""
+    gestionnaire.post(DIFFICULTIES, {"subject": "Mot de passe", "body": "La lettre n'est pas arrivée."})
+    report = DifficultyReport.objects.get()
+    ministry = UserFactory(identifier="SADJPV01", staff=True)
+    from django.contrib.auth.models import Permission
+
+    ministry.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
+    national = Client()
+    log_in(national, ministry)
+    assert "La lettre n'est pas arrivée." in text(national.get(reverse("conventions:national_overview")))
+    answer = reverse("conventions:national_difficulty_answer", args=[report.pk])
+    national.post(answer, {f"r{report.pk}-answer": "Votre Caf vous adresse une nouvelle lettre."})
+    assert "Votre Caf vous adresse une nouvelle lettre." in text(gestionnaire.get(DIFFICULTIES))
+    events = set(JournalEntry.objects.values_list("event", flat=True))
+    assert {JournalEvent.DIFFICULTY_REPORTED, JournalEvent.DIFFICULTY_ANSWERED} <= events
+    assert gestionnaire.post(answer, {f"r{report.pk}-answer": "x"}).status_code == 403, "only the follow-up answers"
+
+
+def test_the_caf_records_a_gestionnaire_and_prints_the_letter(world, agent):
+    """JUR-1: the account, journaled for the CAF; the letter carries the initial password, changed at first use."""
+    baj = world["ours"].convention.baj
+    response = agent.post(
+        reverse("admin:conventions_bajmanager_add"),
+        {
+            "baj": baj.pk,
+            "designated_on": "05/01/2026",
+            "civility": "monsieur",
+            "last_name": "Blanc",
+            "first_name": "Louis",
+            "email": "louis.blanc@justice.fr",
+        },
+    )
+    assert response.status_code == 302, text(response)[:2000]
+    manager = BajManager.objects.get(user__last_name="Blanc")
+    assert manager.user.identifier.startswith("G16") and manager.recorded_by.identifier == "CAF16101"
+    assert JournalEntry.objects.filter(event=JournalEvent.BAJ_MANAGER_RECORDED, caf__number="161").exists()
+    letter = pdf_text(
+        agent.post(
+            reverse("admin:conventions_bajmanager_changelist"),
+            {"action": "print_letter", "_selected_action": [manager.pk]},
+        )
+    )
+    password = letter.split("mot de passe personnel :")[1].split()[0]
+    manager.user.refresh_from_db()
+    assert manager.user.check_password(password) and manager.user.must_change_password
+    other = agent.post(
+        reverse("admin:conventions_bajmanager_add"),
+        {
+            "baj": world["theirs"].convention.baj.pk,
+            "designated_on": "05/01/2026",
+            "civility": "madame",
+            "last_name": "Noir",
+            "first_name": "Eve",
+            "email": "eve@justice.fr",
+        },
+    )
+    assert other.status_code == 200 and not BajManager.objects.filter(user__last_name="Noir").exists()
