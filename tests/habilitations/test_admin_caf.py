@@ -179,6 +179,7 @@ def test_the_administration_speaks_to_caf_staff(client, caf_admin, two_cafs):
     html = {name: client.get(url).content.decode() for name, url in pages.items()}
     for name, page in html.items():
         assert "Django" not in page and "Cafpro — administration" in page, name
+        assert "— Caf de la Charente</span>" in page, "the agent's CAF in the header"
     assert "<h1>Habilitations</h1>" in html["list"] and "Sélectionnez" not in html["list"]
     assert "<h1>Habilitation</h1>" in html["change"] and "Modification de habilitation" not in html["change"]
     assert "Demander une habilitation" in html["add"] and "Ajout de habilitation" not in html["add"]
