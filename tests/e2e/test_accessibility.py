@@ -1,6 +1,8 @@
 """NF-2 (RGAA / WCAG 2.1 AA): axe-core on every page of the portal, the greffier's journey by keyboard alone,
 visible focus, and the print stylesheet."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
@@ -239,7 +241,15 @@ def test_axe_on_the_administration_pages_a_caf_agent_opens(page, demo):
         ("conventions", "/admin/conventions/convention/"),
         ("convention", f"/admin/conventions/convention/{convention.pk}/change/"),
         ("dialogue", "/admin/allocataires/dialoguemessage/"),
+        ("bajs", "/admin/conventions/baj/"),
+        ("baj", f"/admin/conventions/baj/{convention.baj_id}/change/"),
+        ("gestionnaires", "/admin/conventions/bajmanager/"),
+        ("gestionnaire-nouveau", "/admin/conventions/bajmanager/add/"),
     ]:
         page.goto(url)
         admin_audit(name)
+    page.goto(f"/admin/habilitations/habilitation/{habilitation.pk}/change/")
+    page.get_by_role("button", name=re.compile("^Retirer")).click()
+    assert "Motif du retrait" in page.locator("main, #content").first.inner_text()
+    admin_audit("confirmation")
     assert failures == [], "\n".join(failures)
