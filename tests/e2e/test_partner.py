@@ -44,6 +44,9 @@ def test_from_the_juridictions_request_to_the_greffiers_first_login(browser, liv
     assert "T1001161" in page.locator("main").inner_text()
     shot(page, "15-espace-juridiction")
     violations += serious(page)
+    page.set_viewport_size({"width": 320, "height": 800})  # NF-2: no sideways scrolling at 320 px here either
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Demander un accès").first.click()
     page.get_by_role("button", name="Envoyer la demande à la Caf").click()
     assert "Saisissez le nom." in page.get_by_role("alert").inner_text()
