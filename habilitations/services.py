@@ -237,7 +237,11 @@ def habilitation_history(*, habilitation, by, action, event, detail="", request=
 
 def _identifier_for(convention):
     """AUTH-1: an 8-character identifier issued by the CAF: T, the CAF number (CM for the CMAF), then digits."""
-    prefix = f"T{convention.caf.number or 'CM'}"
+    return _new_identifier(f"T{convention.caf.number or 'CM'}")
+
+
+def _new_identifier(prefix):
+    """AUTH-1, AUTH-10: `prefix` completed by random digits to 8 characters, never given before."""
     while True:
         identifier = prefix + "".join(secrets.choice("0123456789") for _ in range(8 - len(prefix)))
         if not User.objects.filter(identifier=identifier).exists():
@@ -400,21 +404,17 @@ def partner_removal_request(*, manager, habilitation, ends_on, request=None):
     )
 
 
-def _manager_identifier(baj):
-    """AUTH-1: an 8-character identifier for a gestionnaire: G, the département, then digits."""
-    prefix = f"G{baj.departement_id}".upper()
-    while True:
-        identifier = prefix + "".join(secrets.choice("0123456789") for _ in range(8 - len(prefix)))
-        if not User.objects.filter(identifier=identifier).exists():
-            return identifier
-
-
 @transaction.atomic
 def baj_manager_record(*, baj, designated_on, civility, last_name, first_name, email, by, caf, request=None):
     """JUR-1, AUD-1: an agent of `caf` records the gestionnaire the juridiction designated for `baj` — a new
     account, without password until its letter is printed (`password_reset`); journaled for that CAF."""
     user = User.objects.create_user(
-        _manager_identifier(baj), None, last_name=last_name, first_name=first_name, email=email, civility=civility
+        _new_identifier(f"G{baj.departement_id}".upper()),  # AUTH-1: G, the département, then digits
+        None,
+        last_name=last_name,
+        first_name=first_name,
+        email=email,
+        civility=civility,
     )
     manager = BajManager.objects.create(user=user, baj=baj, designated_on=designated_on, recorded_by=by)
     journal_record(
