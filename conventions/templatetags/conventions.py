@@ -1,16 +1,16 @@
 from django import template
 
-from conventions.models import Caf
+from conventions.models import CafRole
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def agent_cafs(context):
-    """BO-1: « Caf de la Charente » — the CAFs an agent of the administration works for, shown in its header."""
-    user = context["request"].user
-    if not user.is_authenticated:
+    """BO-1: « Caf de la Charente » — the CAFs an agent of the administration works for, shown in its header (one
+    query; none where the page has no request, as Django's own error pages)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
         return ""
-    return ", ".join(
-        Caf.objects.filter(staff_roles__user=user).distinct().order_by("number").values_list("name", flat=True)
-    )
+    roles = CafRole.objects.filter(user=request.user).order_by("caf__number").values_list("caf__name", flat=True)
+    return ", ".join(dict.fromkeys(roles))
