@@ -189,6 +189,11 @@ def test_the_greffier_journey_by_keyboard_alone(page, demo):
     page.wait_for_selector("table")
     assert keyboard.keys == KEYS_TO_PAIEMENTS, keyboard.keys
     keyboard.tab_to(lambda e: e["text"] == "Famille")
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.outlineColor, s.boxShadow]; }"
+    )
+    # NF-2 (WCAG 1.4.11): a dark ring (19:1 on white) inside a yellow one (5:1 on the blue of the banner and tabs).
+    assert ring[0] == "rgb(11, 12, 12)" and "rgb(255, 191, 71)" in ring[1], ring
     keyboard.press("Enter")
     page.wait_for_url("**/famille/")
     keyboard.tab_to(lambda e: e["text"] == "Fermer la session")
