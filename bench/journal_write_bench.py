@@ -25,25 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import setup_postgres  # noqa: E402 — the project, on the path just above
+
 LOCK = 7_291_001
 
 
 def setup(database):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cafpro.settings")
-    os.environ["DATABASE_URL"] = database
     os.environ.setdefault("DJANGO_DEBUG", "0")  # as in production: no query log
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import OperationalError, connection
-
-    if connection.vendor != "postgresql":
-        sys.exit("Ce banc d'essai vise PostgreSQL : --database postgres://…")
-    try:
-        call_command("migrate", verbosity=0)
-    except OperationalError as error:
-        sys.exit(f"Base de données injoignable ({database}) : {error}")
+    setup_postgres(database, os.environ.get("DJANGO_SETTINGS_MODULE", "cafpro.settings"))
 
 
 def writers():

@@ -23,6 +23,8 @@ from django.core.signals import request_started
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import setup_postgres  # noqa: E402 — the project, on the path just above
+
 # The parts of a consultation view, by the function that does each one (in allocataires.views, and the
 # rubrique's reader).
 PARTS = {
@@ -76,23 +78,8 @@ class Meter:
 
 
 def setup(database):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["DATABASE_URL"] = database
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"  # the test client's host
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit("Ce banc d'essai vise PostgreSQL : --database postgres://…")
-    from django.core.management import call_command
-    from django.db import OperationalError
-
-    try:
-        call_command("migrate", verbosity=0)
-    except OperationalError as error:
-        sys.exit(f"Base de données injoignable ({database}) : {error}")
+    setup_postgres(database, "bench.settings")
 
 
 def replay(connection, statements, count):

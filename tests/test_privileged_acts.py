@@ -14,7 +14,7 @@ from conventions.models import Caf, CafRole, Convention
 from core.enums import JournalEvent
 from habilitations.models import Habilitation, JournalEntry, User
 from tests.conventions.factories import ConventionFactory
-from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +72,7 @@ def act(client, model, action, objects, **extra):
 
 @pytest.fixture
 def caf_admin(client):
-    user = UserFactory(identifier="CAF16101", staff=True)
-    CafRole.objects.create(user=user, caf=Caf.objects.get(number="161"), kind=CafRoleKind.ADMINISTRATOR)
-    log_in(client, user)
-    return user
+    return caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from conventions.models import Profile
+from conventions.models import Caf, CafRole, Profile
 from habilitations.enums import GreffeFunction, HabilitationStatus
 from habilitations.models import Habilitation, User
 
@@ -38,6 +38,13 @@ def log_in(client, user, password=None):
     )
     assert response.status_code == 302 and response["Location"] != "/acces-bloque/", response
     return user
+
+
+def caf_staff_logged_in(client, identifier, kind, caf="161"):
+    """A CAF agent holding role `kind` (CafRoleKind) at CAF number `caf`, logged in on `client`."""
+    user = UserFactory(identifier=identifier, staff=True)
+    CafRole.objects.create(user=user, caf=Caf.objects.get(number=caf), kind=kind)
+    return log_in(client, user)
 
 
 class HabilitationFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,7 @@ from conventions.models import Caf, CafRole, Convention
 from habilitations.enums import GreffeFunction, HabilitationStatus
 from habilitations.models import Habilitation
 from tests.conventions.factories import ConventionFactory
-from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,7 @@ def pdf_text(response):
 
 @pytest.fixture
 def caf_admin(client):
-    user = UserFactory(identifier="CAF16101", staff=True)
-    CafRole.objects.create(user=user, caf=Caf.objects.get(number="161"), kind=CafRoleKind.ADMINISTRATOR)
-    log_in(client, user)
-    return user
+    return caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
 
 
 @pytest.fixture

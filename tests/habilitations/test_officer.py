@@ -12,7 +12,7 @@ from core.enums import JournalEvent
 from habilitations.models import JournalEntry, Surveillance
 from habilitations.services import journal_record
 from tests.conventions.factories import ConventionFactory
-from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, log_in
 
 pytestmark = pytest.mark.django_db
 JOURNAL = reverse("habilitations:officer_journal")
@@ -43,10 +43,7 @@ def world():
 
 @pytest.fixture
 def officer(client):
-    user = UserFactory(identifier="RSSI1610", staff=True)
-    CafRole.objects.create(user=user, caf=Caf.objects.get(number="161"), kind=CafRoleKind.SECURITY_OFFICER)
-    log_in(client, user)
-    return user
+    return caf_staff_logged_in(client, "RSSI1610", CafRoleKind.SECURITY_OFFICER)
 
 
 def identifiers(response):
