@@ -3,10 +3,9 @@
 The floor (bench/urls.py), the portal home and the rubrique Paiements (the 12 months before a legal-aid request
 made today, on a dossier with AAH payments) are requested in turn through Django's test client, in one process,
 on a PostgreSQL database (DATABASE_URL, or --database), `DEBUG` off unless DJANGO_DEBUG says otherwise, rounds
-interleaved. For each: the CPU time of the whole
-request and of each part of the view, and the queries each part makes; then the rubrique's own statements
-replayed straight through the driver. No HTTP server, no load generator and no PostgreSQL CPU in these figures:
-they show the Python cost that `bench/load_bench.py` measures under load.
+interleaved. For each: the CPU time of the whole request and of each part of the view, and the queries each part
+makes; then the rubrique's own statements replayed straight through the driver. No HTTP server, no load generator
+and no PostgreSQL CPU in these figures: they show the Python cost that `bench/load_bench.py` measures under load.
 
     .venv/bin/python bench/page_cost.py --database postgres://postgres@127.0.0.1:5432/cafpro_small
 """
