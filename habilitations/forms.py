@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
 
-from conventions.models import Convention
+from conventions.models import Baj, Convention
 from core.forms import DateField
 from habilitations.enums import Civility, GreffeFunction
 from habilitations.models import User, UserManager
@@ -132,8 +132,13 @@ class PartnerRemovalForm(forms.Form):
 
 
 class DifficultyForm(forms.Form):
-    """JUR-3."""
+    """JUR-3: the difficulty, and the BAJ it concerns when the gestionnaire manages several (`bajs`)."""
 
+    baj = forms.ModelChoiceField(
+        label="Juridiction concernée",
+        queryset=Baj.objects.none(),
+        error_messages={"required": "Choisissez la juridiction.", "invalid_choice": "Choisissez la juridiction."},
+    )
     subject = forms.CharField(label="Objet", max_length=120, error_messages={"required": "Saisissez l'objet."})
     body = forms.CharField(
         label="Description de la difficulté",
@@ -141,3 +146,14 @@ class DifficultyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Décrivez la difficulté."},
     )
+
+    def __init__(self, *args, bajs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.only_baj = bajs[0] if len(bajs) == 1 else None
+        if self.only_baj is None:
+            self.fields["baj"].queryset = Baj.objects.filter(pk__in=[baj.pk for baj in bajs])
+        else:
+            del self.fields["baj"]
+
+    def chosen_baj(self):
+        return self.cleaned_data.get("baj") or self.only_baj

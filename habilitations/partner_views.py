@@ -100,11 +100,13 @@ def removal_request(request, pk):
 
 @area_required(Area.PARTNER)
 def difficulties(request):
-    """JUR-3: « Signaler une difficulté » to the national follow-up, and its answers."""
-    bajs = list(bajs_managed(request.user))
-    form = DifficultyForm(request.POST or None)
+    """JUR-3: « Signaler une difficulté » to the national follow-up (for the BAJ chosen, when the gestionnaire
+    manages several), and its answers."""
+    bajs = list(bajs_managed(request.user).order_by("pk"))
+    form = DifficultyForm(request.POST or None, bajs=bajs)
     if request.method == "POST" and form.is_valid() and bajs:
-        difficulty_report(manager=request.user, baj=bajs[0], request=request, **form.cleaned_data)
+        data = {name: form.cleaned_data[name] for name in ("subject", "body")}
+        difficulty_report(manager=request.user, baj=form.chosen_baj(), request=request, **data)
         messages.success(request, "Difficulté signalée au suivi national : sa réponse s'affichera ici.")
         return redirect("habilitations:partner_difficulties")
     reports = DifficultyReport.objects.filter(baj__in=bajs).select_related("baj")

@@ -170,6 +170,20 @@ def test_a_difficulty_reaches_the_national_page_and_its_answer_comes_back(gestio
     assert gestionnaire.post(answer, {f"r{report.pk}-answer": "x"}).status_code == 403, "only the follow-up answers"
 
 
+def test_a_gestionnaire_of_two_bajs_says_which_one_a_difficulty_concerns(gestionnaire, world):
+    """JUR-3: with two BAJs the form asks which one, among those two only; with one it does not ask."""
+    assert "Juridiction concernée" not in text(gestionnaire.get(DIFFICULTIES))
+    saintes = world["theirs"].convention.baj
+    BajManager.objects.create(user=world["manager"], baj=saintes, designated_on=dt.date(2026, 2, 1))
+    report = {"subject": "Accès", "body": "Un greffier de Saintes n'a pas reçu sa lettre."}
+    assert "Choisissez la juridiction." in text(gestionnaire.post(DIFFICULTIES, report))
+    other = Baj.objects.exclude(pk__in=[saintes.pk, world["ours"].convention.baj.pk]).first()
+    assert "Choisissez la juridiction." in text(gestionnaire.post(DIFFICULTIES, {**report, "baj": other.pk}))
+    assert not DifficultyReport.objects.exists()
+    gestionnaire.post(DIFFICULTIES, {**report, "baj": saintes.pk})
+    assert DifficultyReport.objects.get().baj == saintes
+
+
 def test_the_caf_records_a_gestionnaire_and_prints_the_letter(world, agent):
     """JUR-1: the account, journaled for the CAF; the letter carries the initial password, changed at first use."""
     baj = world["ours"].convention.baj
