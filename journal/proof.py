@@ -30,13 +30,12 @@ import base64
 import bisect
 import datetime as dt
 import hashlib
-import hmac
 import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -180,7 +179,21 @@ def dev_public_key():
 
 def checkpoint_payload(*, seal, lines, anchored_at):
     """JRN-6: what the sealer signs: the newest seal's chain hash and the lines sealed in seals 1..n (the sum of
-    their counts), at `anchored_at` (aware). It covers every seal up to n through the chain."""
+    their counts), at `anchored_at` (aware). It covers every seal up to n through the chain.
+
+    A version 2 checkpoint names only a version 2 seal (else a downgraded seal would pass for it): while the
+    newest seal is still a version 1 one, its checkpoint has the version 1 form (its HMAC and root)."""
+    if seal["version"] == 1:
+        return {
+            "journal": JOURNAL,
+            "seal": seal["number"],
+            "sealed_at": seal["sealed_at"],
+            "mac": seal["mac"],
+            "root": seal["root"],
+            "last_line": seal["last_line"],
+            "lines": lines,
+            "anchored_at": _iso(anchored_at),
+        }
     return {
         "journal": JOURNAL,
         "version": VERSION,
@@ -433,7 +446,7 @@ class _Verification:
                     self.fail(
                         number,
                         f"point d'ancrage du sceau n° {number}",
-                        f"sceau ancré le {payload['anchored_at']} absent de l'export : journal tronqué",
+                        f"sceau ancré le {payload['anchored_at']} introuvable : journal tronqué",
                     )
         if v1:
             self.report.notes.append(
@@ -443,7 +456,7 @@ class _Verification:
         self._check_pending(pending, last)
         for line in strays:
             self.fail(
-                line.get("seal"),
+                line["seal"] if _is_int(line.get("seal")) else last + 1,
                 f"ligne n° {line.get('id')}",
                 f"rattachée au sceau n° {line.get('seal')}, qui n'existe pas (ligne insérée ou sceau supprimé)",
             )
@@ -480,6 +493,8 @@ class _Verification:
         self.anchor_seals = [number for number, _, _ in valid]
         self.newest = max((anchored_at for _, anchored_at, _ in valid), default=None)
         self.anchored_head = max(self.anchor_seals, default=0)
+        self.v1_head = max((number for number, _, payload in valid if "version" not in payload), default=0)
+        self.seen_v2 = False
         # before[i]: the newest anchor among valid[:i+1]; covering[i]: the earliest among valid[i:]
         self.before, newest = [], None
         for _, anchored_at, _ in valid:
@@ -515,7 +530,7 @@ class _Verification:
         for payload in self.named.get(number, ()):
             position = f"point d'ancrage du sceau n° {number}"
             if payload.get("version") == VERSION:
-                if not hmac.compare_digest(payload["seal_hash"], link):
+                if payload["seal_hash"] != link or seal["version"] != VERSION:
                     self.fail(number, position, f"le sceau diffère de celui ancré le {payload['anchored_at']}")
                 elif payload["lines"] != total:
                     self.fail(
@@ -536,13 +551,22 @@ class _Verification:
             self.fail(number, position, problem)
             return None
         if seal["version"] == 1:
+            # JRN-8: a version 1 seal's chain cannot be checked, so none may stand where a version 2 seal could
+            # have been downgraded to escape its chain: after a version 2 seal, or beyond the version 1 anchors.
+            if self.seen_v2:
+                self.fail(number, position, "de version 1 après un sceau de version 2 : rétrogradé")
+            elif number > self.v1_head:
+                self.fail(
+                    number, position, "de version 1 sans point d'ancrage de version 1 qui le couvre : rétrogradé"
+                )
             return seal["mac"]
+        self.seen_v2 = True
         link = seal_hash(seal)
         if "hash" in seal and seal["hash"] != link:
             self.fail(number, position, "altéré : son contenu ne correspond plus à son empreinte")
         if previous is None and number > 1 and seal["previous"] == "":
             self.fail(number, position, "chaîne rompue : il ne désigne aucun sceau précédent")
-        elif previous is not None and not hmac.compare_digest(seal["previous"], previous):
+        elif previous is not None and seal["previous"] != previous:
             self.fail(
                 number,
                 position,
@@ -810,7 +834,10 @@ def _public_key(value):
     except OSError as error:
         raise ValueError(f"clé publique illisible ({error.strerror})") from error
     if data.lstrip().startswith(b"-----BEGIN"):
-        key = serialization.load_pem_public_key(data)
+        try:
+            key = serialization.load_pem_public_key(data)
+        except (ValueError, UnsupportedAlgorithm) as error:
+            raise ValueError("la clé publique PEM est illisible") from error
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("la clé publique PEM n'est pas une clé Ed25519")
         return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

@@ -83,19 +83,9 @@ class Journal:
         """Signs the newest seal, as the sealer does after sealing."""
         head = self.seals[-1]
         lines = sum(seal["count"] for seal in self.seals)
-        if head["version"] == 1:
-            payload = {
-                "journal": "cafpro",
-                "seal": head["number"],
-                "sealed_at": head["sealed_at"],
-                "mac": head["mac"],
-                "root": head["root"],
-                "last_line": head["last_line"],
-                "lines": lines,
-                "anchored_at": at.isoformat(timespec="seconds"),
-            }
-        else:
-            payload = proof.checkpoint_payload(seal=head, lines=lines, anchored_at=at)
+        payload = proof.checkpoint_payload(seal=head, lines=lines, anchored_at=at)
+        if head["version"] == 1:  # as the old sealer wrote them, to the second
+            payload["anchored_at"] = at.isoformat(timespec="seconds")
         checkpoint = proof.sign_checkpoint(payload, seed or self.seed)
         self.checkpoints.append(checkpoint)
         return checkpoint

@@ -269,7 +269,7 @@ def test_the_tail_cut_seals_and_lines(tmp_path):
     report = _verify(journal, tmp_path)
     position, message = _first(report)
     assert position == "point d'ancrage du sceau n° 3"
-    assert message.endswith("absent de l'export : journal tronqué")
+    assert message.endswith("introuvable : journal tronqué")
 
 
 def test_a_seal_altered(tmp_path):
@@ -553,3 +553,46 @@ def test_a_version_1_seal_differing_from_its_checkpoint(tmp_path):
         "point d'ancrage du sceau n° 2",
         f"le sceau diffère de celui ancré le {journal.checkpoints[1]['payload']['anchored_at']}",
     )
+
+
+def _downgrade(journal, number):
+    """The superuser turns a version 2 seal into a 'version 1' one whose HMAC is the hash the next seal chains
+    to, to rewrite its lines without breaking the chain."""
+    seal = journal.seals[number - 1]
+    seal["mac"] = seal.pop("hash")
+    seal["version"] = 1
+    for row in journal.lines_of(number):
+        row["detail"] = "réécrit"
+    seal["root"] = proof.merkle_root([proof.leaf_hash_v1(row) for row in journal.lines_of(number)])
+
+
+def test_a_version_2_seal_downgraded_to_version_1(tmp_path):
+    journal = kit.standard()
+    _downgrade(journal, 2)
+    report = _verify(journal, tmp_path)
+    assert _first(report) == ("sceau n° 2", "de version 1 après un sceau de version 2 : rétrogradé")
+    assert any(position == "point d'ancrage du sceau n° 2" for position, _ in report.failures)
+
+
+def test_the_first_seals_downgraded_to_version_1(tmp_path):
+    """Seals 1-2 made in one run and anchored once, at seal 2: seal 1 downgraded is not covered by a version 1
+    checkpoint."""
+    journal = kit.Journal()
+    journal.write_lines(2, kit.NOW - dt.timedelta(minutes=5))
+    journal.seal(kit.NOW - dt.timedelta(minutes=4))
+    journal.write_lines(2, kit.NOW - dt.timedelta(minutes=4))
+    journal.seal_and_anchor(kit.NOW - dt.timedelta(minutes=4))
+    assert _verify(journal, tmp_path / "before").ok
+    _downgrade(journal, 1)
+    assert _first(_verify(journal, tmp_path)) == (
+        "sceau n° 1",
+        "de version 1 sans point d'ancrage de version 1 qui le couvre : rétrogradé",
+    )
+
+
+def test_a_line_moved_to_another_seal(tmp_path):
+    journal = kit.standard()
+    journal.lines[6]["seal"] = 3  # line 7, the last of seal 2
+    report = _verify(journal, tmp_path)
+    assert _first(report) == ("sceau n° 2", "3 lignes au lieu de 4 : lignes supprimées")
+    assert ("ligne n° 7", "hors du sceau n° 3 (lignes n° 8 à 10) : ajoutée") in report.failures
