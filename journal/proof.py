@@ -265,13 +265,13 @@ class Export:
         self.checkpoints = (
             read_checkpoints(self.directory / "checkpoints.jsonl") if checkpoints is None else checkpoints
         )
-        seal_numbers = {seal.get("number") for seal in self._read(self.seals_path)}
+        seal_numbers = {seal.get("number") for seal in self._read(self.seals_path) if _is_int(seal.get("number"))}
         self._spans, self.pending, self.strays = {}, [], []
         for start, end, line in self._read_with_offsets(self.lines_path):
             number = line.get("seal")
             if number is None:
                 self.pending.append(line)
-            elif number not in seal_numbers:
+            elif not _is_int(number) or number not in seal_numbers:
                 self.strays.append(line)
             else:
                 self._spans.setdefault(number, [start, end])[1] = end
@@ -287,8 +287,9 @@ class Export:
         with self.lines_path.open("rb") as file:
             file.seek(span[0])
             while file.tell() < span[1]:
-                line = json.loads(file.readline())
-                if line.get("seal") == number:
+                raw = file.readline()
+                line = json.loads(raw) if raw.strip() else None
+                if isinstance(line, dict) and line.get("seal") == number:
                     yield line
 
     def _read(self, path):
@@ -355,7 +356,7 @@ class Report:
             f"encore ancrés, {self.pending} lignes en attente de scellement."
         )
         if self.ok:
-            text = ["Journal intègre et complet.", counts]
+            text = [f"Journal intègre et complet{' — mais ' + DEV_KEYS_MESSAGE if self.dev_keys else ''}.", counts]
         else:
             position, message = self.first_failure
             text = [
@@ -757,6 +758,8 @@ def _checkpoint_problem(payload):
     """Why a correctly signed payload is not a checkpoint of this journal (None when it is)."""
     if payload.get("journal") != JOURNAL:
         return f"point d'ancrage d'un autre journal ({payload.get('journal')!r})"
+    if not _is_int(payload.get("seal")):
+        return "illisible : numéro de sceau invalide"
     if not _is_time(payload.get("anchored_at")):
         return "date d'ancrage invalide"
     if payload.get("version") == VERSION:
