@@ -646,9 +646,9 @@ def ensure_demo_accounts(as_of):
 def ensure_demo_journal(as_of):
     """A few days of journal for the security officer's demo (README): failed logins on the demo greffier, an
     address trying unknown identifiers, night consultations. Created once."""
-    from core.enums import JournalEvent
-    from habilitations.models import JournalEntry
-    from habilitations.services import journal_record
+    from journal.enums import JournalEvent
+    from journal.models import JournalEntry
+    from journal.services import journal_record
 
     greffier = User.objects.get(identifier="T1001161")
     if JournalEntry.objects.filter(user=greffier, detail="démonstration").exists():

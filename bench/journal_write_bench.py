@@ -41,9 +41,9 @@ def writers():
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from core.enums import JournalEvent
-    from habilitations.models import JournalEntry
-    from habilitations.services import journal_record
+    from journal.enums import JournalEvent
+    from journal.models import JournalEntry
+    from journal.services import journal_record
 
     table = JournalEntry._meta.db_table
     columns = (
@@ -105,7 +105,7 @@ def run(write, threads, seconds):
 def clean():
     from django.db import connection
 
-    from habilitations.models import JournalEntry
+    from journal.models import JournalEntry
 
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "core",
+    "journal",
     "conventions",
     "habilitations",
     "allocataires",
@@ -176,7 +177,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "identifier"
 AXES_USERNAME_CALLABLE = "habilitations.network.client_username"
-AXES_CLIENT_IP_CALLABLE = "habilitations.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "journal.network.client_ip"
 AXES_LOCKOUT_CALLABLE = "habilitations.views.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # our own journal records every attempt (JRN-1)
 AXES_VERBOSE = False

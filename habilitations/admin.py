@@ -33,15 +33,7 @@ from core.words import count
 from habilitations.documents import habilitation_document
 from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
-from habilitations.models import (
-    Habilitation,
-    HabilitationHistory,
-    JournalEntry,
-    JournalSeal,
-    Surveillance,
-    User,
-    UserManager,
-)
+from habilitations.models import Habilitation, HabilitationHistory, Surveillance, User, UserManager
 from habilitations.services import (
     account_save,
     baj_manager_record,
@@ -56,6 +48,7 @@ from habilitations.services import (
     password_reset,
     user_unlock,
 )
+from journal.models import JournalEntry, JournalSeal
 
 
 @admin.register(User)

@@ -8,9 +8,9 @@ import sys
 import pytest
 from django.db import connection
 
-from core.enums import JournalEvent
-from habilitations.journal import seal_pending, verify
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.integrity import seal_pending, verify
+from journal.models import JournalEntry
 from tests.kit import ROOT, database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]

@@ -11,11 +11,12 @@ import time
 import pytest
 from django.db import connection
 
-from core.enums import JournalEvent
 from habilitations.enums import HabilitationStatus, RevocationReason
-from habilitations.journal import seal_pending, verify
-from habilitations.models import Habilitation, JournalEntry
+from habilitations.models import Habilitation
 from habilitations.services import habilitation_revoke
+from journal.enums import JournalEvent
+from journal.integrity import seal_pending, verify
+from journal.models import JournalEntry
 from tests.habilitations.factories import UserFactory
 from tests.kit import Browser, Server, database_url, dossier_numbers, greffiers, run_load
 

@@ -1,6 +1,6 @@
 from core.commands import CafproCommand
 from core.words import count
-from habilitations.journal import verify
+from journal.integrity import verify
 
 
 class Command(CafproCommand):

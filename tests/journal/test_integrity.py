@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from core.enums import JournalEvent
-from habilitations.journal import anchor, leaf, merkle_root, seal_pending, verify
-from habilitations.models import AppendOnlyError, JournalEntry, JournalSeal
-from habilitations.services import journal_record
+from journal.enums import JournalEvent
+from journal.integrity import anchor, leaf, merkle_root, seal_pending, verify
+from journal.models import AppendOnlyError, JournalEntry, JournalSeal
+from journal.services import journal_record
 
 pytestmark = pytest.mark.django_db
 TABLE, SEALS = JournalEntry._meta.db_table, JournalSeal._meta.db_table

@@ -4,7 +4,7 @@ from django.db import DatabaseError
 
 from core.commands import CafproCommand, positive_int
 from core.words import count
-from habilitations.journal import anchor
+from journal.integrity import anchor
 
 
 class Command(CafproCommand):

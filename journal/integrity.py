@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from habilitations.models import JournalEntry, JournalSeal
+from journal.models import JournalEntry, JournalSeal
 
 PURGE_ROLE = "cafpro_journal_purge"  # the database role alone allowed to delete lines (migration 0008)
 SEALER_LOCK = 7_291_002  # advisory lock of the sealer: writers never take it

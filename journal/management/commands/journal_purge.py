@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from core.commands import CafproCommand
 from core.dates import add_months
-from core.enums import JournalEvent
-from habilitations.journal import PURGE_ROLE, seal_pending, verify
-from habilitations.models import JournalEntry, JournalSeal
-from habilitations.services import journal_record
+from journal.enums import JournalEvent
+from journal.integrity import PURGE_ROLE, seal_pending, verify
+from journal.models import JournalEntry, JournalSeal
+from journal.services import journal_record
 
 
 def months(value):
