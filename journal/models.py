@@ -1,8 +1,6 @@
 """JRN-1, JRN-2, JRN-5: the access journal's lines and the seals that make it tamper-evident. The tables keep the
 names they had in `habilitations` (moved here without touching the data, migration `journal/0001`)."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import connections, models
 from django.utils import timezone
@@ -52,7 +50,8 @@ class JournalEntry(models.Model):
     """JRN-1, JRN-2, JRN-5: one line of the access journal. Written only by `journal.services.journal_record`, in
     the transaction of the event it records — a plain insert, no lock (JRN-7); never updated, never deleted by the
     application (PostgreSQL: a trigger refuses it too), but for the sealer setting once its `seal` and its `hash`
-    (the SHA-256 leaf of its content in the seal's Merkle tree). It holds no password and no session key."""
+    (the SHA-256 leaf of its canonical JSON in the seal's Merkle tree, `journal.proof.leaf_hash`). It holds no
+    password and no session key."""
 
     occurred_at = models.DateTimeField("date et heure (UTC)", default=timezone.now, db_index=True)
     event = models.CharField("événement", max_length=24, choices=JournalEvent.choices)
@@ -124,32 +123,16 @@ class JournalEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
 
-    def canonical(self):
-        """What the line's leaf covers, in a fixed order: its number and its content."""
-        fields = [
-            str(self.pk),
-            self.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            self.event,
-            self.identifier_typed,
-            str(self.user_id or ""),
-            str(self.source_ip or ""),
-            self.user_agent,
-            self.detail,
-            str(self.caf_id or ""),
-            self.allocataire_number,
-            self.rubrique,
-            self.period,
-            self.legal_aid_file,
-            self.procedure,
-        ]
-        return "\x1f".join(fields)
-
 
 class JournalSeal(models.Model):
-    """JRN-5, JRN-6, JRN-7: a batch of journal lines sealed together by the sealer (`journal.integrity`): their
-    Merkle root, chained to the previous seal by an HMAC. Written by the sealer alone; only the purge role may mark
-    it purged (its lines deleted, the seal kept so that the chain still verifies)."""
+    """JRN-5, JRN-8: a batch of journal lines sealed together by the sealer (`journal.integrity.seal_pending`): their
+    count, range and RFC 6962 Merkle root, chained to the previous seal by that seal's hash (version 2; `hash` is
+    this seal's, `journal.proof.seal_hash`). Version 1 seals, made before, were chained by an HMAC (`mac`) and keep
+    verifying through their checkpoints. Written by the sealer alone; only the purge role may mark it purged, and
+    only past the retention (the database refuses otherwise) — a mark the verifier never trusts: it reads the
+    lines' absence against the signed checkpoints' times."""
 
+    version = models.PositiveSmallIntegerField("version", default=2)
     number = models.PositiveBigIntegerField("numéro", unique=True)
     sealed_at = models.DateTimeField("scellé le")
     count = models.PositiveIntegerField("lignes")
@@ -157,7 +140,8 @@ class JournalSeal(models.Model):
     last_line = models.BigIntegerField("dernière ligne")
     root = models.CharField("racine de Merkle", max_length=64)
     previous = models.CharField("sceau précédent", max_length=64, blank=True)
-    mac = models.CharField("sceau (HMAC)", max_length=64)
+    hash = models.CharField("empreinte du sceau", max_length=64, blank=True)
+    mac = models.CharField("sceau (HMAC, version 1)", max_length=64, blank=True)
     purged_at = models.DateTimeField("lignes purgées le", null=True, blank=True)
 
     class Meta:
@@ -168,3 +152,23 @@ class JournalSeal(models.Model):
 
     def __str__(self):
         return f"Sceau n° {self.number} : {self.count} lignes ({self.first_line} à {self.last_line})"
+
+
+class JournalCheckpoint(models.Model):
+    """JRN-6, JRN-8: a signed checkpoint the sealer wrote to the witness, kept in the database too so that its
+    trigger refuses a line dated before the newest anchor by more than the longest transaction. Append-only; the
+    verifier never reads it (the witness's copy is the proof)."""
+
+    seal = models.PositiveBigIntegerField("sceau ancré")
+    seal_hash = models.CharField("empreinte du sceau", max_length=64)
+    lines = models.PositiveBigIntegerField("lignes scellées")
+    anchored_at = models.DateTimeField("ancré le", db_index=True)
+    signature = models.CharField("signature (Ed25519, base64)", max_length=100)
+
+    class Meta:
+        verbose_name = "point d'ancrage du journal"
+        verbose_name_plural = "points d'ancrage du journal"
+        ordering = ["-anchored_at"]
+
+    def __str__(self):
+        return f"Point d'ancrage du sceau n° {self.seal}"

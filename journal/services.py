@@ -9,17 +9,28 @@ from journal.models import JournalEntry
 from journal.network import client_ip
 
 
-def journal_record(*, event, request=None, user=None, identifier="", detail="", occurred_at=None, **consultation):
+def journal_record(*, event, request=None, user=None, identifier="", detail="", **consultation):
     """JRN-1, JRN-2, JRN-5: appends one line to the access journal, in the caller's transaction (the event and
     its line are committed together or not at all); the sealer seals it within a minute (`journal_anchor`) —
     `consultation` carries the CAF whose data the line concerns, the allocataire number, rubrique, period and
     legal-aid file of a consultation. A line of a known user without a CAF (a connection, a refusal) reaches the
     officers of that user's CAFs (`habilitations.models.journal_visible_to_officer`). Never a password, never a
-    session key. `occurred_at` is for generated data only (demo, benchmarks)."""
+    session key. JRN-8: its time is the database's insert time as the server sees it — never taken from a caller."""
+    return _append(timezone.now(), event, request, user, identifier, detail, consultation)
+
+
+def journal_record_generated(*, occurred_at, event, request=None, user=None, identifier="", detail="", **consultation):
+    """Generated data only (the demo's past days, benchmarks; never the web's path): a line dated `occurred_at`.
+    The database still refuses it when it is dated before the newest checkpoint (JRN-8): generated history is
+    written before the journal is first anchored."""
+    return _append(occurred_at, event, request, user, identifier, detail, consultation)
+
+
+def _append(occurred_at, event, request, user, identifier, detail, consultation):
     if user is not None and not identifier:
         identifier = user.identifier
     entry = JournalEntry(
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at,
         event=event,
         identifier_typed=identifier[:32],
         user=user,

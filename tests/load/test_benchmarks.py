@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from journal.enums import JournalEvent
-from journal.integrity import seal_pending, verify
+from journal.integrity import anchor, verify
 from journal.models import JournalEntry
 from tests.kit import ROOT, database_url
 
@@ -40,5 +40,5 @@ def test_page_cost_reports_each_part_of_the_rubrique_beside_the_floor(reference_
     consultations = JournalEntry.objects.filter(event=JournalEvent.CONSULTATION)
     assert consultations.count() == 23
     assert set(consultations.values_list("rubrique", "period")) == {("paiements", consultations.first().period)}
-    seal_pending()
+    anchor()
     assert verify().ok
