@@ -227,8 +227,8 @@ class SyslogWitness:
 
 
 def witness(location=None):
-    """The witness the sealer writes to: `syslog:HOST[:PORT]` (TCP, 6514 by default… 514 if not given), else a
-    directory (CAFPRO_JOURNAL_WITNESS by default)."""
+    """The witness the sealer writes to: `syslog:HOST[:PORT]` (TCP, port 514 unless given), else a directory
+    (CAFPRO_JOURNAL_WITNESS by default)."""
     location = str(location or settings.CAFPRO_JOURNAL_WITNESS)
     if location.startswith("syslog:"):
         host, _, port = location.removeprefix("syslog:").partition(":")
