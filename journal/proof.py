@@ -795,29 +795,39 @@ def _parser():
         prog="python journal/proof.py",
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
     )
+    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et sortir")
     parser.add_argument("export", metavar="EXPORT_DIR", help="répertoire de l'export (seals.jsonl, lines.jsonl, …)")
     parser.add_argument(
         "--public-key",
         required=True,
+        metavar="CLÉ",
         help="clé publique Ed25519 du scelleur : en base64 (32 octets), ou un fichier qui la contient (base64 ou PEM)",
     )
     parser.add_argument(
         "--witness",
+        metavar="TÉMOIN",
         help="lire les points d'ancrage au témoin lui-même (répertoire, fichier .jsonl ou journal syslog) plutôt "
         "que dans checkpoints.jsonl de l'export",
     )
     parser.add_argument(
         "--now",
+        metavar="INSTANT",
         help="instant de référence, ISO 8601 avec fuseau (par défaut : maintenant) ; pour un export reçu plus "
         "tôt, l'instant où il a été produit",
     )
     parser.add_argument(
-        "--retention-days", type=int, default=365, help="durée de conservation des lignes, en jours (365)"
+        "--retention-days",
+        type=int,
+        default=365,
+        metavar="JOURS",
+        help="durée de conservation des lignes, en jours (365)",
     )
     parser.add_argument(
         "--max-age-minutes",
         type=int,
+        metavar="MINUTES",
         default=10,
         help="âge maximal du dernier point d'ancrage à l'instant de référence, en minutes (10)",
     )
