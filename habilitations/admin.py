@@ -166,10 +166,12 @@ class SurveillanceAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
 
 @admin.register(JournalSeal)
 class JournalSealAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
-    """JRN-6: the seals of the journal, read-only (written by the sealer, `journal_anchor`)."""
+    """JRN-6: the seals of the journal, read-only (written by the sealer, `journal_anchor`). Registered here: the
+    raw journal is for superusers, a rule of the CAF roles (`conventions`), above the `journal` app."""
 
-    list_display = ["number", "sealed_at", "count", "first_line", "last_line", "purged_at"]
+    list_display = ["number", "version", "sealed_at", "count", "first_line", "last_line", "purged_at"]
     readonly_fields = [
+        "version",
         "number",
         "sealed_at",
         "count",
@@ -177,6 +179,7 @@ class JournalSealAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
         "last_line",
         "root",
         "previous",
+        "hash",
         "mac",
         "purged_at",
     ]
