@@ -125,10 +125,13 @@ def test_verification_fails_when_the_sealer_stopped():
     assert code == 1 and "témoin en retard : le scelleur est arrêté ou le témoin tronqué" in output, output
 
 
-def test_development_keys_are_a_failure_in_production():
+def test_development_keys_are_a_failure_in_production(settings):
     lines(2)
     anchor()
     code, output = verify_command("--production")
+    assert code == 1 and "clé publique" in output and proof.DEV_KEYS_MESSAGE in output, output
+    settings.SECURE = True  # DJANGO_SECURE=1 implies --production
+    code, output = verify_command()
     assert code == 1 and "clé publique" in output and proof.DEV_KEYS_MESSAGE in output, output
 
 
