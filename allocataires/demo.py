@@ -646,9 +646,9 @@ def ensure_demo_accounts(as_of):
 def ensure_demo_journal(as_of):
     """A few days of journal for the security officer's demo (README): failed logins on the demo greffier, an
     address trying unknown identifiers, night consultations. Created once."""
-    from core.enums import JournalEvent
-    from habilitations.models import JournalEntry
-    from habilitations.services import journal_record
+    from journal.enums import JournalEvent
+    from journal.models import JournalEntry
+    from journal.services import journal_record_generated
 
     greffier = User.objects.get(identifier="T1001161")
     if JournalEntry.objects.filter(user=greffier, detail="démonstration").exists():
@@ -658,7 +658,7 @@ def ensure_demo_journal(as_of):
     request = type("DemoRequest", (), {"META": {"REMOTE_ADDR": "203.0.113.45", "HTTP_USER_AGENT": "Démonstration"}})()
     written = 0
     for minute in range(6):
-        journal_record(
+        journal_record_generated(
             event=JournalEvent.LOGIN_FAILURE,
             user=greffier,
             request=request,
@@ -667,7 +667,7 @@ def ensure_demo_journal(as_of):
         )
         written += 1
     for index in range(4):
-        journal_record(
+        journal_record_generated(
             event=JournalEvent.LOGIN_FAILURE,
             identifier=f"ADMIN{index:03d}",
             request=request,
@@ -677,7 +677,7 @@ def ensure_demo_journal(as_of):
         written += 1
     night = day.replace(hour=23)
     for index in range(3):
-        journal_record(
+        journal_record_generated(
             event=JournalEvent.CONSULTATION,
             user=greffier,
             caf=caf,

@@ -7,7 +7,7 @@ from allocataires.models import MESSAGE_MAX_LENGTH
 from allocataires.periods import PeriodError, parse_request_date
 from allocataires.scope import Purpose
 from conventions.models import PostalCodeRule
-from habilitations.enums import LegalAidProcedure
+from journal.enums import LegalAidProcedure
 
 NOT_FOUND = "Dossier introuvable. Vérifiez le numéro d'allocataire."
 NUMBER_FORMAT = "Le numéro d'allocataire comporte 7 chiffres."

@@ -5,7 +5,7 @@ each, the legal-aid file the greffier stated when opening it. Never carried from
 from dataclasses import dataclass
 
 from allocataires.models import Dossier
-from habilitations.enums import LegalAidProcedure
+from journal.enums import LegalAidProcedure
 
 OPENED = "cafpro_opened"  # [{pk, file, procedure, seen, kept}, …], the newest last
 MAX_OPENED = 50

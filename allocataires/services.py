@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from allocataires.models import DialogueMessage
-from core.enums import JournalEvent
-from habilitations.services import journal_record
+from journal.enums import JournalEvent
+from journal.services import journal_record
 
 
 def consultation_record(*, request, dossier, purpose, rubrique, period="", event=JournalEvent.CONSULTATION):

@@ -19,9 +19,9 @@ from allocataires.scope import consulted, opened_dossier, remember_consulted, re
 from allocataires.services import consultation_record, consultation_refused_record, dialogue_send
 from conventions.rubriques import CATALOGUE
 from core.decorators import session_required
-from core.enums import JournalEvent
 from core.pdf import html_to_pdf, pdf_response
 from habilitations.access import access_for
+from journal.enums import JournalEvent
 
 
 def _portal(request, template, context, *, access, form=None, caf=None, status=200):

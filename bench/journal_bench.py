@@ -36,8 +36,9 @@ from django.utils import timezone  # noqa: E402
 
 from conventions.enums import CafRoleKind  # noqa: E402
 from conventions.models import Caf, CafRole  # noqa: E402
-from core.enums import JournalEvent  # noqa: E402
-from habilitations.models import JournalEntry, User  # noqa: E402
+from habilitations.models import User  # noqa: E402
+from journal.enums import JournalEvent  # noqa: E402
+from journal.models import JournalEntry  # noqa: E402
 
 PASSWORD = "bench-password-123"
 EVENTS = (
@@ -142,21 +143,21 @@ def main():
             f"/responsable-securite/journal/?avant={middle}",
         ),
         ("officer irregularity report, 7 days", officer_client, "/responsable-securite/irregularites/"),
-        ("Django admin changelist (superuser)", admin_client, "/admin/habilitations/journalentry/"),
+        ("Django admin changelist (superuser)", admin_client, "/admin/journal/journalentry/"),
         (
             "Django admin changelist, search one identifier",
             admin_client,
-            f"/admin/habilitations/journalentry/?q={a_user}",
+            f"/admin/journal/journalentry/?q={a_user}",
         ),
         (
             "Django admin changelist, failed logins (10 %)",
             admin_client,
-            f"/admin/habilitations/journalentry/?event__exact={JournalEvent.LOGIN_FAILURE}",
+            f"/admin/journal/journalentry/?event__exact={JournalEvent.LOGIN_FAILURE}",
         ),
         (
             "Django admin changelist, lockouts (rare)",
             admin_client,
-            f"/admin/habilitations/journalentry/?event__exact={JournalEvent.LOCKOUT}",
+            f"/admin/journal/journalentry/?event__exact={JournalEvent.LOCKOUT}",
         ),
     ]
     results = [(label, timed(client, url, args.repeat)) for label, client, url in pages]

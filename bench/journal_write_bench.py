@@ -1,11 +1,12 @@
 """JRN-7: journal lines written per second on PostgreSQL by 1, 4 and 16 concurrent writers (threads, each with its
-own connection, as app server processes would be), in three ways, interleaved round after round:
+own connection, as app server processes would be), in two ways, interleaved round after round:
 
-- **journal_record**: the portal's own write (`habilitations.services.journal_record`): one INSERT, no lock —
-  the sealer chains the lines later;
-- **plain INSERT**: the same row inserted by hand-written SQL through the driver, no ORM, no chain: the limit;
-- **one chain** (session 3's design, for the record): an advisory lock for the whole country, a read of the last
-  line's hash, an HMAC, then the INSERT.
+- **journal_record**: the portal's own write (`journal.services.journal_record`): one INSERT, no lock — the sealer
+  chains the lines later; the database's insert trigger (no back-dated line, JRN-8) runs on it;
+- **plain INSERT**: the same row inserted by hand-written SQL through the driver, no ORM: the limit (the same
+  trigger runs on it too: it is the table's).
+
+The ratio journal_record ÷ plain INSERT must stay ≥ 0.7 at 16 writers (issue #23; docs/performance.md).
 
     .venv/bin/python bench/journal_write_bench.py --database postgres://postgres@127.0.0.1:5432/cafpro_bench
 
@@ -15,8 +16,6 @@ triggers switched off for that statement only).
 
 import argparse
 import datetime as dt
-import hashlib
-import hmac
 import os
 import sys
 import threading
@@ -27,8 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import setup_postgres  # noqa: E402 — the project, on the path just above
 
-LOCK = 7_291_001
-
 
 def setup(database):
     os.environ.setdefault("DJANGO_DEBUG", "0")  # as in production: no query log
@@ -36,14 +33,13 @@ def setup(database):
 
 
 def writers():
-    """The three ways of writing one line, each a function of a counter."""
-    from django.conf import settings
-    from django.db import connection, transaction
+    """The two ways of writing one line, each a function of a counter."""
+    from django.db import connection
     from django.utils import timezone
 
-    from core.enums import JournalEvent
-    from habilitations.models import JournalEntry
-    from habilitations.services import journal_record
+    from journal.enums import JournalEvent
+    from journal.models import JournalEntry
+    from journal.services import journal_record
 
     table = JournalEntry._meta.db_table
     columns = (
@@ -63,18 +59,7 @@ def writers():
         with connection.cursor() as cursor:
             cursor.cursor.execute(insert, [timezone.now(), "consultation", "BENCH001", ""])
 
-    def chained(index):
-        with transaction.atomic(), connection.cursor() as cursor:
-            raw = cursor.cursor
-            raw.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
-            raw.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")
-            row = raw.fetchone()
-            moment = timezone.now()
-            message = f"{row[0] if row else ''}\x1e{moment.isoformat()}consultationBENCH001".encode()
-            digest = hmac.new(settings.CAFPRO_JOURNAL_KEY.encode(), message, hashlib.sha256).hexdigest()
-            raw.execute(insert, [moment, "consultation", "BENCH001", digest])
-
-    return {"journal_record": record, "plain INSERT (the limit)": plain, "one chain (session 3)": chained}
+    return {"journal_record": record, "plain INSERT (the limit)": plain}
 
 
 def run(write, threads, seconds):
@@ -105,7 +90,7 @@ def run(write, threads, seconds):
 def clean():
     from django.db import connection
 
-    from habilitations.models import JournalEntry
+    from journal.models import JournalEntry
 
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")

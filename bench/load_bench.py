@@ -49,7 +49,7 @@ def prepare(users, small_dossiers):
     from django.db import connection
 
     from allocataires.models import Dossier, Payment
-    from habilitations.models import JournalEntry
+    from journal.models import JournalEntry
     from tests.kit import dossier_numbers, greffiers
 
     if connection.vendor != "postgresql":

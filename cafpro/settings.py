@@ -6,12 +6,13 @@ See `.env.example` and the README for the list. Embedded SQLite by default; Post
 
 import base64
 import datetime as dt
-import hashlib
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from journal import proof
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "core",
+    "journal",
     "conventions",
     "habilitations",
     "allocataires",
@@ -130,24 +132,32 @@ SESSION_COOKIE_AGE = CAFPRO_SESSION_MAX_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # AUTH-5: a password older than this many days must be changed at the next login.
 CAFPRO_PASSWORD_MAX_AGE_DAYS = env.int("CAFPRO_PASSWORD_MAX_AGE_DAYS", default=90)
-# JRN-5, JRN-6: the keys of the journal, kept outside the database. CAFPRO_JOURNAL_KEY: the HMAC key of the
-# seals' chain — production refuses to start without its own (rotating the secret key must not break the
-# verification). CAFPRO_JOURNAL_SIGNING_KEY: the Ed25519 private key that signs the checkpoints (32 bytes in
-# base64; needed by `journal_anchor` only), CAFPRO_JOURNAL_VERIFY_KEY its public key (for a verifier elsewhere).
-# In development both are derived from the secret key. CAFPRO_JOURNAL_WITNESS: where the signed checkpoints go —
-# a directory, `syslog` or `syslog:HOST:PORT` (docs/deployment.md).
-CAFPRO_JOURNAL_KEY = env.str("CAFPRO_JOURNAL_KEY", default="")
-if not CAFPRO_JOURNAL_KEY:
-    if SECURE:
-        raise ImproperlyConfigured("CAFPRO_JOURNAL_KEY doit être défini quand DJANGO_SECURE=1 (clé du journal).")
-    CAFPRO_JOURNAL_KEY = f"journal:{SECRET_KEY}"
+# JRN-6, JRN-8, JRN-9: the journal's keys, outside the database. The seals are chained by hash: no secret at all
+# for the web processes. CAFPRO_JOURNAL_SIGNING_KEY: the Ed25519 private key (32 bytes in base64) that signs the
+# checkpoints — given to the sealer (`journal_anchor`) alone, never to gunicorn (`make serve`).
+# CAFPRO_JOURNAL_VERIFY_KEY: its public key, all a verifier needs; required in production, where the development
+# keys (`journal.proof.DEV_SEED`, public on purpose: their journal proves nothing) are refused. Outside production,
+# without keys, the development keys are used and the verifier names them.
+# CAFPRO_JOURNAL_WITNESS: where the sealer writes the signed checkpoints — a directory (by default outside the
+# code directory) or `syslog:HOST:PORT` (TCP, RFC 6587). CAFPRO_JOURNAL_WITNESS_READ: where the verifier reads them
+# back (the syslog server's log file; by default the witness directory). CAFPRO_JOURNAL_MAX_AGE_MINUTES: the
+# newest checkpoint older than this fails verification (the sealer anchors every minute).
 CAFPRO_JOURNAL_SIGNING_KEY = env.str("CAFPRO_JOURNAL_SIGNING_KEY", default="")
-if not CAFPRO_JOURNAL_SIGNING_KEY and not SECURE:
-    CAFPRO_JOURNAL_SIGNING_KEY = base64.b64encode(
-        hashlib.sha256(f"journal-signing:{SECRET_KEY}".encode()).digest()
-    ).decode()
 CAFPRO_JOURNAL_VERIFY_KEY = env.str("CAFPRO_JOURNAL_VERIFY_KEY", default="")
-CAFPRO_JOURNAL_WITNESS = env.str("CAFPRO_JOURNAL_WITNESS", default=str(BASE_DIR / "var" / "journal-witness"))
+if SECURE and CAFPRO_JOURNAL_VERIFY_KEY in ("", base64.b64encode(proof.dev_public_key()).decode()):
+    raise ImproperlyConfigured(
+        "CAFPRO_JOURNAL_VERIFY_KEY doit être défini quand DJANGO_SECURE=1, et ne pas être la clé de développement "
+        "(clé publique du journal, docs/deployment.md)."
+    )
+if SECURE and CAFPRO_JOURNAL_SIGNING_KEY:
+    if base64.b64decode(CAFPRO_JOURNAL_SIGNING_KEY + "==") == proof.DEV_SEED:
+        raise ImproperlyConfigured("CAFPRO_JOURNAL_SIGNING_KEY : la clé de développement est refusée en production.")
+_STATE_HOME = Path(env.str("XDG_STATE_HOME", default=str(Path.home() / ".local" / "state")))
+CAFPRO_JOURNAL_WITNESS = env.str("CAFPRO_JOURNAL_WITNESS", default="") or str(
+    _STATE_HOME / "cafpro" / "journal-witness"
+)
+CAFPRO_JOURNAL_WITNESS_READ = env.str("CAFPRO_JOURNAL_WITNESS_READ", default="")
+CAFPRO_JOURNAL_MAX_AGE_MINUTES = env.int("CAFPRO_JOURNAL_MAX_AGE_MINUTES", default=10)
 # JRN-5: how long the journal is kept (CNIL: 6 months to 1 year), for `journal_purge` without --older-than.
 CAFPRO_JOURNAL_RETENTION_MONTHS = env.int("CAFPRO_JOURNAL_RETENTION_MONTHS", default=12)
 # JRN-4: the thresholds of the irregularity rules (docs/security.md).
@@ -176,7 +186,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "identifier"
 AXES_USERNAME_CALLABLE = "habilitations.network.client_username"
-AXES_CLIENT_IP_CALLABLE = "habilitations.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "journal.network.client_ip"
 AXES_LOCKOUT_CALLABLE = "habilitations.views.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # our own journal records every attempt (JRN-1)
 AXES_VERBOSE = False

@@ -44,7 +44,7 @@ AREAS = {
 _KINDS = {Role.CAF_ADMIN: CafRoleKind.ADMINISTRATOR, Role.SECURITY_OFFICER: CafRoleKind.SECURITY_OFFICER}
 _PERMISSIONS = {
     Role.NATIONAL_FOLLOWUP: "conventions.view_national_overview",
-    Role.NATIONAL_SECURITY: "habilitations.view_national_journal",
+    Role.NATIONAL_SECURITY: "journal.view_national_journal",
 }
 EVERY_CAF = None  # what `caf_ids_in` answers for a superuser
 

@@ -10,15 +10,15 @@ from django.utils import timezone
 from conventions.enums import ConventionEnd
 from conventions.models import CafRole, ConventionHistory, DifficultyReport
 from conventions.permissions import bajs_managed
-from core import journal
-from core.enums import JournalEvent
+from journal.enums import JournalEvent
+from journal.services import changes, journal_record
 
 
 def convention_history(*, convention, by, action, detail="", event=None, request=None):
     """HAB-3, AUD-1: the convention's history row and, for an act of someone, its journal line."""
     ConventionHistory.objects.create(convention=convention, by=by, action=action, detail=detail)
     if event:
-        journal.record(
+        journal_record(
             event=event,
             request=request,
             user=by,
@@ -42,9 +42,7 @@ def convention_save(*, convention, by, form, request=None):
         event, action = JournalEvent.CONVENTION_SIGNED, "signature"
     else:
         event, action = JournalEvent.CONVENTION_EDITED, "modification"
-    convention_history(
-        convention=convention, by=by, action=action, detail=journal.changes(form), event=event, request=request
-    )
+    convention_history(convention=convention, by=by, action=action, detail=changes(form), event=event, request=request)
     return convention
 
 
@@ -54,7 +52,7 @@ def difficulty_report(*, manager, baj, subject, body, request=None):
     if not bajs_managed(manager).filter(pk=baj.pk).exists():
         raise PermissionDenied
     report = DifficultyReport.objects.create(baj=baj, reported_by=manager, subject=subject, body=body)
-    journal.record(event=JournalEvent.DIFFICULTY_REPORTED, request=request, user=manager, detail=f"{baj} : {subject}")
+    journal_record(event=JournalEvent.DIFFICULTY_REPORTED, request=request, user=manager, detail=f"{baj} : {subject}")
     return report
 
 
@@ -66,7 +64,7 @@ def difficulty_answer(*, report, by, answer, request=None):
         raise ValidationError("Saisissez la réponse.")
     report.answer, report.answered_by, report.answered_at = answer, by, timezone.now()
     report.save(update_fields=["answer", "answered_by", "answered_at"])
-    journal.record(
+    journal_record(
         event=JournalEvent.DIFFICULTY_ANSWERED, request=request, user=by, detail=f"{report.baj} : {report.subject}"
     )
     return report
@@ -78,12 +76,12 @@ def baj_contact_save(*, baj, caf, by, form, request=None):
     for the letters and the convention — saved and journaled for that CAF with the fields before and after."""
     baj.full_clean()
     baj.save()
-    journal.record(
+    journal_record(
         event=JournalEvent.BAJ_CONTACT_EDITED,
         request=request,
         user=by,
         caf=caf,
-        detail=f"{baj} : {journal.changes(form)}",
+        detail=f"{baj} : {changes(form)}",
     )
     return baj
 
@@ -93,7 +91,7 @@ def caf_role_grant(*, user, caf, kind, by, request=None):
     """ROLE-2, ROLE-3, AUD-1: `user` becomes an agent of `caf` in the role `kind` — journaled for that CAF."""
     role, created = CafRole.objects.get_or_create(user=user, caf=caf, kind=kind)
     if created:
-        journal.record(
+        journal_record(
             event=JournalEvent.CAF_ROLE_GRANTED,
             request=request,
             user=by,
@@ -106,7 +104,7 @@ def caf_role_grant(*, user, caf, kind, by, request=None):
 @transaction.atomic
 def caf_role_remove(*, role, by, request=None):
     """ROLE-2, ROLE-3, AUD-1: a role taken back — journaled for that CAF."""
-    journal.record(
+    journal_record(
         event=JournalEvent.CAF_ROLE_REMOVED,
         request=request,
         user=by,

@@ -33,15 +33,7 @@ from core.words import count
 from habilitations.documents import habilitation_document
 from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
-from habilitations.models import (
-    Habilitation,
-    HabilitationHistory,
-    JournalEntry,
-    JournalSeal,
-    Surveillance,
-    User,
-    UserManager,
-)
+from habilitations.models import Habilitation, HabilitationHistory, Surveillance, User, UserManager
 from habilitations.services import (
     account_save,
     baj_manager_record,
@@ -56,6 +48,7 @@ from habilitations.services import (
     password_reset,
     user_unlock,
 )
+from journal.models import JournalEntry, JournalSeal
 
 
 @admin.register(User)
@@ -173,10 +166,12 @@ class SurveillanceAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
 
 @admin.register(JournalSeal)
 class JournalSealAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
-    """JRN-6: the seals of the journal, read-only (written by the sealer, `journal_anchor`)."""
+    """JRN-6: the seals of the journal, read-only (written by the sealer, `journal_anchor`). Registered here: the
+    raw journal is for superusers, a rule of the CAF roles (`conventions`), above the `journal` app."""
 
-    list_display = ["number", "sealed_at", "count", "first_line", "last_line", "purged_at"]
+    list_display = ["number", "version", "sealed_at", "count", "first_line", "last_line", "purged_at"]
     readonly_fields = [
+        "version",
         "number",
         "sealed_at",
         "count",
@@ -184,6 +179,7 @@ class JournalSealAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
         "last_line",
         "root",
         "previous",
+        "hash",
         "mac",
         "purged_at",
     ]

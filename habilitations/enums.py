@@ -33,12 +33,3 @@ class RevocationReason(models.TextChoices):
     REMOVAL_REQUEST = "removal_request", "Demande de suppression"
     BREACH = "breach", "Manquement aux obligations de la convention"
     REFUSED = "refused", "Demande refusée par la Caf"
-
-
-class LegalAidProcedure(models.TextChoices):
-    """PUR-1: what the consultation instructs — the circular's three cases ("les demandes d'aide
-    juridictionnelle, de nouvelle délibération ou de retrait")."""
-
-    ADMISSION = "admission", "Demande d'aide juridictionnelle"
-    NOUVELLE_DELIBERATION = "nouvelle_deliberation", "Nouvelle délibération"
-    RETRAIT = "retrait", "Retrait de l'aide"

@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from core.enums import JournalEvent
 from core.words import count
+from journal.enums import JournalEvent
 
 RULES = {
     "failures_per_identifier": "Échecs de connexion répétés sur un identifiant",

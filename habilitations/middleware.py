@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 
-from core.enums import JournalEvent
 from habilitations.services import SESSION_LAST_SEEN, SESSION_STARTED, session_end
+from journal.enums import JournalEvent
 
 # Reachable while a password change is required (AUTH-5).
 PASSWORD_CHANGE_ALLOWED = {"habilitations:password_change", "habilitations:logout"}

@@ -1,5 +1,5 @@
-"""The portal's user: an 8-character identifier issued by the CAF (AUTH-1, AUTH-10), and the access
-journal of connections (JRN-1, JRN-5)."""
+"""The portal's user: an 8-character identifier issued by the CAF (AUTH-1, AUTH-10), the habilitations, the
+surveillances, and who sees which lines of the access journal (JRN-3; the journal itself is the `journal` app)."""
 
 import datetime as dt
 
@@ -7,15 +7,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
-from conventions.rubriques import CATALOGUE
-from core.enums import JournalEvent
-from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, LegalAidProcedure, RevocationReason
+from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
+from journal.models import JournalEntry
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
@@ -128,184 +127,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.identifier
 
 
-_APPEND_SQL = {}  # (database alias, vendor) → the INSERT of a journal line
-
-
-class AppendOnlyError(Exception):
-    """JRN-5: the journal is append-only."""
-
-
-class JournalEntryQuerySet(models.QuerySet):
-    def append(self, entry):
-        """JRN-7: inserts a new line by one statement, built once from the model's fields — without the ORM's
-        save machinery, which costs twice the insert itself on a path every consultation takes."""
-        connection = connections[self.db]
-        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
-        key = (connection.alias, connection.vendor)
-        if key not in _APPEND_SQL:
-            names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-            marks = ", ".join(["%s"] * len(fields))
-            returning = " RETURNING id" if connection.features.can_return_columns_from_insert else ""
-            _APPEND_SQL[key] = f"INSERT INTO {self.model._meta.db_table} ({names}) VALUES ({marks}){returning}"
-        values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(_APPEND_SQL[key], values)
-            returned = connection.features.can_return_columns_from_insert
-            entry.pk = cursor.fetchone()[0] if returned else cursor.lastrowid
-        entry._state.adding, entry._state.db = False, self.db
-        return entry
-
-    def update(self, **kwargs):
-        raise AppendOnlyError("Le journal des accès ne se modifie pas.")
-
-    def delete(self):
-        raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
-
-    def visible_to_officer(self, user):
-        """JRN-3, ROLE-2, ROLE-6, AUD-2: what a security officer sees, and only that. A CAF's officer: the lines
-        about their CAFs' data (consultations, refusals, privileged acts), and the lines without a CAF of the users
-        their CAFs issued a habilitation to or gave a role (connections, refusals outside any CAF). The national
-        security officer: the lines that concern no CAF — an identifier matching no user, a user of no CAF. Attempts
-        on unknown identifiers reach a CAF's officer only as counts per source address (`unknown_identifiers`)."""
-        cafs = caf_ids_in(user, Area.SECURITY)
-        if cafs is EVERY_CAF:
-            return self
-        # Lists of a few ids, not subqueries: the planner then uses the (caf, …) and (user, …) indexes on tens
-        # of millions of lines (docs/performance.md).
-        users = list(User.objects.of_cafs(cafs).values_list("pk", flat=True)) if cafs else []
-        seen = models.Q(caf_id__in=sorted(cafs)) | models.Q(caf__isnull=True, user_id__in=users)
-        if has_role(user, Role.NATIONAL_SECURITY):
-            nobodys = models.Q(user__isnull=True) | models.Q(user__in=User.objects.of_no_caf())
-            seen |= models.Q(caf__isnull=True) & nobodys
-        return self.filter(seen)
-
-    def unknown_identifiers(self):
-        """AUD-2: the attempts on identifiers matching no user, which no CAF owns: counted per source address for
-        the CAFs' officers, never shown line by line (what was typed may be a password typed in the wrong box)."""
-        return self.filter(caf__isnull=True, user__isnull=True)
-
-
-class JournalEntry(models.Model):
-    """JRN-1, JRN-2, JRN-5: one line of the access journal. Written only by
-    `habilitations.services.journal_record`, in the transaction of the event it records — a plain insert, no lock
-    (JRN-7); never updated, never deleted by the application (PostgreSQL: a trigger refuses it too), but for the
-    sealer setting once its `seal` and its `hash` (the SHA-256 leaf of its content in the seal's Merkle tree). It
-    holds no password and no session key."""
-
-    occurred_at = models.DateTimeField("date et heure (UTC)", default=timezone.now, db_index=True)
-    event = models.CharField("événement", max_length=24, choices=JournalEvent.choices)
-    identifier_typed = models.CharField("identifiant saisi", max_length=32, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="journal_entries",
-        verbose_name="utilisateur",
-    )
-    source_ip = models.GenericIPAddressField("adresse source", null=True, blank=True)
-    user_agent = models.CharField("navigateur", max_length=300, blank=True)
-    detail = models.CharField("précision", max_length=1000, blank=True)
-    # JRN-2: what was consulted; for a connection, the CAF that issued the user's habilitation.
-    caf = models.ForeignKey(Caf, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Caf")
-    allocataire_number = models.CharField("numéro d'allocataire", max_length=16, blank=True)
-    rubrique = models.CharField("rubrique", max_length=16, blank=True)
-    period = models.CharField("période", max_length=80, blank=True)
-    # PUR-2: the legal-aid file the consultation instructs, as the greffier stated it.
-    legal_aid_file = models.CharField("n° de dossier d'aide juridictionnelle", max_length=30, blank=True)
-    procedure = models.CharField("procédure", max_length=24, choices=LegalAidProcedure.choices, blank=True)
-    hash = models.CharField("empreinte", max_length=64, blank=True, editable=False)
-    seal = models.ForeignKey(
-        "JournalSeal",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="lines",
-        verbose_name="sceau",
-        editable=False,
-    )
-
-    objects = JournalEntryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "ligne du journal des accès"
-        verbose_name_plural = "journal des accès"
-        ordering = ["-pk"]
-        permissions = [
-            (
-                "view_national_journal",
-                "Consulter les lignes du journal qui ne concernent aucune Caf (sécurité nationale)",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["identifier_typed", "occurred_at"], name="journal_identifier_time"),
-            models.Index(fields=["caf", "occurred_at"], name="journal_caf_time"),
-            models.Index(fields=["caf", "-id"], name="journal_caf_id"),
-            models.Index(fields=["user", "-id"], name="journal_user_id"),
-            models.Index(
-                fields=["legal_aid_file", "-id"], name="journal_legal_aid_file", condition=~models.Q(legal_aid_file="")
-            ),
-        ]
-
-    def __str__(self):
-        at = timezone.localtime(self.occurred_at)
-        return f"{at:%d/%m/%Y %H:%M:%S} {self.get_event_display()} {self.identifier_typed}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Le journal des accès ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Le journal des accès ne se supprime pas (voir journal_purge).")
-
-    def get_rubrique_display(self):
-        """JRN-3: « Paiements », « Édition PDF » — the French name of what was consulted, not its code."""
-        return CATALOGUE.label(self.rubrique) if self.rubrique else ""
-
-    def canonical(self):
-        """What the line's leaf covers, in a fixed order: its number and its content."""
-        fields = [
-            str(self.pk),
-            self.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            self.event,
-            self.identifier_typed,
-            str(self.user_id or ""),
-            str(self.source_ip or ""),
-            self.user_agent,
-            self.detail,
-            str(self.caf_id or ""),
-            self.allocataire_number,
-            self.rubrique,
-            self.period,
-            self.legal_aid_file,
-            self.procedure,
-        ]
-        return "\x1f".join(fields)
-
-
-class JournalSeal(models.Model):
-    """JRN-5, JRN-6, JRN-7: a batch of journal lines sealed together by the sealer (`habilitations.journal`):
-    their Merkle root, chained to the previous seal by an HMAC. Written by the sealer alone; only the purge role
-    may mark it purged (its lines deleted, the seal kept so that the chain still verifies)."""
-
-    number = models.PositiveBigIntegerField("numéro", unique=True)
-    sealed_at = models.DateTimeField("scellé le")
-    count = models.PositiveIntegerField("lignes")
-    first_line = models.BigIntegerField("première ligne")
-    last_line = models.BigIntegerField("dernière ligne")
-    root = models.CharField("racine de Merkle", max_length=64)
-    previous = models.CharField("sceau précédent", max_length=64, blank=True)
-    mac = models.CharField("sceau (HMAC)", max_length=64)
-    purged_at = models.DateTimeField("lignes purgées le", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "sceau du journal"
-        verbose_name_plural = "sceaux du journal"
-        ordering = ["-number"]
-
-    def __str__(self):
-        return f"Sceau n° {self.number} : {self.count} lignes ({self.first_line} à {self.last_line})"
+def journal_visible_to_officer(user):
+    """JRN-3, ROLE-2, ROLE-6, AUD-2: the journal lines a security officer sees, and only those. A CAF's officer: the
+    lines about their CAFs' data (consultations, refusals, privileged acts), and the lines without a CAF of the
+    users their CAFs issued a habilitation to or gave a role (connections, refusals outside any CAF). The national
+    security officer: the lines that concern no CAF — an identifier matching no user, a user of no CAF. Attempts
+    on unknown identifiers reach a CAF's officer only as counts per source address
+    (`JournalEntry.objects.unknown_identifiers`). Here rather than in `journal`: it needs the CAF roles and the
+    users' habilitations, above the journal."""
+    lines = JournalEntry.objects.all()
+    cafs = caf_ids_in(user, Area.SECURITY)
+    if cafs is EVERY_CAF:
+        return lines
+    # Lists of a few ids, not subqueries: the planner then uses the (caf, …) and (user, …) indexes on tens
+    # of millions of lines (docs/performance.md).
+    users = list(User.objects.of_cafs(cafs).values_list("pk", flat=True)) if cafs else []
+    seen = models.Q(caf_id__in=sorted(cafs)) | models.Q(caf__isnull=True, user_id__in=users)
+    if has_role(user, Role.NATIONAL_SECURITY):
+        nobodys = models.Q(user__isnull=True) | models.Q(user__in=User.objects.of_no_caf())
+        seen |= models.Q(caf__isnull=True) & nobodys
+    return lines.filter(seen)
 
 
 class SurveillanceQuerySet(models.QuerySet):

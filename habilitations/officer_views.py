@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from conventions.permissions import Area, area_required, cafs_in
-from core.enums import JournalEvent
+from conventions.rubriques import CATALOGUE
 from core.exports import csv_response
 from core.forms import DateField
 from habilitations.irregularities import RULES, find
-from habilitations.models import JournalEntry, Surveillance, User
-from habilitations.services import journal_record, surveillance_lift, surveillance_start
+from habilitations.models import Surveillance, User, journal_visible_to_officer
+from habilitations.services import surveillance_lift, surveillance_start
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
+from journal.services import journal_record
 
 PAGE_SIZE = 50
 
@@ -78,7 +81,7 @@ def _watched_user_ids(user):
 def journal(request):
     """JRN-3: newest first, keyset pagination (no COUNT over the table), filters, CSV export."""
     form = JournalFilterForm(request.GET or None)
-    scoped = JournalEntry.objects.visible_to_officer(request.user)
+    scoped = journal_visible_to_officer(request.user)
     if form.is_bound and not form.is_valid():
         return render(request, "habilitations/officer/journal.html", {"form": form, "rows": [], "section": "journal"})
     queryset = form.apply(scoped) if form.is_bound else scoped
@@ -147,7 +150,7 @@ def _csv(queryset, user):
             row.user_agent,
             row.caf.number if row.caf else "",
             row.allocataire_number,
-            row.get_rubrique_display(),
+            CATALOGUE.label(row.rubrique) if row.rubrique else "",
             row.period,
             row.legal_aid_file,
             row.get_procedure_display() if row.procedure else "",
@@ -177,7 +180,7 @@ def report(request):
         end = form.cleaned_data.get("au") or end
     findings = (
         find(
-            JournalEntry.objects.visible_to_officer(request.user),
+            journal_visible_to_officer(request.user),
             start,
             end + dt.timedelta(days=1),
             unknown=JournalEntry.objects.unknown_identifiers(),

@@ -17,46 +17,22 @@ from django.utils import timezone
 
 from conventions.models import BajManager, Convention, Profile
 from conventions.permissions import bajs_managed
-from core import journal
-from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import (
     Habilitation,
     HabilitationHistory,
-    JournalEntry,
     Surveillance,
     User,
     UserManager,
 )
-from habilitations.network import client_ip
+from journal.enums import JournalEvent
+from journal.services import changes, journal_record
 
 SESSION_STARTED = "cafpro_started"
 SESSION_LAST_SEEN = "cafpro_last_seen"
 
 # AUTH-5: generated passwords avoid characters that are read one for another (0/O, 1/l/I).
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def journal_record(*, event, request=None, user=None, identifier="", detail="", occurred_at=None, **consultation):
-    """JRN-1, JRN-2, JRN-5: appends one line to the access journal, in the caller's transaction (the event and
-    its line are committed together or not at all); the sealer seals it within a minute (`journal_anchor`) —
-    `consultation` carries the CAF whose data the line concerns, the allocataire number, rubrique, period and
-    legal-aid file of a consultation. A line of a known user without a CAF (a connection, a refusal) reaches the
-    officers of that user's CAFs (`JournalEntryQuerySet.visible_to_officer`). Never a password, never a session
-    key. `occurred_at` is for generated data only (demo, benchmarks)."""
-    if user is not None and not identifier:
-        identifier = user.identifier
-    entry = JournalEntry(
-        occurred_at=occurred_at or timezone.now(),
-        event=event,
-        identifier_typed=identifier[:32],
-        user=user,
-        source_ip=client_ip(request) if request is not None else None,
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
-        detail=detail[:1000],
-        **consultation,
-    )
-    return JournalEntry.objects.append(entry)  # one INSERT, no lock: the sealer seals it later (JRN-7)
 
 
 def _serialize_identifier(identifier):
@@ -487,7 +463,7 @@ def habilitation_edit(*, habilitation, by, form, request=None):
         habilitation=habilitation,
         by=by,
         action="modification",
-        detail=journal.changes(form),
+        detail=changes(form),
         event=JournalEvent.HABILITATION_EDITED,
         request=request,
     )
@@ -505,7 +481,7 @@ def account_save(*, user, by, form, request=None):
         event=JournalEvent.ACCOUNT_CREATED if created else JournalEvent.ACCOUNT_CHANGED,
         request=request,
         user=by,
-        detail=f"{user.identifier} : {journal.changes(form)}",
+        detail=f"{user.identifier} : {changes(form)}",
     )
     return user
 

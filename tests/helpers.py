@@ -14,8 +14,11 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7#Qk2!vR9zL0pW4mN8sT3yB6cF1hJ5gD0aE2uI7oP9lK4jH8-test-only-key",
     "DJANGO_ALLOWED_HOSTS": "cafpro.example.fr",
-    "CAFPRO_JOURNAL_KEY": "journal-key-for-tests-only-Xq3vN8sL2pR7tY5wZ1",
+    # the journal's public key only: web processes hold no journal secret (JRN-6); its private key, for the
+    # sealer's tests: PRODUCTION_SIGNING_KEY
+    "CAFPRO_JOURNAL_VERIFY_KEY": "uygZT0cEoSWoYO03fxo2PQ667p2AdHa2qvipoND2ZUk=",
 }
+PRODUCTION_SIGNING_KEY = "XF7FptJYqQT2LSDMs+jwCd3Xsb7MXWVkwIVAaGPVE6E="
 
 
 def child_env(extra=None):

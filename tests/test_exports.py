@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole
-from core.enums import JournalEvent
 from core.exports import as_text, neutralized
-from habilitations.services import journal_record
+from journal.enums import JournalEvent
+from journal.services import journal_record
 from tests.habilitations.factories import UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_the_officers_csv_reads_as_the_screen_does(client):
 def test_times_are_shown_in_paris_time_everywhere():
     """#17 §1, #18 §3: a history row or a journal line shown as text says the local time, as the pages do."""
     from conventions.models import ConventionHistory
-    from habilitations.models import JournalEntry
+    from journal.models import JournalEntry
     from tests.conventions.factories import ConventionFactory
 
     at = dt.datetime(2026, 11, 28, 13, 55, tzinfo=dt.UTC)  # 14:55 in Paris, winter time

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind
 from conventions.models import Baj, Caf, CafRole
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in

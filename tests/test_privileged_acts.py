@@ -11,8 +11,9 @@ from django.urls import reverse
 from allocataires.models import DialogueMessage
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole, Convention
-from core.enums import JournalEvent
-from habilitations.models import Habilitation, JournalEntry, User
+from habilitations.models import Habilitation, User
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, log_in
 

@@ -1,9 +1,13 @@
 """AUTH-4 and the production settings: `check --deploy` is clean, headers and cookies are hardened."""
 
+import base64
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from journal import proof
 from tests.helpers import PRODUCTION, run_manage, run_python
 
 
@@ -33,12 +37,27 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY doit être défini" in result.stderr
 
 
-def test_production_refuses_to_start_without_its_own_journal_key():
-    """JRN-6: a key derived from the secret key would break the journal's verification when the secret rotates."""
-    result = run_python("print(settings.CAFPRO_JOURNAL_KEY)", {**PRODUCTION, "CAFPRO_JOURNAL_KEY": ""})
-    assert result.returncode != 0 and "CAFPRO_JOURNAL_KEY doit être défini" in result.stderr
+def test_production_refuses_to_start_without_the_journal_public_key_or_with_development_keys():
+    """JRN-6: production needs the journal's public key (a verifier needs nothing else), never the development
+    keys — public on purpose, their journal proves nothing; web processes need no journal secret at all."""
+    result = run_python("print(settings.CAFPRO_JOURNAL_VERIFY_KEY)", {**PRODUCTION, "CAFPRO_JOURNAL_VERIFY_KEY": ""})
+    assert result.returncode != 0 and "CAFPRO_JOURNAL_VERIFY_KEY doit être défini" in result.stderr
+    dev_public = base64.b64encode(proof.dev_public_key()).decode()
+    result = run_python("print(1)", {**PRODUCTION, "CAFPRO_JOURNAL_VERIFY_KEY": dev_public})
+    assert result.returncode != 0 and "clé de développement" in result.stderr
+    dev_seed = base64.b64encode(proof.DEV_SEED).decode()
+    result = run_python("print(1)", {**PRODUCTION, "CAFPRO_JOURNAL_SIGNING_KEY": dev_seed})
+    assert result.returncode != 0 and "clé de développement est refusée en production" in result.stderr
     result = run_python("print(settings.CAFPRO_JOURNAL_SIGNING_KEY or 'aucune')", PRODUCTION)
     assert result.returncode == 0 and result.stdout.strip() == "aucune", "no signing key derived in production"
+
+
+def test_the_default_witness_lies_outside_the_code_directory():
+    """JRN-6: checkpoints written into the work tree would go with the code (and its operator)."""
+    result = run_python("print(settings.CAFPRO_JOURNAL_WITNESS)", {"CAFPRO_JOURNAL_WITNESS": ""})
+    witness = Path(result.stdout.strip())
+    assert result.returncode == 0 and witness.is_absolute()
+    assert not witness.resolve().is_relative_to(Path(settings.BASE_DIR).resolve()), witness
 
 
 @pytest.mark.argon2

@@ -1,6 +1,7 @@
 from django import template
 
 from conventions.models import CafRole
+from conventions.rubriques import CATALOGUE
 
 register = template.Library()
 
@@ -14,3 +15,9 @@ def agent_cafs(context):
         return ""
     roles = CafRole.objects.filter(user=request.user).order_by("caf__number").values_list("caf__name", flat=True)
     return ", ".join(dict.fromkeys(roles))
+
+
+@register.filter
+def rubrique_label(code):
+    """JRN-3: « Paiements », « Édition PDF » — the French name of a rubrique a journal line names, not its code."""
+    return CATALOGUE.label(code) if code else ""

@@ -13,8 +13,8 @@ from allocataires.enums import DialogueStatus
 from allocataires.models import DialogueMessage
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import UserFactory, log_in
 from tests.helpers import open_dossier

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.allocataires.factories import DependantFactory, DossierFactory, PaymentFactory, ResourceFactory
 from tests.helpers import open_dossier
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from conventions.models import Caf, Profile
 from conventions.rubriques import CATALOGUE
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 from tests.helpers import open_dossier

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole
-from core.enums import JournalEvent
-from habilitations.enums import LegalAidProcedure
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent, LegalAidProcedure
+from journal.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.habilitations.factories import UserFactory, log_in
 from tests.helpers import open_dossier

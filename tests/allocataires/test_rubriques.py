@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from allocataires.enums import Benefit, DependantKind, DossierSituation, Nationality, PersonRole
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.allocataires.factories import (
     DependantFactory,
     DossierFactory,

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from allocataires.forms import NOT_FOUND, OUTSIDE_ACCESS
 from conventions.models import Caf
-from core.enums import JournalEvent
 from habilitations.enums import HabilitationStatus
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db

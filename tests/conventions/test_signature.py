@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind, ConventionState
 from conventions.models import Caf, CafRole, Convention
-from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus
-from habilitations.models import JournalEntry
 from habilitations.services import habilitation_grant, habilitation_request
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import UserFactory, log_in
 

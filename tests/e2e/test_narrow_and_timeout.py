@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from allocataires.demo import SHOWCASE_NUMBER
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.e2e.helpers import log_in, search, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

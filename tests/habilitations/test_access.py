@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind, JuridictionKind
 from conventions.models import Baj, Caf, CafRole, Profile
-from core.enums import JournalEvent
 from habilitations.access import compute_access
 from habilitations.enums import HabilitationStatus
-from habilitations.models import Habilitation, JournalEntry, User
+from habilitations.models import Habilitation, User
 from habilitations.services import habilitation_reactivate, habilitation_suspend
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.allocataires.factories import DossierFactory
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in

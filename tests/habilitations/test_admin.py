@@ -44,9 +44,10 @@ def test_admin_is_closed_to_anonymous_users(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("model", ["journalentry", "journalseal", "surveillance"])
+@pytest.mark.parametrize("model", ["journal.journalentry", "journal.journalseal", "habilitations.surveillance"])
 def test_what_only_the_application_writes_is_read_only_in_the_admin(admin_client, model):
     """JRN-4, JRN-5: the journal, its purge checkpoints and the surveillances are shown, never written here —
     not even by a superuser."""
-    assert admin_client.get(reverse(f"admin:habilitations_{model}_changelist")).status_code == 200
-    assert admin_client.get(reverse(f"admin:habilitations_{model}_add")).status_code == 403
+    app, name = model.split(".")
+    assert admin_client.get(reverse(f"admin:{app}_{name}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{app}_{name}_add")).status_code == 403

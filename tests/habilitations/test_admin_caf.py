@@ -298,8 +298,8 @@ def test_the_cover_letter_of_annex_3(client, caf_admin, addressed):
 def test_a_caf_administrator_enters_the_address_of_its_bajs_only(client, caf_admin, two_cafs):
     """BO-4, AUD-1: the BAJs of the CAF, their address, telephone and fax editable, journaled; nothing else."""
     from conventions.models import Baj
-    from core.enums import JournalEvent
-    from habilitations.models import JournalEntry
+    from journal.enums import JournalEvent
+    from journal.models import JournalEntry
 
     ours, theirs = two_cafs
     listing = client.get(reverse("admin:conventions_baj_changelist"))

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from core.enums import JournalEvent
 from habilitations.irregularities import easter, find, outside_working_hours, public_holidays
-from habilitations.models import JournalEntry
-from habilitations.services import journal_record
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
+from journal.services import journal_record
 from tests.habilitations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.enums import JournalEvent
 from habilitations.admin import CappedCountPaginator
-from habilitations.models import JournalEntry
-from habilitations.services import journal_record, password_reset
+from habilitations.services import password_reset
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
+from journal.services import journal_record
 from tests.habilitations.factories import PASSWORD, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +89,9 @@ def test_the_admin_journal_is_read_only(client):
     log_in(client, UserFactory(superuser=True))
     client.post("/", {"identifier": "Z9999999", "password": "Wrong1"})
     entry = JournalEntry.objects.first()
-    assert client.get(reverse("admin:habilitations_journalentry_changelist")).status_code == 200
-    assert client.get(reverse("admin:habilitations_journalentry_add")).status_code == 403
-    assert client.post(reverse("admin:habilitations_journalentry_delete", args=[entry.pk])).status_code == 403
+    assert client.get(reverse("admin:journal_journalentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:journal_journalentry_add")).status_code == 403
+    assert client.post(reverse("admin:journal_journalentry_delete", args=[entry.pk])).status_code == 403
     assert JournalEntry.objects.filter(pk=entry.pk).exists()
 
 
@@ -105,7 +106,7 @@ def test_the_admin_journal_never_counts_the_whole_table(client, monkeypatch):
     monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
     log_in(client, UserFactory(superuser=True))
     _journal_lines("T1610001", "T1610002", "T1610003", "T1610004", "T1610005")
-    url = reverse("admin:habilitations_journalentry_changelist")
+    url = reverse("admin:journal_journalentry_changelist")
     with CaptureQueriesContext(connection) as queries:
         page = client.get(url)
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
@@ -119,7 +120,7 @@ def test_the_admin_journal_searches_one_exact_identifier(client):
     """NF-4: the search uses the identifier's index: the whole identifier, in any case; not a fragment."""
     log_in(client, UserFactory(superuser=True))
     _journal_lines("T1610001", "T1610001", "T1610012")
-    url = reverse("admin:habilitations_journalentry_changelist")
+    url = reverse("admin:journal_journalentry_changelist")
     found = client.get(url, {"q": " t1610001 "}).context["cl"]
     assert [entry.identifier_typed for entry in found.result_list] == ["T1610001", "T1610001"]
     assert list(client.get(url, {"q": "T161"}).context["cl"].result_list) == []

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind, JuridictionKind
 from conventions.models import Baj, Caf, CafRole
-from core.enums import JournalEvent
 from habilitations.irregularities import find
-from habilitations.models import JournalEntry, User
-from habilitations.services import journal_record
+from habilitations.models import User, journal_visible_to_officer
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
+from journal.services import journal_record
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 
@@ -83,9 +84,7 @@ def test_every_line_reaches_the_officers_it_concerns_and_no_other(world):
     cafs, greffiers, officers = world
     expected = generate(cafs, greffiers)
     seen = {
-        name: set(
-            JournalEntry.objects.visible_to_officer(officer).filter(pk__in=expected).values_list("pk", flat=True)
-        )
+        name: set(journal_visible_to_officer(officer).filter(pk__in=expected).values_list("pk", flat=True))
         for name, officer in officers.items()
     }
     for pk, concerned in expected.items():
@@ -100,7 +99,7 @@ def test_a_cafs_officer_counts_unknown_identifiers_per_address_without_their_tex
         journal_record(event=JournalEvent.LOGIN_FAILURE, identifier=f"MDP{index:03d}X", request=Request("203.0.113.9"))
     today = timezone.localdate()
     findings = find(
-        JournalEntry.objects.visible_to_officer(officers["595"]),
+        journal_visible_to_officer(officers["595"]),
         today,
         today + dt.timedelta(days=1),
         unknown=JournalEntry.objects.unknown_identifiers(),

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conventions.services import convention_terminate
-from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
-from habilitations.models import Habilitation, JournalEntry
+from habilitations.models import Habilitation
 from habilitations.services import (
     habilitation_grant,
     habilitation_reactivate,
@@ -19,6 +18,8 @@ from habilitations.services import (
     habilitation_revoke,
     habilitation_suspend,
 )
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.habilitations.factories import UserFactory
 from tests.kit import Browser, Server, database_url
 

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
 from habilitations.services import user_unlock
 from habilitations.views import LOGIN_FAILED
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.habilitations.factories import PASSWORD, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind, JuridictionKind
 from conventions.models import Baj, Caf, CafRole
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry, Surveillance
-from habilitations.services import journal_record
+from habilitations.models import Surveillance, journal_visible_to_officer
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
+from journal.services import journal_record
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, log_in
 
@@ -121,7 +122,7 @@ def test_the_officers_own_consultations_are_journaled(client, world, officer):
     client.get(REPORT)
     viewed = JournalEntry.objects.get(event=JournalEvent.JOURNAL_VIEWED, user=officer)
     assert "utilisateur=T1001161" in viewed.detail and viewed.caf is None
-    assert JournalEntry.objects.visible_to_officer(officer).filter(pk=viewed.pk).exists(), "AUD-2: seen by its CAF"
+    assert journal_visible_to_officer(officer).filter(pk=viewed.pk).exists(), "AUD-2: seen by its CAF"
     assert JournalEntry.objects.filter(event=JournalEvent.REPORT_VIEWED, user=officer).exists()
 
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind
 from conventions.models import Baj, BajManager, Caf, CafRole, DifficultyReport
-from core.enums import JournalEvent
 from habilitations.access import compute_access
 from habilitations.enums import GreffeFunction, HabilitationStatus
-from habilitations.models import Habilitation, JournalEntry
+from habilitations.models import Habilitation
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in
 from tests.habilitations.test_admin_caf import act, pdf_text

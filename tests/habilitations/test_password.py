@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
 from habilitations.services import password_generate, password_reset
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ AUTH-3 and is journaled; Django's own password views are not reachable."""
 import pytest
 from django.urls import reverse
 
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in
 
 pytestmark = pytest.mark.django_db

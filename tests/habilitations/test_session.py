@@ -7,8 +7,8 @@ import time_machine
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from core.enums import JournalEvent
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.models import JournalEntry
 
 pytestmark = pytest.mark.django_db
 

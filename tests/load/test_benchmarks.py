@@ -8,9 +8,9 @@ import sys
 import pytest
 from django.db import connection
 
-from core.enums import JournalEvent
-from habilitations.journal import seal_pending, verify
-from habilitations.models import JournalEntry
+from journal.enums import JournalEvent
+from journal.integrity import anchor, verify
+from journal.models import JournalEntry
 from tests.kit import ROOT, database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]
@@ -40,5 +40,5 @@ def test_page_cost_reports_each_part_of_the_rubrique_beside_the_floor(reference_
     consultations = JournalEntry.objects.filter(event=JournalEvent.CONSULTATION)
     assert consultations.count() == 23
     assert set(consultations.values_list("rubrique", "period")) == {("paiements", consultations.first().period)}
-    seal_pending()
+    anchor()
     assert verify().ok

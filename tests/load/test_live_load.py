@@ -11,11 +11,12 @@ import time
 import pytest
 from django.db import connection
 
-from core.enums import JournalEvent
 from habilitations.enums import HabilitationStatus, RevocationReason
-from habilitations.journal import seal_pending, verify
-from habilitations.models import Habilitation, JournalEntry
+from habilitations.models import Habilitation
 from habilitations.services import habilitation_revoke
+from journal.enums import JournalEvent
+from journal.integrity import anchor, verify
+from journal.models import JournalEntry
 from tests.habilitations.factories import UserFactory
 from tests.kit import Browser, Server, database_url, dossier_numbers, greffiers, run_load
 
@@ -60,7 +61,7 @@ def test_every_consultation_is_journaled_exactly_once_under_concurrent_load(refe
     rubriques = JournalEntry.objects.filter(event=JournalEvent.CONSULTATION).values_list("rubrique", flat=True)
     assert sorted(set(rubriques)) == sorted(RUBRIQUES)
     assert JournalEntry.objects.filter(event=JournalEvent.LOGIN_SUCCESS).count() == 8
-    seal_pending()
+    anchor()
     verification = verify()
     assert verification.ok and verification.lines == JournalEntry.objects.count()
 
@@ -145,6 +146,6 @@ def test_a_worker_killed_mid_load_shows_no_error_page_to_others_and_leaves_no_pa
     assert not [status for status in stats.statuses if isinstance(status, int) and status >= 500]
     consultations = sum(consultations_by_user().values())
     assert stats.statuses[200] <= consultations <= stats.statuses[200] + cut
-    seal_pending()
+    anchor()
     verification = verify()
     assert verification.ok and verification.lines == JournalEntry.objects.count()

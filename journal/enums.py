@@ -51,3 +51,12 @@ class JournalEvent(models.TextChoices):
     ACCOUNT_CREATED = "account_created", "Compte créé"
     ACCOUNT_CHANGED = "account_changed", "Compte modifié (identité, droits, activité)"
     DIALOGUE_PROCESSED = "dialogue_processed", "Message Dialogue traité"
+
+
+class LegalAidProcedure(models.TextChoices):
+    """PUR-1: what the consultation instructs — the circular's three cases ("les demandes d'aide
+    juridictionnelle, de nouvelle délibération ou de retrait")."""
+
+    ADMISSION = "admission", "Demande d'aide juridictionnelle"
+    NOUVELLE_DELIBERATION = "nouvelle_deliberation", "Nouvelle délibération"
+    RETRAIT = "retrait", "Retrait de l'aide"
