@@ -416,6 +416,16 @@ class BajManager(models.Model):
         verbose_name="enregistré par",
     )
     recorded_at = models.DateTimeField("enregistré le", default=timezone.now)
+    recording_caf = models.ForeignKey(
+        Caf,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré pour la Caf",
+        help_text="ROLE-7 : les autres Caf du BAJ confirment la désignation avant que le gestionnaire n'agisse sur "
+        "leurs conventions.",
+    )
 
     class Meta:
         verbose_name = "gestionnaire de juridiction"
