@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,8 +18,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
 from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
-from conventions.models import Baj, BajManager, Convention
-from conventions.permissions import Area, cafs_in
+from conventions.models import Baj, BajManager, Caf, Convention
+from conventions.permissions import EVERY_CAF, Area, caf_ids_in, cafs_in
 from core.admin import (
     ObjectButtonsMixin,
     ReadOnlyHistoryInline,
@@ -547,9 +547,9 @@ class ManagerConfirmationFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "1":
             owing = PendingConfirmation.objects.filter(
+                Q(caf__bajs=OuterRef("baj")) | Q(caf__conventions__baj=OuterRef("baj")),
                 user=OuterRef("user"),
                 caf__in=cafs_in(request.user, Area.CAF_ADMINISTRATION),
-                caf__bajs=OuterRef("baj"),
             )
             return queryset.filter(Exists(owing))
         return queryset
@@ -583,14 +583,22 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     buttons = tuple(actions)
 
     def get_queryset(self, request):
+        """JUR-1, ROLE-7: the gestionnaires of the BAJs this agent's CAFs deal with (the CMAF's included: it signs
+        conventions with BAJs of every département), so that each CAF concerned sees and confirms them."""
+        queryset = admin.ModelAdmin.get_queryset(self, request)  # the scope is the BAJ's CAFs, not one path
+        cafs = caf_ids_in(request.user, self.area)
+        if cafs is not EVERY_CAF:
+            queryset = queryset.filter(baj__in=Baj.objects.filter(Q(cafs__in=cafs) | Q(conventions__caf__in=cafs)))
         pending = PendingConfirmation.objects.select_related("caf", "issued_by", "by")
-        return (
-            super().get_queryset(request).distinct().prefetch_related(Prefetch("user__pending_confirmations", pending))
-        )
+        return queryset.distinct().prefetch_related(Prefetch("user__pending_confirmations", pending))
+
+    def _my_cafs(self, request, manager):
+        """The CAFs of this agent that the manager's BAJ deals with."""
+        return cafs_in(request.user, self.area).filter(pk__in=Caf.objects.of_bajs([manager.baj]).values("pk"))
 
     def _owing(self, request, manager):
         """The CAFs of this agent, of the manager's BAJ, that owe a confirmation for them (ROLE-7)."""
-        mine = set(cafs_in(request.user, self.area).filter(bajs=manager.baj).values_list("pk", flat=True))
+        mine = set(self._my_cafs(request, manager).values_list("pk", flat=True))
         return [p for p in manager.user.pending_confirmations.all() if p.caf_id in mine]
 
     @admin.display(description="confirmations attendues")
@@ -660,7 +668,7 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         )
         if manager is None:
             return None
-        caf = cafs_in(request.user, self.area).filter(bajs=manager.baj).first()
+        caf = self._my_cafs(request, manager).order_by("pk").first()
         password = password_reset(user=manager.user, by=request.user, request=request, caf=caf)
         pdf = render_pdf(
             "documents/ouverture_gestionnaire.html",

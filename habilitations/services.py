@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from conventions.models import BajManager, Caf, Convention, Profile
+from conventions.permissions import bajs_managed
 from core import journal
 from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
@@ -182,11 +183,10 @@ def password_change(*, request, user, new_password):
 
 def cafs_concerned(user):
     """ROLE-7: the CAFs that answer for `user`'s credentials — those of their habilitations not revoked, and the
-    CAFs of the BAJs they are the gestionnaire of."""
+    CAFs the BAJs they are the gestionnaire of deal with (`Caf.objects.of_bajs`)."""
     live = Habilitation.objects.filter(user=user).exclude(status=HabilitationStatus.REVOKED)
-    return Caf.objects.filter(
-        models.Q(pk__in=live.values("convention__caf")) | models.Q(bajs__managers__user=user)
-    ).distinct()
+    managed = Caf.objects.of_bajs(bajs_managed(user)).values("pk")
+    return Caf.objects.filter(models.Q(pk__in=live.values("convention__caf")) | models.Q(pk__in=managed))
 
 
 def _journal_to_cafs(*, event, request, by, user, cafs, detail=""):
@@ -377,7 +377,7 @@ def _answers_for(user, caf, habilitation):
         .exclude(pk=habilitation.pk)
         .exclude(status=HabilitationStatus.REVOKED)
         .exists()
-        or BajManager.objects.filter(user=user, baj__cafs=caf).exists()
+        or Caf.objects.of_bajs(bajs_managed(user)).filter(pk=caf.pk).exists()
     )
     return held and not PendingConfirmation.objects.filter(user=user, caf=caf).exists()
 
@@ -511,7 +511,7 @@ def baj_manager_record(*, baj, designated_on, civility, last_name, first_name, e
     manager = BajManager.objects.create(
         user=user, baj=baj, designated_on=designated_on, recorded_by=by, recording_caf=caf
     )
-    others = list(baj.cafs.exclude(pk=caf.pk).order_by("pk"))
+    others = list(Caf.objects.of_bajs([baj]).exclude(pk=caf.pk).order_by("pk"))
     PendingConfirmation.objects.bulk_create(
         [PendingConfirmation(user=user, caf=other, issued_by=caf, by=by) for other in others]
     )

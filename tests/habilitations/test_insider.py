@@ -172,6 +172,8 @@ def test_a_gestionnaire_recorded_by_lille_acts_on_lilles_conventions_only(world,
     habilitation cannot be withdrawn (nor seen) until Roubaix confirms the designation; Roubaix sees who
     recorded it."""
     manager = _record_gestionnaire(lille, world["baj"])
+    owing = PendingConfirmation.objects.filter(user=manager.user).values_list("caf__number", flat=True)
+    assert ROUBAIX in owing and None in owing and LILLE not in owing, "the CMAF, which signed with the BAJ, too"
     password = letter_password(act(lille, "bajmanager", "print_letter", [manager]))
     insider = session_with(manager.user.identifier, password)
     theirs = world["habilitations"][ROUBAIX]
