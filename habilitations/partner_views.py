@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from conventions.models import DifficultyReport
+from conventions.models import Caf, DifficultyReport
 from conventions.permissions import Area, area_required, bajs_managed
 from conventions.services import difficulty_report
 from habilitations.enums import HabilitationStatus
@@ -36,7 +36,14 @@ def home(request):
     return _page(
         request,
         "habilitations/partner/home.html",
-        {"habilitations": habilitations, "today": timezone.localdate(), "ACTIVE": HabilitationStatus.ACTIVE},
+        {
+            "habilitations": habilitations,
+            "today": timezone.localdate(),
+            "ACTIVE": HabilitationStatus.ACTIVE,
+            "awaiting": Caf.objects.filter(pk__in=request.user.pending_confirmations.values("caf"))
+            .order_by("pk")
+            .values_list("name", flat=True),
+        },
         "home",
     )
 

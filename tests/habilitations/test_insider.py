@@ -180,7 +180,10 @@ def test_a_gestionnaire_recorded_by_lille_acts_on_lilles_conventions_only(world,
     assert asks_removal(insider, theirs, timezone.localdate()).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == HabilitationStatus.ACTIVE and theirs.ends_on is None
-    assert "Roubaix" not in insider.get(reverse("habilitations:partner_home")).content.decode()
+    home = insider.get(reverse("habilitations:partner_home")).content.decode()
+    assert theirs.user.identifier not in home.split("En attente de confirmation")[0]
+    assert "En attente de confirmation" in home and "Caf de Roubaix" in home, "the gestionnaire is told why"
+    assert f"/juridiction/habilitations/{theirs.pk}/suppression/" not in home
     assert asks_removal(insider, world["habilitations"][LILLE], timezone.localdate()).status_code == 302
 
     roubaix_client, officer = roubaix
