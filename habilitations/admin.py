@@ -434,6 +434,13 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
             return None
+        if password is None:
+            self.message_user(
+                request,
+                f"{habilitation.user} garde le mot de passe qu'il utilise déjà : la lettre n'en contient pas. "
+                "Si votre liste de travail le demande, confirmez ses identifiants : ils ouvriront alors vos dossiers.",
+                messages.WARNING,
+            )
         pdf = habilitation_document("documents/ouverture_droits.html", habilitation, password=password)
         return self._pdf(request, pdf, f"{filename}-{habilitation.user.identifier}.pdf")
 

@@ -235,3 +235,21 @@ def test_the_cafs_withdrawal_is_not_postponed_by_its_own_administration_either(w
             habilitation=ours, by=None, reason=RevocationReason.END_OF_MISSION, ends_on=dt.date(2099, 12, 31)
         )
     assert Habilitation.objects.get(pk=ours.pk).ends_on == tomorrow
+
+
+def test_the_cmaf_which_signed_with_the_baj_sees_and_confirms_a_gestionnaire(world, lille):
+    """§2: the CMAF is no CAF of the BAJ's département but signed a convention with it: its agent sees the
+    gestionnaire Lille recorded, who recorded it, and confirms; only then does the gestionnaire act on the CMAF's
+    conventions."""
+    manager = _record_gestionnaire(lille, world["baj"])
+    insider = session_with(
+        manager.user.identifier, letter_password(act(lille, "bajmanager", "print_letter", [manager]))
+    )
+    cmaf = world["habilitations"][None]
+    assert asks_removal(insider, cmaf, timezone.localdate()).status_code == 404
+    cmaf_agent, _ = agent("CAFCM001", None)
+    page = cmaf_agent.get(reverse("admin:conventions_bajmanager_changelist") + "?confirmer=1").content.decode()
+    assert manager.user.identifier in page and "CAF59501" in page
+    act(cmaf_agent, "bajmanager", "confirm_designation", [manager])
+    assert not PendingConfirmation.objects.filter(user=manager.user, caf__is_maritime=True).exists()
+    assert asks_removal(insider, cmaf, timezone.localdate()).status_code == 302
