@@ -110,7 +110,7 @@ def test_no_letter_for_a_habilitation_giving_no_access(world, lille, state):
     before = habilitation.user.password
     response = act(lille, "habilitation", "reset_password", [habilitation])
     assert response.get("Content-Type") != "application/pdf"
-    assert button(lille, habilitation, "reset_password").status_code == 403, "no such button in that state"
+    assert button(lille, habilitation, "reset_password").status_code in (403, 404), "no such button in that state"
     habilitation.user.refresh_from_db()
     assert habilitation.user.password == before
     assert not JournalEntry.objects.filter(event=JournalEvent.PASSWORD_RESET).exists()
