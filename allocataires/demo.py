@@ -86,6 +86,15 @@ DEMO_CAF_AGENTS = [
     ("CAF16101", "agent-caf-161", "Petit", "Sophie", "161", [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER]),
     ("CAF17101", "agent-caf-171", "Dumas", "Marc", "171", [CafRoleKind.ADMINISTRATOR]),
     ("CAF59501", "agent-caf-595", "Leroy", "Anne", "595", [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER]),
+    # ROLE-7: the Caf de Roubaix confirms the credentials the Caf de Lille prints for T5900001 (README).
+    (
+        "CAF59701",
+        "agent-caf-597",
+        "Lemaire",
+        "Julie",
+        "597",
+        [CafRoleKind.ADMINISTRATOR, CafRoleKind.SECURITY_OFFICER],
+    ),
 ]
 DEMO_DIALOGUE_CAFS = ["161"]
 # JUR-1: the gestionnaire of the BAJ of Angoulême (README): (identifier, password, last name, first name,

@@ -42,6 +42,11 @@ class CafQuerySet(models.QuerySet):
         """The 122 CAFs of annex 1 (the CMAF has no number there)."""
         return self.filter(is_maritime=False)
 
+    def of_bajs(self, bajs):
+        """JUR-1, ROLE-7: the CAFs a BAJ of `bajs` deals with — those of its département and those it signed a
+        convention with (the CMAF) —, whose habilitations its gestionnaire sees."""
+        return self.filter(models.Q(bajs__in=bajs) | models.Q(conventions__baj__in=bajs)).distinct()
+
 
 class Caf(models.Model):
     """REF-1: a caisse d'allocations familiales, or the CMAF (`is_maritime`, no number)."""
@@ -416,6 +421,16 @@ class BajManager(models.Model):
         verbose_name="enregistré par",
     )
     recorded_at = models.DateTimeField("enregistré le", default=timezone.now)
+    recording_caf = models.ForeignKey(
+        Caf,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré pour la Caf",
+        help_text="ROLE-7 : les autres Caf du BAJ confirment la désignation avant que le gestionnaire n'agisse sur "
+        "leurs conventions.",
+    )
 
     class Meta:
         verbose_name = "gestionnaire de juridiction"

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,8 +18,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
 from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
-from conventions.models import Baj, BajManager, Convention
-from conventions.permissions import cafs_in
+from conventions.models import Baj, BajManager, Caf, Convention
+from conventions.permissions import EVERY_CAF, Area, caf_ids_in, cafs_in
 from core.admin import (
     ObjectButtonsMixin,
     ReadOnlyHistoryInline,
@@ -33,12 +34,21 @@ from core.words import count
 from habilitations.documents import habilitation_document
 from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.forms import UserChangeForm, UserCreationForm
-from habilitations.models import Habilitation, HabilitationHistory, Surveillance, User, UserManager
+from habilitations.models import (
+    Habilitation,
+    HabilitationHistory,
+    PendingConfirmation,
+    Surveillance,
+    User,
+    UserManager,
+)
 from habilitations.services import (
     account_save,
     baj_manager_record,
+    credentials_confirm,
     habilitation_edit,
     habilitation_grant,
+    habilitation_password_reset,
     habilitation_reactivate,
     habilitation_refuse,
     habilitation_request,
@@ -268,12 +278,38 @@ class LockedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ConfirmationFilter(admin.SimpleListFilter):
+    """ROLE-7, BO-2: habilitations whose CAF has not confirmed the credentials in force (printed by another CAF)."""
+
+    title = "identifiants"
+    parameter_name = "confirmer"
+
+    def lookups(self, request, model_admin):
+        return [("1", "à confirmer (émis par une autre Caf)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.awaiting_confirmation()
+        return queryset
+
+
 @admin.register(Habilitation)
 class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     caf_path = "convention__caf"
-    list_display = ["user", "person", "function", "convention", "status", "granted_on", "ends_on", "last_login"]
+    list_display = [
+        "user",
+        "person",
+        "function",
+        "convention",
+        "status",
+        "granted_on",
+        "ends_on",
+        "last_login",
+        "to_confirm",
+    ]
     list_filter = [
         "status",
+        ConfirmationFilter,
         UnusedFilter,
         LockedFilter,
         EndingFilter,
@@ -282,10 +318,30 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     ]
     search_fields = ["user__identifier", "user__last_name", "user__first_name", "convention__number"]
     list_select_related = ["user", "convention__baj", "convention__caf"]
-    readonly_fields = ["user", "convention", "profile", "status", "granted_on", "ends_on", "revocation_reason"]
-    fields = ["user", "convention", "profile", "function", "status", "granted_on", "ends_on", "revocation_reason"]
+    readonly_fields = [
+        "user",
+        "convention",
+        "profile",
+        "status",
+        "granted_on",
+        "ends_on",
+        "revocation_reason",
+        "to_confirm",
+    ]
+    fields = [
+        "user",
+        "convention",
+        "profile",
+        "function",
+        "status",
+        "granted_on",
+        "ends_on",
+        "revocation_reason",
+        "to_confirm",
+    ]
     inlines = [HabilitationHistoryInline]
     actions = [
+        "confirm_credentials",
         "grant",
         "refuse",
         "suspend",
@@ -313,11 +369,22 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             HabilitationStatus.SUSPENDED: {"reactivate", "revoke", "print_removal_request", "unlock"},
             HabilitationStatus.REVOKED: set(),
         }[obj.status]
+        if obj.status != HabilitationStatus.REVOKED and self.to_confirm(obj):
+            allowed = allowed | {"confirm_credentials"}
         return [name for name in self.buttons if name in allowed]
+
+    @admin.display(description="identifiants à confirmer")
+    def to_confirm(self, obj):
+        """ROLE-7: « Identifiants émis par la Caf de Lille (CAF59501) le … » while this CAF has not confirmed."""
+        return "; ".join(p.summary for p in obj.user.pending_confirmations.all() if p.caf_id == obj.convention.caf_id)
 
     @admin.display(description="nom")
     def person(self, obj):
         return obj.user.get_full_name()
+
+    def get_queryset(self, request):
+        pending = PendingConfirmation.objects.select_related("issued_by", "by")
+        return super().get_queryset(request).prefetch_related(Prefetch("user__pending_confirmations", pending))
 
     @admin.display(description="dernière connexion")
     def last_login(self, obj):
@@ -369,8 +436,32 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
             return None
+        if password is None:
+            self.message_user(
+                request,
+                f"{habilitation.user} garde le mot de passe qu'il utilise déjà : la lettre n'en contient pas. "
+                "Si votre liste de travail le demande, confirmez ses identifiants : ils ouvriront alors vos dossiers.",
+                messages.WARNING,
+            )
         pdf = habilitation_document("documents/ouverture_droits.html", habilitation, password=password)
         return self._pdf(request, pdf, f"{filename}-{habilitation.user.identifier}.pdf")
+
+    @admin.action(description="Confirmer les nouveaux identifiants (émis par une autre Caf)")
+    def confirm_credentials(self, request, queryset):
+        """ROLE-7: the CAF of each habilitation confirms the credentials another CAF printed (after checking with
+        the person that they received them): its habilitations give access again."""
+        for habilitation in queryset.select_related("user", "convention__caf"):
+            try:
+                credentials_confirm(
+                    user=habilitation.user, caf=habilitation.convention.caf, by=request.user, request=request
+                )
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{habilitation.user} : identifiants confirmés pour la {habilitation.convention.caf.name}.",
+                )
 
     @admin.action(description="Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)")
     def grant(self, request, queryset):
@@ -437,19 +528,40 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         return self._letter(
             request,
             queryset,
-            lambda habilitation: password_reset(
-                user=habilitation.user, by=request.user, request=request, caf=habilitation.convention.caf
+            lambda habilitation: habilitation_password_reset(
+                habilitation=habilitation, by=request.user, request=request
             ),
             "nouveau-mot-de-passe",
         )
 
 
 work_list_register(
+    WorkItem("nouveaux identifiants à confirmer (émis par une autre Caf)", Habilitation, {"confirmer": "1"}),
     WorkItem("demandes d'accès à accorder", Habilitation, {"status__exact": HabilitationStatus.REQUESTED}),
     WorkItem("identifiants bloqués après trois échecs", Habilitation, {"bloque": "1"}),
     WorkItem("fins d'accès programmées (demandes de suppression)", Habilitation, {"fin": "programmee"}),
     WorkItem("habilitations actives sans connexion depuis plus de 60 jours", Habilitation, {"inactif": "60"}),
 )
+
+
+class ManagerConfirmationFilter(admin.SimpleListFilter):
+    """ROLE-7, BO-2: gestionnaires whose designation or credentials one of this agent's CAFs has not confirmed."""
+
+    title = "confirmation"
+    parameter_name = "confirmer"
+
+    def lookups(self, request, model_admin):
+        return [("1", "à confirmer par votre Caf")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            owing = PendingConfirmation.objects.filter(
+                Q(caf__bajs=OuterRef("baj")) | Q(caf__conventions__baj=OuterRef("baj")),
+                user=OuterRef("user"),
+                caf__in=cafs_in(request.user, Area.CAF_ADMINISTRATION),
+            )
+            return queryset.filter(Exists(owing))
+        return queryset
 
 
 class BajManagerForm(forms.ModelForm):
@@ -472,18 +584,53 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
 
     caf_path = "baj__cafs"
     add_title = "Nouveau gestionnaire de juridiction"
-    list_display = ["user", "person", "baj", "designated_on", "recorded_by"]
-    list_select_related = ["user", "baj", "recorded_by"]
-    readonly_fields = ["user", "baj", "designated_on", "recorded_by", "recorded_at"]
-    actions = ["print_letter"]
+    list_display = ["user", "person", "baj", "designated_on", "recorded_by", "recording_caf", "to_confirm"]
+    list_select_related = ["user", "baj", "recorded_by", "recording_caf"]
+    list_filter = [ManagerConfirmationFilter]
+    readonly_fields = ["user", "baj", "designated_on", "recorded_by", "recording_caf", "recorded_at", "to_confirm"]
+    actions = ["confirm_designation", "print_letter"]
     buttons = tuple(actions)
+
+    def get_queryset(self, request):
+        """JUR-1, ROLE-7: the gestionnaires of the BAJs this agent's CAFs deal with (the CMAF's included: it signs
+        conventions with BAJs of every département), so that each CAF concerned sees and confirms them."""
+        queryset = admin.ModelAdmin.get_queryset(self, request)  # the scope is the BAJ's CAFs, not one path
+        cafs = caf_ids_in(request.user, self.area)
+        if cafs is not EVERY_CAF:
+            queryset = queryset.filter(baj__in=Baj.objects.filter(Q(cafs__in=cafs) | Q(conventions__caf__in=cafs)))
+        pending = PendingConfirmation.objects.select_related("caf", "issued_by", "by")
+        return queryset.distinct().prefetch_related(Prefetch("user__pending_confirmations", pending))
+
+    def _my_cafs(self, request, manager):
+        """The CAFs of this agent that the manager's BAJ deals with."""
+        return cafs_in(request.user, self.area).filter(pk__in=Caf.objects.of_bajs([manager.baj]).values("pk"))
+
+    def _owing(self, request, manager):
+        """The CAFs of this agent, of the manager's BAJ, that owe a confirmation for them (ROLE-7)."""
+        mine = set(self._my_cafs(request, manager).values_list("pk", flat=True))
+        return [p for p in manager.user.pending_confirmations.all() if p.caf_id in mine]
+
+    @admin.display(description="confirmations attendues")
+    def to_confirm(self, obj):
+        """ROLE-7: « Caf de Roubaix : identifiants émis par la Caf de Lille (CAF59501) le … » for each CAF of the
+        BAJ that has not confirmed the designation or the credentials in force — every CAF concerned sees it."""
+        return "; ".join(f"{p.caf.name} : {p.summary}" for p in obj.user.pending_confirmations.all())
+
+    @admin.action(description="Confirmer la désignation et les identifiants (enregistrés par une autre Caf)")
+    def confirm_designation(self, request, queryset):
+        """ROLE-7, JUR-1: each CAF of this agent confirms the designation (and the credentials in force) of a
+        gestionnaire another CAF recorded or printed a letter for: the gestionnaire acts on its conventions."""
+        for manager in queryset.select_related("user", "baj"):
+            owing = self._owing(request, manager)
+            if not owing:
+                self.message_user(request, f"{manager.user} : rien à confirmer pour votre Caf.", messages.ERROR)
+            for pending in owing:
+                credentials_confirm(user=manager.user, caf=pending.caf, by=request.user, request=request)
+                self.message_user(request, f"{manager.user} : confirmé pour la {pending.caf.name}.")
 
     @admin.display(description="nom")
     def person(self, obj):
         return f"{obj.user.get_civility_display()} {obj.user.first_name} {obj.user.last_name.upper()}".strip()
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).distinct()
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None:
@@ -530,7 +677,7 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         )
         if manager is None:
             return None
-        caf = cafs_in(request.user, self.area).filter(bajs=manager.baj).first()
+        caf = self._my_cafs(request, manager).order_by("pk").first()
         password = password_reset(user=manager.user, by=request.user, request=request, caf=caf)
         pdf = render_pdf(
             "documents/ouverture_gestionnaire.html",
@@ -543,3 +690,10 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             },
         )
         return self._pdf(request, pdf, f"ouverture-gestionnaire-{manager.user.identifier}.pdf")
+
+
+work_list_register(
+    WorkItem(
+        "gestionnaires de juridiction à confirmer (enregistrés par une autre Caf)", BajManager, {"confirmer": "1"}
+    )
+)

@@ -116,13 +116,24 @@ class PartnerAccessRequestForm(forms.Form):
 
 
 class PartnerRemovalForm(forms.Form):
-    """JUR-2: the first day without access, today at the earliest."""
+    """JUR-2, HAB-5: the first day without access, today at the earliest; when an end is already set (`latest`),
+    that day at the latest — the page reflects the rule `habilitation_revoke` enforces."""
 
     ends_on = DateField(
         label="Fin de l'accès le (premier jour sans accès)",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Saisissez la date de fin de l'accès.", "invalid": "Saisissez une date valide."},
     )
+
+    def __init__(self, *args, latest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["ends_on"].widget
+        widget.attrs["min"] = timezone.localdate().isoformat()
+        if latest is not None:
+            widget.attrs["max"] = latest.isoformat()
+            self.fields[
+                "ends_on"
+            ].help_text = f"Fin déjà fixée au {latest:%d/%m/%Y} : elle peut être avancée, jamais reportée."
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]

@@ -199,15 +199,24 @@ class Surveillance(models.Model):
 
 
 class HabilitationQuerySet(models.QuerySet):
-    def giving_access_on(self, day):
-        """HAB-1, HAB-2, CONV-2, CONV-4, CONS-5: active habilitations, before their end date if a removal was
-        requested, whose convention is signed and in force on `day`. Each opens the dossiers of its convention's
-        CAF — the one rule of the consultation's scope (`habilitations.access`)."""
+    def in_force_on(self, day):
+        """HAB-1, HAB-2, CONV-2, CONV-4: active habilitations, before their end date if a removal was requested,
+        whose convention is signed and in force on `day` — the habilitations a letter may be printed for."""
         return self.filter(
             models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day),
             status=HabilitationStatus.ACTIVE,
             convention__in=Convention.objects.active_on(day),
         )
+
+    def giving_access_on(self, day):
+        """CONS-5, ROLE-7: the habilitations in force on `day` whose CAF answers for the credentials in force (no
+        confirmation pending: `PendingConfirmation`). Each opens the dossiers of its convention's CAF — the one
+        rule of the consultation's scope (`habilitations.access`)."""
+        return self.in_force_on(day).exclude(models.Exists(PendingConfirmation.objects.owed_for_habilitation()))
+
+    def awaiting_confirmation(self):
+        """ROLE-7: the habilitations whose CAF has not confirmed the credentials in force (its work list)."""
+        return self.filter(models.Exists(PendingConfirmation.objects.owed_for_habilitation()))
 
     def unused_since(self, moment):
         """HAB-3: active habilitations whose user has not logged in since `moment` (or never)."""
@@ -276,3 +285,50 @@ class HabilitationHistory(History):
     class Meta(History.Meta):
         verbose_name = "historique d'habilitation"
         verbose_name_plural = "historique des habilitations"
+
+
+class PendingConfirmationQuerySet(models.QuerySet):
+    def owed_for_habilitation(self):
+        """The confirmation owed by the CAF of the outer habilitation for its user (a subquery)."""
+        return self.filter(user=models.OuterRef("user"), caf=models.OuterRef("convention__caf"))
+
+
+class PendingConfirmation(models.Model):
+    """ROLE-7: `caf` has not confirmed the credentials now in force of `user` — printed in a letter by another CAF
+    (`issued_by`; none: by the national administration, or already in use when `caf` granted its first
+    habilitation) —, nor, for a gestionnaire, the designation another CAF recorded. Until it does (the action
+    « Confirmer les identifiants »), the user's habilitations from `caf` give no access and, as gestionnaire, they
+    act on none of its conventions: what a CAF's staff learn from a letter they printed opens that CAF only. The
+    person's own password change leaves these rows as they are."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pending_confirmations",
+        verbose_name="utilisateur",
+    )
+    caf = models.ForeignKey(Caf, on_delete=models.CASCADE, related_name="+", verbose_name="Caf qui doit confirmer")
+    issued_by = models.ForeignKey(
+        Caf, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="émis par la Caf"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+
+    objects = PendingConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "identifiants à confirmer"
+        verbose_name_plural = "identifiants à confirmer"
+        constraints = [models.UniqueConstraint(fields=["user", "caf"], name="one_pending_confirmation_per_caf")]
+
+    def __str__(self):
+        return f"{self.user} : à confirmer par la {self.caf.name}"
+
+    @property
+    def summary(self):
+        """« Nouveaux identifiants émis par la Caf de Lille (CAF59501) le 06/12/2026 » — what the CAF confirms."""
+        by = f" ({self.by.identifier})" if self.by_id else ""
+        issuer = f"la {self.issued_by.name}" if self.issued_by_id else "l'administration nationale ou déjà en usage"
+        return f"Identifiants émis par {issuer}{by} le {timezone.localtime(self.at):%d/%m/%Y}"

@@ -10,12 +10,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from conventions.models import Convention, DifficultyReport
+from conventions.models import Caf, DifficultyReport
 from conventions.permissions import Area, area_required, bajs_managed
 from conventions.services import difficulty_report
 from habilitations.enums import HabilitationStatus
 from habilitations.forms import DifficultyForm, PartnerAccessRequestForm, PartnerRemovalForm
 from habilitations.models import Habilitation, HabilitationHistory
+from habilitations.permissions import conventions_managed
 from habilitations.services import partner_access_request, partner_removal_request
 
 
@@ -27,7 +28,7 @@ def _page(request, template, context, section):
 def home(request):
     """JUR-2: the habilitations of the BAJ, their state, the CAF's refusals with their reason."""
     habilitations = (
-        Habilitation.objects.filter(convention__baj__in=bajs_managed(request.user))
+        Habilitation.objects.filter(convention__in=conventions_managed(request.user))
         .select_related("user", "convention__caf", "convention__baj")
         .prefetch_related(Prefetch("history", HabilitationHistory.objects.filter(action="refus"), to_attr="refusals"))
         .order_by("user__last_name", "user__first_name", "convention__caf__number")
@@ -35,17 +36,21 @@ def home(request):
     return _page(
         request,
         "habilitations/partner/home.html",
-        {"habilitations": habilitations, "today": timezone.localdate(), "ACTIVE": HabilitationStatus.ACTIVE},
+        {
+            "habilitations": habilitations,
+            "today": timezone.localdate(),
+            "ACTIVE": HabilitationStatus.ACTIVE,
+            "awaiting": Caf.objects.filter(pk__in=request.user.pending_confirmations.values("caf"))
+            .order_by("pk")
+            .values_list("name", flat=True),
+        },
         "home",
     )
 
 
 def _conventions(user):
     return (
-        Convention.objects.active_on(timezone.localdate())
-        .filter(baj__in=bajs_managed(user))
-        .select_related("caf", "baj")
-        .order_by("caf__number")
+        conventions_managed(user).active_on(timezone.localdate()).select_related("caf", "baj").order_by("caf__number")
     )
 
 
@@ -73,14 +78,16 @@ def removal_request(request, pk):
     """JUR-2, HAB-2: « Demander la suppression » of an access of the BAJ, on a change of post."""
     habilitation = (
         Habilitation.objects.filter(
-            pk=pk, convention__baj__in=bajs_managed(request.user), status=HabilitationStatus.ACTIVE
+            pk=pk, convention__in=conventions_managed(request.user), status=HabilitationStatus.ACTIVE
         )
         .select_related("user", "convention__caf")
         .first()
     )
     if habilitation is None:
         raise Http404
-    form = PartnerRemovalForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    form = PartnerRemovalForm(
+        request.POST or None, initial={"ends_on": timezone.localdate()}, latest=habilitation.ends_on
+    )
     if request.method == "POST" and form.is_valid():
         try:
             partner_removal_request(

@@ -12,19 +12,21 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, password_validation, update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from conventions.models import BajManager, Convention, Profile
+from conventions.models import BajManager, Caf, Convention, Profile
 from conventions.permissions import bajs_managed
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import (
     Habilitation,
     HabilitationHistory,
+    PendingConfirmation,
     Surveillance,
     User,
     UserManager,
 )
+from habilitations.permissions import conventions_managed
 from journal.enums import JournalEvent
 from journal.services import changes, journal_record
 
@@ -155,19 +157,85 @@ def password_change(*, request, user, new_password):
     journal_record(event=JournalEvent.PASSWORD_CHANGE, request=request, user=user)
 
 
-@transaction.atomic
-def password_reset(*, user, by, request=None, caf=None):
-    """AUTH-5, AUD-1: a CAF administrator gives a new initial password (lost password, art. 4 of the convention).
-    Every open session of the user ends: Django ties a session to a hash of the password. Journaled as the
-    administrator's act on that account (for the officers of `caf`, the CAF of the habilitation concerned).
-    Returns the password, to be shown once."""
+def cafs_concerned(user):
+    """ROLE-7: the CAFs that answer for `user`'s credentials — those of their habilitations not revoked, and the
+    CAFs the BAJs they are the gestionnaire of deal with (`Caf.objects.of_bajs`)."""
+    live = Habilitation.objects.filter(user=user).exclude(status=HabilitationStatus.REVOKED)
+    managed = Caf.objects.of_bajs(bajs_managed(user)).values("pk")
+    return Caf.objects.filter(models.Q(pk__in=live.values("convention__caf")) | models.Q(pk__in=managed))
+
+
+def _journal_to_cafs(*, event, request, by, user, cafs, detail=""):
+    """ROLE-7, AUD-1: one line per CAF, so that the act on an identity reaches the officers of every CAF it holds a
+    habilitation from (`JournalEntryQuerySet.visible_to_officer`); a line without a CAF when there is none."""
+    text = f"{user.identifier} : {detail}" if detail else user.identifier
+    for caf in cafs or [None]:
+        journal_record(event=event, request=request, user=by, caf=caf, detail=text)
+
+
+def _credentials_issue(*, user, by, caf, request, event):
+    """ROLE-7, AUTH-5: a new initial password, printed by `caf` (None: the national administration). It opens
+    `caf`'s habilitations only: every other CAF concerned owes a confirmation (`PendingConfirmation`) before its
+    habilitations give access again, or the gestionnaire acts on its conventions. Every open session ends (Django
+    ties a session to a hash of the password). Journaled for the officers of every CAF concerned."""
     password = password_generate(user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.must_change_password = True
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    journal_record(event=JournalEvent.PASSWORD_RESET, request=request, user=by, caf=caf, detail=user.identifier)
+    concerned = list(cafs_concerned(user).order_by("pk"))
+    for other in concerned:
+        if other != caf:
+            PendingConfirmation.objects.update_or_create(
+                user=user, caf=other, defaults={"issued_by": caf, "by": by, "at": timezone.now()}
+            )
+    if caf is not None:
+        PendingConfirmation.objects.filter(user=user, caf=caf).delete()
+    issuer = f"émis par la {caf.name}" if caf is not None else "émis par l'administration nationale"
+    cafs = sorted({*concerned, *([caf] if caf is not None else [])}, key=lambda c: c.pk)
+    _journal_to_cafs(event=event, request=request, by=by, user=user, cafs=cafs, detail=issuer)
     return password
+
+
+@transaction.atomic
+def password_reset(*, user, by, request=None, caf=None):
+    """AUTH-5, ROLE-7, AUD-1: a CAF administrator (`caf`) gives a new initial password (lost password, art. 4 of
+    the convention), to be printed in a letter; it opens that CAF's habilitations only until each other CAF
+    concerned confirms (`_credentials_issue`). Returns the password, to be shown once."""
+    return _credentials_issue(user=user, by=by, caf=caf, request=request, event=JournalEvent.PASSWORD_RESET)
+
+
+@transaction.atomic
+def habilitation_password_reset(*, habilitation, by, request=None):
+    """AUTH-5, ROLE-7: « Nouveau mot de passe et lettre » — only for a habilitation in force (a letter for a
+    suspended, revoked or requested one would open nothing its CAF answers for), issued by its CAF."""
+    if not Habilitation.objects.in_force_on(timezone.localdate()).filter(pk=habilitation.pk).exists():
+        raise ValidationError(
+            f"Aucune lettre pour l'habilitation de {habilitation.user.identifier} : elle ne donne pas accès "
+            f"(état « {habilitation.get_status_display().lower()} »)."
+        )
+    return password_reset(user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf)
+
+
+@transaction.atomic
+def credentials_confirm(*, user, caf, by, request=None):
+    """ROLE-7: `caf` confirms the credentials now in force of `user` (issued by another CAF) — and, for a
+    gestionnaire, the designation another CAF recorded: its habilitations give access again, the gestionnaire
+    acts on its conventions. Journaled for that CAF and for the CAF that issued them."""
+    pending = PendingConfirmation.objects.filter(user=user, caf=caf).select_related("issued_by").first()
+    if pending is None:
+        raise ValidationError(f"Rien à confirmer pour {user.identifier} à la {caf.name}.")
+    pending.delete()
+    type(user).objects.filter(pk=user.pk).update(access_version=models.F("access_version") + 1)
+    cafs = sorted({caf, *([pending.issued_by] if pending.issued_by_id else [])}, key=lambda c: c.pk)
+    _journal_to_cafs(
+        event=JournalEvent.CREDENTIALS_CONFIRMED,
+        request=request,
+        by=by,
+        user=user,
+        cafs=cafs,
+        detail=f"confirmés par la {caf.name} — {pending.summary}",
+    )
 
 
 def locked_identifiers():
@@ -177,9 +245,12 @@ def locked_identifiers():
 
 @transaction.atomic
 def user_unlock(*, user, by, request=None, caf=None):
-    """AUTH-3, AUD-1: a CAF administrator lifts the lockout of an identifier (journaled as their act)."""
+    """AUTH-3, ROLE-7, AUD-1: a CAF administrator (`caf`) lifts the lockout of an identifier — journaled as their
+    act for the officers of every CAF the identity holds a habilitation from."""
     removed = axes_reset(username=user.identifier)
-    journal_record(event=JournalEvent.UNLOCK, request=request, user=by, caf=caf, detail=user.identifier)
+    cafs = sorted({*cafs_concerned(user), *([caf] if caf is not None else [])}, key=lambda c: c.pk)
+    by_caf = f"par la {caf.name}" if caf is not None else "par l'administration nationale"
+    _journal_to_cafs(event=JournalEvent.UNLOCK, request=request, by=by, user=user, cafs=cafs, detail=by_caf)
     return removed
 
 
@@ -274,22 +345,40 @@ def _transition(habilitation, allowed, action):
         )
 
 
+def _answers_for(user, caf, habilitation):
+    """ROLE-7: whether `caf` already answers for the credentials in force of `user`: it issued them a habilitation
+    (other than `habilitation`, not revoked) or designated them gestionnaire, and owes no confirmation."""
+    held = (
+        Habilitation.objects.filter(user=user, convention__caf=caf)
+        .exclude(pk=habilitation.pk)
+        .exclude(status=HabilitationStatus.REVOKED)
+        .exists()
+        or Caf.objects.of_bajs(bajs_managed(user)).filter(pk=caf.pk).exists()
+    )
+    return held and not PendingConfirmation.objects.filter(user=user, caf=caf).exists()
+
+
 @transaction.atomic
 def habilitation_grant(*, habilitation, by, request=None):
-    """HAB-1, AUTH-5: requested → active. Returns the initial password, to be printed once in the letter
-    opening the rights (CONV-3) and never shown again."""
+    """HAB-1, AUTH-5, ROLE-7: requested → active. For a person without a password yet, returns the initial
+    password, to be printed once in the letter opening the rights (CONV-3) and never shown again. A person who
+    already has one (a habilitation from another CAF) keeps it — the letter says so, no CAF resets another's
+    credentials by a grant — and, unless this CAF already answers for those credentials, it confirms them first
+    (its work list): returns None."""
     _transition(habilitation, {HabilitationStatus.REQUESTED}, "accorder")
     if not habilitation.convention.is_signed_on(timezone.localdate()):
         raise ValidationError(
             f"La convention n° {habilitation.convention.number} n'est pas encore signée par la Caf et par la "
             "juridiction : l'habilitation peut être demandée, pas accordée (CONV-4)."
         )
-    user = habilitation.user
-    password = password_generate(user)
-    user.set_password(password)
-    user.password_changed_at = timezone.now()
-    user.must_change_password = True
-    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    user, caf = habilitation.user, habilitation.convention.caf
+    password = None
+    if not user.has_usable_password():
+        password = _credentials_issue(
+            user=user, by=by, caf=caf, request=request, event=JournalEvent.CREDENTIALS_ISSUED
+        )
+    elif not _answers_for(user, caf, habilitation):
+        PendingConfirmation.objects.get_or_create(user=user, caf=caf, defaults={"by": by})
     habilitation.status = HabilitationStatus.ACTIVE
     habilitation.granted_on = timezone.localdate()
     habilitation.save(update_fields=["status", "granted_on"])
@@ -342,7 +431,8 @@ def habilitation_refuse(*, habilitation, by, reason, request=None):
 
 
 def _managed(manager, convention):
-    if not bajs_managed(manager).filter(pk=convention.baj_id).exists():
+    """JUR-1, ROLE-7: a gestionnaire acts on a convention of their BAJ whose CAF recorded or confirmed them."""
+    if not conventions_managed(manager).filter(pk=convention.pk).exists():
         raise PermissionDenied
 
 
@@ -382,8 +472,10 @@ def partner_removal_request(*, manager, habilitation, ends_on, request=None):
 
 @transaction.atomic
 def baj_manager_record(*, baj, designated_on, civility, last_name, first_name, email, by, caf, request=None):
-    """JUR-1, AUD-1: an agent of `caf` records the gestionnaire the juridiction designated for `baj` — a new
-    account, without password until its letter is printed (`password_reset`); journaled for that CAF."""
+    """JUR-1, ROLE-7, AUD-1: an agent of `caf` records the gestionnaire the juridiction designated for `baj` — a
+    new account, without password until its letter is printed (`password_reset`). The gestionnaire acts on
+    `caf`'s conventions only, until each other CAF of the BAJ confirms the designation (its work list); journaled
+    for every CAF of the BAJ, so that each sees who recorded it."""
     user = User.objects.create_user(
         _new_identifier(f"G{baj.departement_id}".upper()),  # AUTH-1: G, the département, then digits
         None,
@@ -392,13 +484,20 @@ def baj_manager_record(*, baj, designated_on, civility, last_name, first_name, e
         email=email,
         civility=civility,
     )
-    manager = BajManager.objects.create(user=user, baj=baj, designated_on=designated_on, recorded_by=by)
-    journal_record(
+    manager = BajManager.objects.create(
+        user=user, baj=baj, designated_on=designated_on, recorded_by=by, recording_caf=caf
+    )
+    others = list(Caf.objects.of_bajs([baj]).exclude(pk=caf.pk).order_by("pk"))
+    PendingConfirmation.objects.bulk_create(
+        [PendingConfirmation(user=user, caf=other, issued_by=caf, by=by) for other in others]
+    )
+    _journal_to_cafs(
         event=JournalEvent.BAJ_MANAGER_RECORDED,
         request=request,
-        user=by,
-        caf=caf,
-        detail=f"{user.identifier} : gestionnaire du {baj}, désigné le {designated_on:%d/%m/%Y}",
+        by=by,
+        user=user,
+        cafs=[caf, *others],
+        detail=f"gestionnaire du {baj}, désigné le {designated_on:%d/%m/%Y}, enregistré par la {caf.name}",
     )
     return manager
 
@@ -420,9 +519,10 @@ def habilitation_reactivate(*, habilitation, by, request=None):
 
 @transaction.atomic
 def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail="", request=None):
-    """HAB-2: the habilitation is withdrawn — change of assignment, end of mission, breach: at once, open
+    """HAB-2, HAB-5: the habilitation is withdrawn — change of assignment, end of mission, breach: at once, open
     sessions included (the CAF it opens only); a removal request (demande de suppression) may give a later end
-    date, until which the access stays open."""
+    date, until which the access stays open. An end already set only moves earlier, never later (HAB-5): whoever
+    set it, a CAF or a gestionnaire, a later request cannot reopen the days it closed."""
     _transition(
         habilitation,
         {HabilitationStatus.REQUESTED, HabilitationStatus.ACTIVE, HabilitationStatus.SUSPENDED},
@@ -434,6 +534,11 @@ def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail="", re
     ends_on = ends_on or today
     if ends_on < today:
         raise ValidationError("La date de fin d'accès ne peut pas être passée.")
+    if habilitation.ends_on is not None and ends_on > habilitation.ends_on:
+        raise ValidationError(
+            f"La fin de l'accès est déjà fixée au {habilitation.ends_on:%d/%m/%Y} : elle peut être avancée, "
+            "jamais reportée."
+        )
     habilitation.revocation_reason = reason
     habilitation.ends_on = ends_on
     fields = ["revocation_reason", "ends_on"]

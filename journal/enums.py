@@ -51,6 +51,9 @@ class JournalEvent(models.TextChoices):
     ACCOUNT_CREATED = "account_created", "Compte créé"
     ACCOUNT_CHANGED = "account_changed", "Compte modifié (identité, droits, activité)"
     DIALOGUE_PROCESSED = "dialogue_processed", "Message Dialogue traité"
+    # ROLE-7: credentials printed by one CAF open its habilitations only until each other CAF concerned confirms.
+    CREDENTIALS_ISSUED = "credentials_issued", "Identifiants émis par une Caf (lettre d'ouverture des droits)"
+    CREDENTIALS_CONFIRMED = "credentials_confirmed", "Identifiants ou désignation confirmés par la Caf"
 
 
 class LegalAidProcedure(models.TextChoices):

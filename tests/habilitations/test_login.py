@@ -176,7 +176,7 @@ def test_the_caf_unlocks(greffier, login):
     user_unlock(user=greffier, by=admin)
     assert login("T1001161")["Location"] == reverse("allocataires:home")
     unlock = JournalEntry.objects.get(event=JournalEvent.UNLOCK)
-    assert unlock.user == admin and unlock.detail == "T1001161", "AUD-1: who acted, on which account"
+    assert unlock.user == admin and unlock.detail.startswith("T1001161 :"), "AUD-1: who acted, on which account"
 
 
 def test_the_caf_unlocks_from_the_admin(client, greffier, login):
