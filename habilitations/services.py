@@ -167,7 +167,7 @@ def cafs_concerned(user):
 
 def _journal_to_cafs(*, event, request, by, user, cafs, detail=""):
     """ROLE-7, AUD-1: one line per CAF, so that the act on an identity reaches the officers of every CAF it holds a
-    habilitation from (`JournalEntryQuerySet.visible_to_officer`); a line without a CAF when there is none."""
+    habilitation from (`habilitations.models.journal_visible_to_officer`); a line without a CAF when there is none."""
     text = f"{user.identifier} : {detail}" if detail else user.identifier
     for caf in cafs or [None]:
         journal_record(event=event, request=request, user=by, caf=caf, detail=text)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conventions.models import BajManager
 from habilitations.enums import HabilitationStatus, RevocationReason
-from habilitations.models import Habilitation, PendingConfirmation
+from habilitations.models import Habilitation, PendingConfirmation, journal_visible_to_officer
 from habilitations.services import habilitation_request, habilitation_revoke
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
@@ -143,7 +143,7 @@ def test_every_reset_and_unlock_reaches_the_officers_of_every_caf_concerned(worl
     act(lille, "habilitation", "reset_password", [ours])
     act(lille, "habilitation", "unlock", [ours])
     _, officer = roubaix
-    seen = JournalEntry.objects.visible_to_officer(officer).filter(detail__startswith="T5900001 :")
+    seen = journal_visible_to_officer(officer).filter(detail__startswith="T5900001 :")
     assert set(seen.values_list("event", flat=True)) >= {JournalEvent.PASSWORD_RESET, JournalEvent.UNLOCK}
     assert {line.caf.number for line in JournalEntry.objects.filter(event=JournalEvent.UNLOCK)} >= {
         LILLE,
@@ -191,7 +191,7 @@ def test_a_gestionnaire_recorded_by_lille_acts_on_lilles_conventions_only(world,
     assert "gestionnaires de juridiction à confirmer" in roubaix_client.get(reverse("admin:index")).content.decode()
     page = roubaix_client.get(reverse("admin:conventions_bajmanager_changelist") + "?confirmer=1").content.decode()
     assert "CAF59501" in page and "Caf de Lille" in page, "Roubaix sees who recorded it"
-    assert JournalEntry.objects.visible_to_officer(officer).filter(event=JournalEvent.BAJ_MANAGER_RECORDED).exists()
+    assert journal_visible_to_officer(officer).filter(event=JournalEvent.BAJ_MANAGER_RECORDED).exists()
     act(roubaix_client, "bajmanager", "confirm_designation", [manager])
     assert asks_removal(insider, theirs, timezone.localdate()).status_code == 302, "confirmed: it may"
 
