@@ -111,6 +111,7 @@ PASSWORD_HASHERS = ["habilitations.hashers.CafproArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "habilitations.validators.PartnerPasswordValidator"},
     {"NAME": "habilitations.validators.StaffPasswordValidator"},
+    {"NAME": "habilitations.validators.IdentifierPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

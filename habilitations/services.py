@@ -19,6 +19,7 @@ from conventions.models import BajManager, Convention, Profile
 from conventions.permissions import bajs_managed
 from core import journal
 from core.enums import JournalEvent
+from habilitations import validators
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import (
     Habilitation,
@@ -32,9 +33,6 @@ from habilitations.network import client_ip
 
 SESSION_STARTED = "cafpro_started"
 SESSION_LAST_SEEN = "cafpro_last_seen"
-
-# AUTH-5: generated passwords avoid characters that are read one for another (0/O, 1/l/I).
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def journal_record(*, event, request=None, user=None, identifier="", detail="", occurred_at=None, **consultation):
@@ -135,18 +133,34 @@ def session_end(*, request, event=JournalEvent.LOGOUT):
     logout(request)
 
 
+# AUTH-5: generated passwords avoid characters that are read one for another (0/O, 1/l/I), and hold one
+# character of each class at least.
+PASSWORD_CLASSES = ("abcdefghjkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789")
+PASSWORD_ALPHABET = "".join(PASSWORD_CLASSES)
+PASSWORD_DRAWS = 20
+
+
 def password_generate(user=None):
-    """AUTH-5: a random initial password of the partner length, drawn again until the validators accept it
-    for `user` (not too close to their name or identifier, not common)."""
-    while True:
-        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6))
-        if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
-            continue
+    """AUTH-5: a random password made to the rules of `user`'s account — the partner length, or longer than the
+    staff minimum (`validators.generated_length`), with a lower-case letter, a capital and a digit — checked
+    against every validator (not resembling the identifier or the name, not common). A few draws at most: rules
+    that no draw satisfies are a configuration error, said in French, never an endless loop."""
+    length = validators.generated_length(user)
+    random = secrets.SystemRandom()
+    for _ in range(PASSWORD_DRAWS):
+        characters = [secrets.choice(chars) for chars in PASSWORD_CLASSES]
+        characters += [secrets.choice(PASSWORD_ALPHABET) for _ in range(length - len(characters))]
+        random.shuffle(characters)
+        password = "".join(characters)
         try:
             password_validation.validate_password(password, user)
         except ValidationError:
             continue
         return password
+    raise ValidationError(
+        "Impossible de générer un mot de passe conforme aux règles de ce compte : signalez-le à l'équipe "
+        "technique (règles de mot de passe de la configuration)."
+    )
 
 
 @transaction.atomic
