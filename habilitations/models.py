@@ -23,6 +23,11 @@ identifier_validator = RegexValidator(
 
 
 class UserQuerySet(models.QuerySet):
+    def staff(self):
+        """AUTH-3, AUTH-5: the staff accounts — CAF agents and administrators — held to the staff rules (a longer
+        password, a lockout that lifts after a cool-off); `validators.is_staff_account` for one account."""
+        return self.filter(models.Q(is_staff=True) | models.Q(is_superuser=True))
+
     def issued_by(self, cafs):
         """ROLE-2: the users holding a habilitation issued by one of `cafs`."""
         return self.filter(habilitations__convention__caf__in=cafs).distinct()

@@ -1,6 +1,7 @@
 """Writes of the habilitations app: login, session end, passwords, unlock — each journaled in the same
 transaction as the event it records (JRN-1, JRN-5)."""
 
+import datetime as dt
 import secrets
 import time
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def login_attempt(*, request, identifier, password, well_formed=True):
     if identifier:
         _serialize_identifier(identifier)
     AxesProxyHandler.update_request(request)
-    if identifier and AxesProxyHandler.is_locked(request, credentials):
+    if identifier and _is_locked(request, identifier):
         known = User.objects.filter(identifier=identifier).first()  # AUD-2: the line reaches that user's CAFs
         journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=known, identifier=identifier)
         return LoginResult(LoginOutcome.LOCKED)
@@ -112,7 +113,7 @@ def login_attempt(*, request, identifier, password, well_formed=True):
             identifier=identifier,
             detail="" if well_formed else "format invalide",
         )
-        if identifier and AxesProxyHandler.is_locked(request, credentials):
+        if identifier and _is_locked(request, identifier):
             journal_record(event=JournalEvent.LOCKOUT, request=request, user=known, identifier=identifier)
             return LoginResult(LoginOutcome.LOCKED)
         return LoginResult(LoginOutcome.FAILURE)
@@ -163,17 +164,41 @@ def password_generate(user=None):
     )
 
 
+class PasswordChangeOutcome:
+    CHANGED = "changed"
+    INVALID = "invalid"
+    LOCKED = "locked"
+
+
 @transaction.atomic
+def password_change_submit(*, request, form):
+    """AUTH-3, AUTH-5, AUD-3: the password-change form of the logged-in user, under the same serialization as the
+    login (`_serialize_identifier`): a locked identifier is refused before its current password is looked at, so
+    that N simultaneous guesses evaluate at most AXES_FAILURE_LIMIT passwords. A wrong current password counts
+    toward the lockout and is journaled; at the third the session ends. A valid form changes the password."""
+    user = form.user
+    _serialize_identifier(user.identifier)
+    AxesProxyHandler.update_request(request)
+    if _is_locked(request, user.identifier):
+        journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=user)
+        logout(request)
+        return PasswordChangeOutcome.LOCKED
+    if form.is_valid():
+        password_change(request=request, user=user, new_password=form.cleaned_data["new_password1"])
+        return PasswordChangeOutcome.CHANGED
+    if form.has_error("old_password", "password_incorrect") and password_change_refused(request=request, user=user):
+        return PasswordChangeOutcome.LOCKED
+    return PasswordChangeOutcome.INVALID
+
+
 def password_change_refused(*, request, user):
     """AUD-3, AUTH-3: a wrong current password in the change form is a failed attempt on the identifier, like a
     failed login — counted toward the lockout and journaled; at the third, the identifier is locked and the
-    session ends. Returns whether it is now locked."""
+    session ends. Returns whether it is now locked. Called under `password_change_submit`'s serialization."""
     credentials = {"username": user.identifier}
-    _serialize_identifier(user.identifier)
-    AxesProxyHandler.update_request(request)
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     journal_record(event=JournalEvent.PASSWORD_CHANGE_REFUSED, request=request, user=user)
-    if not AxesProxyHandler.is_locked(request, credentials):
+    if not _is_locked(request, user.identifier):
         return False
     journal_record(event=JournalEvent.LOCKOUT, request=request, user=user)
     logout(request)
@@ -208,14 +233,35 @@ def password_reset(*, user, by, request=None, caf=None):
     return password
 
 
+def _staff_lockouts_over():
+    """AUTH-3, ROLE-7: the lockouts of staff identifiers (CAF agents, administrators) whose last failure is older
+    than CAFPRO_STAFF_LOCKOUT_COOLOFF seconds: lifted by themselves, so that three anonymous attempts cannot keep
+    every administrator out for good. Greffiers keep the manual's rule (until the CAF unlocks)."""
+    since = timezone.now() - dt.timedelta(seconds=settings.CAFPRO_STAFF_LOCKOUT_COOLOFF)
+    staff = User.objects.staff().values("identifier")
+    return AccessAttempt.objects.filter(username__in=staff, attempt_time__lt=since)
+
+
+def _is_locked(request, identifier):
+    """AUTH-3: whether `identifier` is locked now; the over cool-off of a staff identifier is lifted first."""
+    _staff_lockouts_over().filter(username=identifier).delete()
+    return AxesProxyHandler.is_locked(request, {"username": identifier})
+
+
 def locked_identifiers():
-    """AUTH-3: the identifiers locked after AXES_FAILURE_LIMIT consecutive failures (a subquery)."""
-    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values("username")
+    """AUTH-3: the identifiers locked after AXES_FAILURE_LIMIT consecutive failures (a subquery), staff
+    identifiers whose cool-off is over excepted."""
+    return (
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .exclude(pk__in=_staff_lockouts_over().values("pk"))
+        .values("username")
+    )
 
 
 @transaction.atomic
 def user_unlock(*, user, by, request=None, caf=None):
-    """AUTH-3, AUD-1: a CAF administrator lifts the lockout of an identifier (journaled as their act)."""
+    """AUTH-3, AUD-1: a CAF administrator lifts the lockout of an identifier, or the national security officer
+    that of a staff identifier (journaled as their act)."""
     removed = axes_reset(username=user.identifier)
     journal_record(event=JournalEvent.UNLOCK, request=request, user=by, caf=caf, detail=user.identifier)
     return removed
