@@ -21,6 +21,7 @@ from conventions.rubriques import CATALOGUE
 from core.decorators import session_required
 from core.enums import JournalEvent
 from core.pdf import html_to_pdf, pdf_response
+from core.text import ascii_digits
 from habilitations.access import access_for
 
 
@@ -209,7 +210,7 @@ def dialogue(request, access, caf_pk):
         user = request.user
         # Opened from a dossier of this session: its number, if it is still in scope (#18 §4).
         pk = request.GET.get("dossier", "")
-        dossier, _ = opened_dossier(request.session, access, int(pk)) if pk.isdigit() else (None, None)
+        dossier, _ = opened_dossier(request.session, access, int(pk)) if ascii_digits(pk) else (None, None)
         form = DialogueForm(
             initial={
                 "token": uuid.uuid4(),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
 from conventions.rubriques import CATALOGUE
+from core.dates import DATE_VALIDATORS, dates_bounded
 from core.enums import JournalEvent
 from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, LegalAidProcedure, RevocationReason
 
@@ -395,12 +396,13 @@ class Habilitation(models.Model):
     status = models.CharField(
         "état", max_length=10, choices=HabilitationStatus.choices, default=HabilitationStatus.REQUESTED
     )
-    granted_on = models.DateField("accordée le", null=True, blank=True)
+    granted_on = models.DateField("accordée le", null=True, blank=True, validators=DATE_VALIDATORS)
     ends_on = models.DateField(
         "fin de l'accès le",
         null=True,
         blank=True,
         help_text="Premier jour sans accès (demande de suppression, retrait).",
+        validators=DATE_VALIDATORS,
     )
     revocation_reason = models.CharField(
         "motif du retrait", max_length=20, choices=RevocationReason.choices, blank=True
@@ -411,6 +413,7 @@ class Habilitation(models.Model):
     class Meta:
         verbose_name = "habilitation"
         ordering = ["convention", "user"]
+        constraints = [dates_bounded("habilitation_dates_bounded", "granted_on", "ends_on")]
 
     def __str__(self):
         return f"{self.user} — {self.profile.code} — {self.convention.number}"

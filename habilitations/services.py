@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conventions.models import BajManager, Convention, Profile
+from conventions.models import BajManager, Convention
 from conventions.permissions import bajs_managed
 from core import journal
 from core.enums import JournalEvent
@@ -335,7 +335,7 @@ def habilitation_request(
     habilitation = Habilitation.objects.create(
         user=user,
         convention=convention,
-        profile=Profile.objects.get(code=convention.profile_code),
+        profile=convention.profile,
         function=function,
         status=HabilitationStatus.REQUESTED,
     )

@@ -17,7 +17,7 @@ from habilitations.services import journal_record
 
 
 def months(value):
-    match = re.fullmatch(r"(\d+)m", value or "")
+    match = re.fullmatch(r"([0-9]+)m", value or "")
     if not match or int(match.group(1)) < 1:
         raise argparse.ArgumentTypeError(f"« {value} » : une durée en mois est attendue, par exemple 12m")
     return int(match.group(1))
