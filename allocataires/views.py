@@ -121,7 +121,12 @@ def rubrique(request, access, pk, code):
     if declared is None or not profile.opens(code):
         return _portal(request, "allocataires/forbidden.html", {}, access=access, caf=dossier.caf, status=403)
     _, kept = consulted(request.session, dossier.pk)
-    data, page = declared.read(dossier, {**kept.get(code, {}), **request.GET.dict()})
+    # The parameters asked now, else those kept from earlier in the session: a QueryDict, whose reads the ROB-1
+    # crawl (tests/test_fuzz.py) records to learn which names the rubriques look for.
+    params = request.GET.copy()
+    for name, value in kept.get(code, {}).items():
+        params.setdefault(name, value)
+    data, page = declared.read(dossier, params)
     remember_consulted(request.session, dossier.pk, code, page.get("kept"))
     period = page.get("period")
     consultation_record(
