@@ -134,16 +134,16 @@ def session_end(*, request, event=JournalEvent.LOGOUT):
     logout(request)
 
 
-# AUTH-5: generated passwords avoid characters that are read one for another (0/O, 1/l/I), and hold one
-# character of each class at least.
-PASSWORD_CLASSES = ("abcdefghjkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789")
+# AUTH-5: generated passwords avoid characters that are read one for another (0/O, 1/l/I), and hold a letter and a
+# digit at least.
+PASSWORD_CLASSES = ("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ", "23456789")
 PASSWORD_ALPHABET = "".join(PASSWORD_CLASSES)
 PASSWORD_DRAWS = 20
 
 
 def password_generate(user=None):
     """AUTH-5: a random password made to the rules of `user`'s account — the partner length, or longer than the
-    staff minimum (`validators.generated_length`), with a lower-case letter, a capital and a digit — checked
+    staff minimum (`validators.generated_length`), with a letter and a digit — checked
     against every validator (not resembling the identifier or the name, not common). A few draws at most: rules
     that no draw satisfies are a configuration error, said in French, never an endless loop."""
     length = validators.generated_length(user)
