@@ -16,7 +16,7 @@ NUMBER_FORMAT = "Le numéro d'allocataire comporte 7 chiffres."
 def allocataire_number(value, required=True):
     """CONS-15: an allocataire number as typed — 7 digits, spaces tolerated — or a French error."""
     number = re.sub(r"\s", "", value)
-    if (number or required) and not re.fullmatch(r"\d{7}", number):
+    if (number or required) and not re.fullmatch(r"[0-9]{7}", number):
         raise forms.ValidationError(NUMBER_FORMAT, code="number_format")
     return number
 
@@ -93,7 +93,7 @@ class SearchForm(forms.Form):
 
     def clean_postal_code(self):
         code = re.sub(r"\s", "", self.cleaned_data["postal_code"])
-        if code and not re.fullmatch(r"\d{5}", code):
+        if code and not re.fullmatch(r"[0-9]{5}", code):
             raise forms.ValidationError("Le code postal comporte 5 chiffres.", code="postal_format")
         return code
 

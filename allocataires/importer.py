@@ -31,6 +31,7 @@ from allocataires.enums import (
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
 from allocataires.nir import NIR_PATTERN, nir_key
 from conventions.models import Caf
+from core.dates import FIRST_DAY, LAST_DAY
 
 FORMAT = "cafpro-dossier/1"
 CHILDREN = (Person, Dependant, Payment, Resource, RmiRight)
@@ -61,9 +62,12 @@ def _date(data, key, required=True):
             raise LineError(f"« {key} » est obligatoire")
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise LineError(f"« {key} » n'est pas une date AAAA-MM-JJ : {value!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # ROB-2
+        raise LineError(f"« {key} » est hors de la plage 1900-2099 : {value!r}")
+    return day
 
 
 def _month(data, key):
@@ -139,13 +143,13 @@ def parse(line, cafs):
     if caf_id is None:
         raise LineError(f"Caf inconnue : {data.get('caf')!r} (numéro à 3 chiffres, ou « CMAF »)")
     number = _text(data, "number", 7)
-    if not re.fullmatch(r"\d{7}", number):
+    if not re.fullmatch(r"[0-9]{7}", number):
         raise LineError("« number » : le numéro d'allocataire comporte 7 chiffres")
     address = data.get("address")
     if not isinstance(address, dict):
         raise LineError("« address » est obligatoire")
     postal_code, insee = _text(address, "postal_code", 5), _text(address, "insee_code", 5)
-    if not re.fullmatch(r"\d{5}", postal_code) or not re.fullmatch(r"\d{5}|2[AB]\d{3}", insee):
+    if not re.fullmatch(r"[0-9]{5}", postal_code) or not re.fullmatch(r"[0-9]{5}|2[AB][0-9]{3}", insee):
         raise LineError("« address » : code postal ou code INSEE invalide")
     situation = _choice(data, "situation", DossierSituation)
     dossier = {

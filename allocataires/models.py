@@ -18,11 +18,13 @@ from allocataires.enums import (
 from allocataires.nir import nir_validator
 from habilitations.models import Habilitation
 
-allocataire_number_validator = RegexValidator(r"^\d{7}$", "Le numéro d'allocataire comporte 7 chiffres.")
-insee_validator = RegexValidator(r"^(\d{5}|2A\d{3}|2B\d{3})$", "Le code INSEE de commune comporte 5 caractères.")
+allocataire_number_validator = RegexValidator(r"^[0-9]{7}$", "Le numéro d'allocataire comporte 7 chiffres.")
+insee_validator = RegexValidator(
+    r"^([0-9]{5}|2A[0-9]{3}|2B[0-9]{3})$", "Le code INSEE de commune comporte 5 caractères."
+)
 MESSAGE_MAX_LENGTH = 4000  # DIA-2: a message, not a file
 
-postal_code_validator = RegexValidator(r"^\d{5}$", "Le code postal comporte 5 chiffres.")
+postal_code_validator = RegexValidator(r"^[0-9]{5}$", "Le code postal comporte 5 chiffres.")
 
 
 class DossierQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ and the demo generator."""
 from django.core.validators import RegexValidator
 
 # Sex, year, month, département of birth (2A/2B for Corsica) or 99 for abroad, commune or country, order, key.
-NIR_PATTERN = r"[12]\d{4}(\d{2}|2A|2B)\d{8}"
+NIR_PATTERN = r"[12][0-9]{4}([0-9]{2}|2A|2B)[0-9]{8}"
 
 nir_validator = RegexValidator(rf"^{NIR_PATTERN}$", "Le NIR comporte 15 caractères (clé comprise).")
 

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 
 from allocataires.enums import PaymentPeriodMode
-from core.dates import add_months, month_label
-from core.forms import FIRST_DAY, LAST_DAY
+from core.dates import FIRST_DAY, LAST_DAY, add_months, month_label
 
 HISTORY_MONTHS = 24
 # JRN-3: the period as the journal says it, in words (« douze_mois » is a code, not French).
@@ -34,7 +33,7 @@ def history_start(today):
 def parse_request_date(text):
     """The date of the legal-aid request typed as JJMMAAAA (spaces, slashes, dots and dashes tolerated)."""
     digits = re.sub(r"[\s/.\-]", "", text or "")
-    if not re.fullmatch(r"\d{8}", digits):
+    if not re.fullmatch(r"[0-9]{8}", digits):
         raise PeriodError(
             "Saisissez la date de la demande d'aide juridictionnelle au format JJMMAAAA, par exemple 15032026."
         )

@@ -20,6 +20,7 @@ from allocataires.services import consultation_record, consultation_refused_reco
 from conventions.rubriques import CATALOGUE
 from core.decorators import session_required
 from core.pdf import html_to_pdf, pdf_response
+from core.text import ascii_digits
 from habilitations.access import access_for
 from journal.enums import JournalEvent
 
@@ -120,7 +121,12 @@ def rubrique(request, access, pk, code):
     if declared is None or not profile.opens(code):
         return _portal(request, "allocataires/forbidden.html", {}, access=access, caf=dossier.caf, status=403)
     _, kept = consulted(request.session, dossier.pk)
-    data, page = declared.read(dossier, {**kept.get(code, {}), **request.GET.dict()})
+    # The parameters asked now, else those kept from earlier in the session: a QueryDict, whose reads the ROB-1
+    # crawl (tests/test_fuzz.py) records to learn which names the rubriques look for.
+    params = request.GET.copy()
+    for name, value in kept.get(code, {}).items():
+        params.setdefault(name, value)
+    data, page = declared.read(dossier, params)
     remember_consulted(request.session, dossier.pk, code, page.get("kept"))
     period = page.get("period")
     consultation_record(
@@ -209,7 +215,7 @@ def dialogue(request, access, caf_pk):
         user = request.user
         # Opened from a dossier of this session: its number, if it is still in scope (#18 §4).
         pk = request.GET.get("dossier", "")
-        dossier, _ = opened_dossier(request.session, access, int(pk)) if pk.isdigit() else (None, None)
+        dossier, _ = opened_dossier(request.session, access, int(pk)) if ascii_digits(pk) else (None, None)
         form = DialogueForm(
             initial={
                 "token": uuid.uuid4(),

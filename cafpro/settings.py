@@ -113,6 +113,7 @@ PASSWORD_HASHERS = ["habilitations.hashers.CafproArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "habilitations.validators.PartnerPasswordValidator"},
     {"NAME": "habilitations.validators.StaffPasswordValidator"},
+    {"NAME": "habilitations.validators.IdentifierPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -195,6 +196,11 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 _lockout_cooloff = env.int("CAFPRO_LOCKOUT_COOLOFF", default=0)
 AXES_COOLOFF_TIME = dt.timedelta(seconds=_lockout_cooloff) if _lockout_cooloff else None
+# AUTH-3, ROLE-7: a staff identifier's lockout (CAF agents, administrators) always lifts by itself after this many
+# seconds without a new failure, or earlier by the national security officer; never "for good".
+CAFPRO_STAFF_LOCKOUT_COOLOFF = env.int("CAFPRO_STAFF_LOCKOUT_COOLOFF", default=15 * 60)
+if CAFPRO_STAFF_LOCKOUT_COOLOFF <= 0:
+    raise ImproperlyConfigured("CAFPRO_STAFF_LOCKOUT_COOLOFF : un nombre de secondes positif.")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -237,7 +237,7 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     inlines = [ConventionHistoryInline]
     readonly_fields = ["ends_on", "end_kind", "end_notice_on", "end_reason"]
     fieldsets = [
-        (None, {"fields": ["number", "caf", "baj", "profile_code"]}),
+        (None, {"fields": ["number", "caf", "baj", "profile"]}),
         (
             "Signatures",
             {

@@ -3,18 +3,16 @@ letter that sends it to the juridiction with the access requests."""
 
 from django.utils import timezone
 
-from conventions.models import Profile
 from core.pdf import render_pdf
 
 
 def convention_document(convention):
-    profile = Profile.objects.filter(code=convention.profile_code).first()
     return render_pdf(
         "documents/convention.html",
         {
             "caf": convention.caf,
             "convention": convention,
-            "annex": profile.annex() if profile else [],
+            "annex": convention.profile.annex(),
             # BO-4: « , situé Palais de justice, 16000 ANGOULÊME » — the partner's address, on the line.
             "partner_situated": f", situé {', '.join(convention.baj.address.splitlines())}"
             if convention.baj.address

@@ -17,10 +17,10 @@ from conventions.enums import (
     SignatoryCapacity,
 )
 from conventions.rubriques import CATALOGUE
-from core.dates import add_months
+from core.dates import DATE_VALIDATORS, add_months, dates_bounded
 
-caf_number_validator = RegexValidator(r"^\d{3}$", "Le numéro de Caf comporte 3 chiffres.")
-postal_prefix_validator = RegexValidator(r"^\d{1,5}$", "Un préfixe de code postal comporte de 1 à 5 chiffres.")
+caf_number_validator = RegexValidator(r"^[0-9]{3}$", "Le numéro de Caf comporte 3 chiffres.")
+postal_prefix_validator = RegexValidator(r"^[0-9]{1,5}$", "Un préfixe de code postal comporte de 1 à 5 chiffres.")
 
 
 class Departement(models.Model):
@@ -176,8 +176,13 @@ class PostalCodeRule(models.Model):
 
 
 convention_number_validator = RegexValidator(
-    r"^\d{6}/\d{4}$", "Le numéro de convention s'écrit NNNNNN/AAAA (six chiffres, une barre, l'année)."
+    r"^[0-9]{6}/[0-9]{4}$", "Le numéro de convention s'écrit NNNNNN/AAAA (six chiffres, une barre, l'année)."
 )
+
+
+def default_profile():
+    """CONS-6: a convention opens the profile T12, the circular's, unless told otherwise."""
+    return Profile.objects.filter(code="T12").values_list("pk", flat=True).first()
 
 
 # CONV-2: how far ahead the CAF is warned of an annual deadline or of the last day to denounce before it.
@@ -226,7 +231,9 @@ class Convention(models.Model):
     number = models.CharField("numéro", max_length=11, unique=True, validators=[convention_number_validator])
     caf = models.ForeignKey(Caf, on_delete=models.PROTECT, related_name="conventions", verbose_name="Caf")
     baj = models.ForeignKey(Baj, on_delete=models.PROTECT, related_name="conventions", verbose_name="BAJ")
-    profile_code = models.CharField("profil", max_length=8, default="T12")
+    profile = models.ForeignKey(
+        "Profile", on_delete=models.PROTECT, related_name="conventions", verbose_name="profil", default=default_profile
+    )
     caf_signatory = models.CharField(
         "signataire pour la Caf", max_length=120, blank=True, help_text="Directeur ou directrice."
     )
@@ -234,13 +241,17 @@ class Convention(models.Model):
     partner_signatory_capacity = models.CharField(
         "qualité du signataire", max_length=10, choices=SignatoryCapacity.choices, default=SignatoryCapacity.HEAD
     )
-    caf_signed_on = models.DateField("signée par la Caf le", null=True, blank=True)
-    partner_signed_on = models.DateField("signée par la juridiction le", null=True, blank=True)
-    starts_on = models.DateField("prend effet le")
-    first_period_ends_on = models.DateField("fin de la première période")
-    ends_on = models.DateField("fin de l'accès le", null=True, blank=True, help_text="Premier jour sans accès.")
+    caf_signed_on = models.DateField("signée par la Caf le", null=True, blank=True, validators=DATE_VALIDATORS)
+    partner_signed_on = models.DateField(
+        "signée par la juridiction le", null=True, blank=True, validators=DATE_VALIDATORS
+    )
+    starts_on = models.DateField("prend effet le", validators=DATE_VALIDATORS)
+    first_period_ends_on = models.DateField("fin de la première période", validators=DATE_VALIDATORS)
+    ends_on = models.DateField(
+        "fin de l'accès le", null=True, blank=True, help_text="Premier jour sans accès.", validators=DATE_VALIDATORS
+    )
     end_kind = models.CharField("fin", max_length=12, choices=ConventionEnd.choices, blank=True)
-    end_notice_on = models.DateField("dénonciation notifiée le", null=True, blank=True)
+    end_notice_on = models.DateField("dénonciation notifiée le", null=True, blank=True, validators=DATE_VALIDATORS)
     end_reason = models.TextField("motif de la résiliation", blank=True)
 
     objects = ConventionQuerySet.as_manager()
@@ -261,6 +272,15 @@ class Convention(models.Model):
             models.CheckConstraint(
                 name="convention_breach_has_a_reason",
                 condition=~models.Q(end_kind=ConventionEnd.BREACH) | ~models.Q(end_reason=""),
+            ),
+            dates_bounded(
+                "convention_dates_bounded",
+                "caf_signed_on",
+                "partner_signed_on",
+                "starts_on",
+                "first_period_ends_on",
+                "ends_on",
+                "end_notice_on",
             ),
         ]
 
@@ -411,7 +431,9 @@ class BajManager(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="baj_roles", verbose_name="gestionnaire"
     )
     baj = models.ForeignKey(Baj, on_delete=models.PROTECT, related_name="managers", verbose_name="BAJ")
-    designated_on = models.DateField("désigné le", help_text="Date de la désignation par le président.")
+    designated_on = models.DateField(
+        "désigné le", help_text="Date de la désignation par le président.", validators=DATE_VALIDATORS
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -435,7 +457,10 @@ class BajManager(models.Model):
     class Meta:
         verbose_name = "gestionnaire de juridiction"
         verbose_name_plural = "gestionnaires de juridiction"
-        constraints = [models.UniqueConstraint(fields=["user", "baj"], name="baj_manager_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "baj"], name="baj_manager_unique"),
+            dates_bounded("baj_manager_designated_on_bounded", "designated_on"),
+        ]
 
     def __str__(self):
         return f"{self.user} — gestionnaire — {self.baj}"

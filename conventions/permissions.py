@@ -29,6 +29,7 @@ class Area(enum.StrEnum):
     NATIONAL = "national"  # the national overview of conventions
     REFERENCE = "reference"  # reference data, accounts, roles, the raw journal: superusers only
     PARTNER = "partner"  # JUR-1 … JUR-3: the juridiction's space — its habilitations, requests, difficulties
+    STAFF_LOCKOUTS = "staff_lockouts"  # AUTH-3, ROLE-7: the locked identifiers of staff, unlocked nationally
 
 
 AREAS = {
@@ -38,6 +39,7 @@ AREAS = {
     Area.NATIONAL: {Role.NATIONAL_FOLLOWUP},
     Area.REFERENCE: set(),
     Area.PARTNER: {Role.JURIDICTION_MANAGER},
+    Area.STAFF_LOCKOUTS: {Role.NATIONAL_SECURITY},
 }
 
 # The CAF roles of an area: the CAFs it opens are those where the user holds one of them.

@@ -4,11 +4,14 @@ intermediate page of an action that asks for a reason, and the CAF's work list o
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_object_actions import BaseDjangoObjectActions
+
+from core.text import ascii_digits
 
 
 class ReadOnlyMixin:
@@ -46,8 +49,9 @@ class ReadOnlyHistoryInline(admin.TabularInline):
 class ObjectButtonsMixin(BaseDjangoObjectActions):
     """BO-3: the admin actions named in `buttons` also as buttons on an object's own page (django-object-actions),
     the same code: each runs the list action on that object alone, if this agent's admin shows it (`get_queryset`,
-    the CAF's scope) and the agent may change it; a POST form, never a link. `buttons_for(obj)` narrows them to
-    what the object's state allows. Put it first among the bases."""
+    the CAF's scope: otherwise "not found", as a missing one — no id leaks) and the agent may change it (otherwise
+    403); a POST form, never a link. `buttons_for(obj)` narrows them to what the object's state allows; a button
+    the state no longer allows (a stale page) is explained on the object's page. Put it first among the bases."""
 
     buttons = ()
     change_form_template = "admin/cafpro/change_form.html"
@@ -62,19 +66,26 @@ class ObjectButtonsMixin(BaseDjangoObjectActions):
         return self.buttons
 
     def _button_target(self, request, object_id):
-        obj = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
-        return obj if obj is not None and self.has_change_permission(request, obj) else None
+        """The object of this agent's scope, or None (ROLE-3: out of scope is "not found")."""
+        return self.get_queryset(request).filter(pk=object_id).first() if ascii_digits(object_id) else None
 
     def get_change_actions(self, request, object_id, form_url):
         obj = self._button_target(request, object_id)
-        return [f"button_{name}" for name in self.buttons_for(obj)] if obj is not None else []
+        if obj is None or not self.has_change_permission(request, obj):
+            return []
+        return [f"button_{name}" for name in self.buttons_for(obj)]
 
 
 def _button(name, description):
     def run(self, request, obj):
         target = self._button_target(request, obj.pk)
-        if target is None or name not in self.buttons_for(target):
+        if target is None:
+            raise Http404
+        if not self.has_change_permission(request, target):
             raise PermissionDenied
+        if name not in self.buttons_for(target):  # BO-5: a stale page, explained where the agent is
+            self.message_user(request, f"« {description} » n'est plus possible dans l'état actuel.", messages.WARNING)
+            return None
         return getattr(self, name)(request, self.get_queryset(request).filter(pk=target.pk))
 
     run.label = run.short_description = description

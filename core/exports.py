@@ -7,6 +7,8 @@ import csv
 
 from django.http import StreamingHttpResponse
 
+from core.text import ascii_digits
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
@@ -26,7 +28,7 @@ def as_text(value):
     """An identifier made of digits (« 03 », « 031 », « 0123456 ») kept as text by Excel, which would drop its
     leading zeros: `="031"`. A formula, but ours and constant — digits only, never what a user typed."""
     text = neutralized(value)
-    return f'="{text}"' if text.isdigit() else text
+    return f'="{text}"' if ascii_digits(text) else text
 
 
 def csv_response(header, rows, filename, text_columns=()):

@@ -1,11 +1,8 @@
 """Form fields every app's forms share."""
 
-import datetime as dt
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+from core.dates import DATE_VALIDATORS
 
 
 class DateField(forms.DateField):
@@ -14,7 +11,4 @@ class DateField(forms.DateField):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.validators += [
-            MinValueValidator(FIRST_DAY, "Saisissez une date postérieure au 01/01/1900."),
-            MaxValueValidator(LAST_DAY, "Saisissez une date antérieure au 31/12/2099."),
-        ]
+        self.validators += DATE_VALIDATORS

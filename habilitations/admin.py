@@ -391,7 +391,10 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         return obj.user.last_login
 
     def add_view(self, request, form_url="", extra_context=None):
-        """HAB-1: "Ajouter" is the request of a habilitation for one person (a new identifier)."""
+        """HAB-1, ROLE-3: "Ajouter" is the request of a habilitation for one person (a new identifier), by an
+        administrator of the CAF of the convention (the area's check, as every page of this admin)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = HabilitationRequestForm(request.POST or None)
         form.fields["convention"].queryset = Convention.objects.filter(
             caf__in=cafs_in(request.user, self.area)

@@ -69,13 +69,17 @@ class LoginForm(forms.Form):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """AUTH-5: the new password must differ from the current one."""
+    """AUTH-5: the new password must differ from the current one — compared with the current password typed, once
+    that one is right: no second password check, and no way to test a guess through the new password (AUD-3)."""
 
-    def clean_new_password1(self):
-        password = self.cleaned_data.get("new_password1")
-        if password and self.user.check_password(password):
-            raise forms.ValidationError("Le nouveau mot de passe doit être différent de l'actuel.", code="same")
-        return password
+    def clean(self):
+        data = super().clean()
+        if data.get("old_password") and data.get("new_password1") == data["old_password"]:
+            self.add_error(
+                "new_password1",
+                forms.ValidationError("Le nouveau mot de passe doit être différent de l'actuel.", code="same"),
+            )
+        return data
 
 
 class PartnerAccessRequestForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
+from core.dates import DATE_VALIDATORS, dates_bounded
 from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
 from journal.models import JournalEntry
 
@@ -22,6 +23,11 @@ identifier_validator = RegexValidator(
 
 
 class UserQuerySet(models.QuerySet):
+    def staff(self):
+        """AUTH-3, AUTH-5: the staff accounts — CAF agents and administrators — held to the staff rules (a longer
+        password, a lockout that lifts after a cool-off); `validators.is_staff_account` for one account."""
+        return self.filter(models.Q(is_staff=True) | models.Q(is_superuser=True))
+
     def issued_by(self, cafs):
         """ROLE-2: the users holding a habilitation issued by one of `cafs`."""
         return self.filter(habilitations__convention__caf__in=cafs).distinct()
@@ -240,12 +246,13 @@ class Habilitation(models.Model):
     status = models.CharField(
         "état", max_length=10, choices=HabilitationStatus.choices, default=HabilitationStatus.REQUESTED
     )
-    granted_on = models.DateField("accordée le", null=True, blank=True)
+    granted_on = models.DateField("accordée le", null=True, blank=True, validators=DATE_VALIDATORS)
     ends_on = models.DateField(
         "fin de l'accès le",
         null=True,
         blank=True,
         help_text="Premier jour sans accès (demande de suppression, retrait).",
+        validators=DATE_VALIDATORS,
     )
     revocation_reason = models.CharField(
         "motif du retrait", max_length=20, choices=RevocationReason.choices, blank=True
@@ -256,6 +263,7 @@ class Habilitation(models.Model):
     class Meta:
         verbose_name = "habilitation"
         ordering = ["convention", "user"]
+        constraints = [dates_bounded("habilitation_dates_bounded", "granted_on", "ends_on")]
 
     def __str__(self):
         return f"{self.user} — {self.profile.code} — {self.convention.number}"

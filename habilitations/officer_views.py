@@ -4,6 +4,8 @@ the irregularity report, the users under surveillance. Every page an officer ope
 import datetime as dt
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +18,7 @@ from core.exports import csv_response
 from core.forms import DateField
 from habilitations.irregularities import RULES, find
 from habilitations.models import Surveillance, User, journal_visible_to_officer
-from habilitations.services import surveillance_lift, surveillance_start
+from habilitations.services import locked_identifiers, surveillance_lift, surveillance_start, user_unlock
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
 from journal.services import journal_record
@@ -252,3 +254,21 @@ def surveillance_lift_view(request, pk):
     surveillance = get_object_or_404(Surveillance.objects.of_cafs(cafs_in(request.user, Area.SECURITY)).open(), pk=pk)
     surveillance_lift(surveillance=surveillance, by=request.user, request=request)
     return redirect("habilitations:officer_surveillances")
+
+
+@area_required(Area.STAFF_LOCKOUTS)
+def staff_lockouts(request):
+    """AUTH-3, ROLE-7: the staff identifiers locked now (their lockout lifts by itself after the cool-off); the
+    national security officer unlocks one at once, journaled as their act. A CAF's staff cannot unlock another
+    CAF's agent, nor themselves."""
+    locked = User.objects.staff().filter(identifier__in=locked_identifiers()).order_by("identifier")
+    if request.method == "POST":
+        user = get_object_or_404(locked, identifier=str(request.POST.get("identifier", ""))[:32])
+        user_unlock(user=user, by=request.user, request=request)
+        messages.success(request, f"Accès de {user.identifier} débloqué.")
+        return redirect("habilitations:officer_staff_lockouts")
+    return render(
+        request,
+        "habilitations/officer/staff_lockouts.html",
+        {"rows": locked, "section": "staff_lockouts", "cooloff_minutes": settings.CAFPRO_STAFF_LOCKOUT_COOLOFF // 60},
+    )

@@ -1,6 +1,7 @@
 """Writes of the habilitations app: login, session end, passwords, unlock — each journaled in the same
 transaction as the event it records (JRN-1, JRN-5)."""
 
+import datetime as dt
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from conventions.models import BajManager, Caf, Convention, Profile
+from conventions.models import BajManager, Caf, Convention
 from conventions.permissions import bajs_managed
+from habilitations import validators
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import (
     Habilitation,
@@ -32,9 +34,6 @@ from journal.services import changes, journal_record
 
 SESSION_STARTED = "cafpro_started"
 SESSION_LAST_SEEN = "cafpro_last_seen"
-
-# AUTH-5: generated passwords avoid characters that are read one for another (0/O, 1/l/I).
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _serialize_identifier(identifier):
@@ -72,7 +71,7 @@ def login_attempt(*, request, identifier, password, well_formed=True):
     if identifier:
         _serialize_identifier(identifier)
     AxesProxyHandler.update_request(request)
-    if identifier and AxesProxyHandler.is_locked(request, credentials):
+    if identifier and _is_locked(request, identifier):
         known = User.objects.filter(identifier=identifier).first()  # AUD-2: the line reaches that user's CAFs
         journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=known, identifier=identifier)
         return LoginResult(LoginOutcome.LOCKED)
@@ -92,7 +91,7 @@ def login_attempt(*, request, identifier, password, well_formed=True):
             identifier=identifier,
             detail="" if well_formed else "format invalide",
         )
-        if identifier and AxesProxyHandler.is_locked(request, credentials):
+        if identifier and _is_locked(request, identifier):
             journal_record(event=JournalEvent.LOCKOUT, request=request, user=known, identifier=identifier)
             return LoginResult(LoginOutcome.LOCKED)
         return LoginResult(LoginOutcome.FAILURE)
@@ -113,31 +112,71 @@ def session_end(*, request, event=JournalEvent.LOGOUT):
     logout(request)
 
 
+# AUTH-5: generated passwords avoid characters that are read one for another (0/O, 1/l/I), and hold a letter and a
+# digit at least.
+PASSWORD_CLASSES = ("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ", "23456789")
+PASSWORD_ALPHABET = "".join(PASSWORD_CLASSES)
+PASSWORD_DRAWS = 20
+
+
 def password_generate(user=None):
-    """AUTH-5: a random initial password of the partner length, drawn again until the validators accept it
-    for `user` (not too close to their name or identifier, not common)."""
-    while True:
-        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(6))
-        if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
-            continue
+    """AUTH-5: a random password made to the rules of `user`'s account — the partner length, or longer than the
+    staff minimum (`validators.generated_length`), with a letter and a digit — checked
+    against every validator (not resembling the identifier or the name, not common). A few draws at most: rules
+    that no draw satisfies are a configuration error, said in French, never an endless loop."""
+    length = validators.generated_length(user)
+    random = secrets.SystemRandom()
+    for _ in range(PASSWORD_DRAWS):
+        characters = [secrets.choice(chars) for chars in PASSWORD_CLASSES]
+        characters += [secrets.choice(PASSWORD_ALPHABET) for _ in range(length - len(characters))]
+        random.shuffle(characters)
+        password = "".join(characters)
         try:
             password_validation.validate_password(password, user)
         except ValidationError:
             continue
         return password
+    raise ValidationError(
+        "Impossible de générer un mot de passe conforme aux règles de ce compte : signalez-le à l'équipe "
+        "technique (règles de mot de passe de la configuration)."
+    )
+
+
+class PasswordChangeOutcome:
+    CHANGED = "changed"
+    INVALID = "invalid"
+    LOCKED = "locked"
 
 
 @transaction.atomic
+def password_change_submit(*, request, form):
+    """AUTH-3, AUTH-5, AUD-3: the password-change form of the logged-in user, under the same serialization as the
+    login (`_serialize_identifier`): a locked identifier is refused before its current password is looked at, so
+    that N simultaneous guesses evaluate at most AXES_FAILURE_LIMIT passwords. A wrong current password counts
+    toward the lockout and is journaled; at the third the session ends. A valid form changes the password."""
+    user = form.user
+    _serialize_identifier(user.identifier)
+    AxesProxyHandler.update_request(request)
+    if _is_locked(request, user.identifier):
+        journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=user)
+        logout(request)
+        return PasswordChangeOutcome.LOCKED
+    if form.is_valid():
+        password_change(request=request, user=user, new_password=form.cleaned_data["new_password1"])
+        return PasswordChangeOutcome.CHANGED
+    if form.has_error("old_password", "password_incorrect") and password_change_refused(request=request, user=user):
+        return PasswordChangeOutcome.LOCKED
+    return PasswordChangeOutcome.INVALID
+
+
 def password_change_refused(*, request, user):
     """AUD-3, AUTH-3: a wrong current password in the change form is a failed attempt on the identifier, like a
     failed login — counted toward the lockout and journaled; at the third, the identifier is locked and the
-    session ends. Returns whether it is now locked."""
+    session ends. Returns whether it is now locked. Called under `password_change_submit`'s serialization."""
     credentials = {"username": user.identifier}
-    _serialize_identifier(user.identifier)
-    AxesProxyHandler.update_request(request)
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     journal_record(event=JournalEvent.PASSWORD_CHANGE_REFUSED, request=request, user=user)
-    if not AxesProxyHandler.is_locked(request, credentials):
+    if not _is_locked(request, user.identifier):
         return False
     journal_record(event=JournalEvent.LOCKOUT, request=request, user=user)
     logout(request)
@@ -238,15 +277,36 @@ def credentials_confirm(*, user, caf, by, request=None):
     )
 
 
+def _staff_lockouts_over():
+    """AUTH-3, ROLE-7: the lockouts of staff identifiers (CAF agents, administrators) whose last failure is older
+    than CAFPRO_STAFF_LOCKOUT_COOLOFF seconds: lifted by themselves, so that three anonymous attempts cannot keep
+    every administrator out for good. Greffiers keep the manual's rule (until the CAF unlocks)."""
+    since = timezone.now() - dt.timedelta(seconds=settings.CAFPRO_STAFF_LOCKOUT_COOLOFF)
+    staff = User.objects.staff().values("identifier")
+    return AccessAttempt.objects.filter(username__in=staff, attempt_time__lt=since)
+
+
+def _is_locked(request, identifier):
+    """AUTH-3: whether `identifier` is locked now; the over cool-off of a staff identifier is lifted first."""
+    _staff_lockouts_over().filter(username=identifier).delete()
+    return AxesProxyHandler.is_locked(request, {"username": identifier})
+
+
 def locked_identifiers():
-    """AUTH-3: the identifiers locked after AXES_FAILURE_LIMIT consecutive failures (a subquery)."""
-    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).values("username")
+    """AUTH-3: the identifiers locked after AXES_FAILURE_LIMIT consecutive failures (a subquery), staff
+    identifiers whose cool-off is over excepted."""
+    return (
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .exclude(pk__in=_staff_lockouts_over().values("pk"))
+        .values("username")
+    )
 
 
 @transaction.atomic
 def user_unlock(*, user, by, request=None, caf=None):
-    """AUTH-3, ROLE-7, AUD-1: a CAF administrator (`caf`) lifts the lockout of an identifier — journaled as their
-    act for the officers of every CAF the identity holds a habilitation from."""
+    """AUTH-3, ROLE-7, AUD-1: a CAF administrator (`caf`) lifts the lockout of an identifier, or the national
+    security officer that of a staff identifier — journaled as their act for the officers of every CAF the identity
+    holds a habilitation from."""
     removed = axes_reset(username=user.identifier)
     cafs = sorted({*cafs_concerned(user), *([caf] if caf is not None else [])}, key=lambda c: c.pk)
     by_caf = f"par la {caf.name}" if caf is not None else "par l'administration nationale"
@@ -322,7 +382,7 @@ def habilitation_request(
     habilitation = Habilitation.objects.create(
         user=user,
         convention=convention,
-        profile=Profile.objects.get(code=convention.profile_code),
+        profile=convention.profile,
         function=function,
         status=HabilitationStatus.REQUESTED,
     )

@@ -27,4 +27,5 @@ urlpatterns = [
         officer_views.surveillance_lift_view,
         name="officer_surveillance_lift",
     ),
+    path("responsable-securite/personnel-bloque/", officer_views.staff_lockouts, name="officer_staff_lockouts"),
 ]

@@ -11,9 +11,9 @@ from core.decorators import session_required
 from habilitations.forms import LoginForm, PasswordChangeForm
 from habilitations.services import (
     LoginOutcome,
+    PasswordChangeOutcome,
     login_attempt,
-    password_change,
-    password_change_refused,
+    password_change_submit,
     session_end,
 )
 
@@ -91,12 +91,12 @@ def logout_view(request):
 def password_change_view(request):
     """AUTH-5: change of an initial, reset or expired password (or of one's own will)."""
     form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        password_change(request=request, user=request.user, new_password=form.cleaned_data["new_password1"])
-        messages.success(request, "Votre mot de passe a été changé.")
-        return redirect("allocataires:home")
-    if form.has_error("old_password", "password_incorrect"):  # AUD-3: the form is no way to guess
-        if password_change_refused(request=request, user=request.user):
+    if request.method == "POST":
+        outcome = password_change_submit(request=request, form=form)  # AUD-3: the form is no way to guess
+        if outcome == PasswordChangeOutcome.CHANGED:
+            messages.success(request, "Votre mot de passe a été changé.")
+            return redirect("allocataires:home")
+        if outcome == PasswordChangeOutcome.LOCKED:
             return redirect("habilitations:locked_out")
     return render(
         request,

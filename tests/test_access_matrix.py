@@ -39,6 +39,7 @@ URLS = {
         "/admin/habilitations/surveillance/",
     ],
     Area.PARTNER: ["/juridiction/", "/juridiction/demande-d-acces/", "/juridiction/difficultes/"],
+    Area.STAFF_LOCKOUTS: ["/responsable-securite/personnel-bloque/"],
     CONSULTATION: ["/accueil/"],
 }
 
@@ -56,6 +57,7 @@ def test_the_table_is_the_policy():
         Area.NATIONAL: {Role.NATIONAL_FOLLOWUP},
         Area.REFERENCE: set(),
         Area.PARTNER: {Role.JURIDICTION_MANAGER},
+        Area.STAFF_LOCKOUTS: {Role.NATIONAL_SECURITY},
     }
 
 

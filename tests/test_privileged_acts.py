@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from allocataires.models import DialogueMessage
 from conventions.enums import CafRoleKind
-from conventions.models import Caf, CafRole, Convention
+from conventions.models import Caf, CafRole, Convention, Profile
 from habilitations.models import Habilitation, User
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
@@ -97,7 +97,7 @@ def test_a_convention_created_and_edited_in_the_form(client, caf_admin):
         number="000077/2026",
         caf=str(Caf.objects.get(number="161").pk),
         baj=str(ConventionFactory().baj_id),
-        profile_code="T12",
+        profile=Profile.objects.get(code="T12").pk,
         starts_on="01/01/2027",
         first_period_ends_on="31/12/2027",
         partner_signatory_capacity="head",

@@ -1,6 +1,7 @@
 """ROLE-3, HAB-3, CONV-3: the CAF administrator's pages — scoped to their CAF (also by URL), the lifecycle
 actions, the read-only history, the printable documents."""
 
+import html
 import io
 
 import pytest
@@ -235,9 +236,68 @@ def test_lifecycle_buttons_on_the_habilitations_page(client, caf_admin, two_cafs
     assert ours.status == HabilitationStatus.REVOKED
 
     foreign = reverse("admin:habilitations_habilitation_actions", kwargs={"pk": theirs.pk, "tool": "button_suspend"})
-    assert client.post(foreign).status_code == 403
+    missing = reverse("admin:habilitations_habilitation_actions", kwargs={"pk": 10**9, "tool": "button_suspend"})
+    # ROLE-3 (#22 §4): another CAF's habilitation is "not found", as a missing one: no id leaks (403 before).
+    assert client.post(foreign).status_code == client.post(missing).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == HabilitationStatus.ACTIVE
+
+
+def test_every_button_on_another_cafs_object_answers_not_found(client, caf_admin, two_cafs):
+    """ROLE-3 (#22 §4): every button of every admin with buttons, on an object of another CAF: 404."""
+    from django.contrib import admin
+
+    from core.admin import ObjectButtonsMixin
+
+    _, theirs = two_cafs
+    objects = {Habilitation: theirs, Convention: theirs.convention}
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, ObjectButtonsMixin) or model not in objects:
+            continue
+        opts = model._meta
+        for name in model_admin.buttons:
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_actions",
+                kwargs={"pk": objects[model].pk, "tool": f"button_{name}"},
+            )
+            assert client.post(url).status_code == 404, url
+    theirs.refresh_from_db()
+    assert theirs.status == HabilitationStatus.ACTIVE
+
+
+def test_a_button_the_state_no_longer_allows_is_explained_on_the_page(client, caf_admin, two_cafs):
+    """BO-5: a stale page (the habilitation was suspended meanwhile): a message on the object's page, no act."""
+    ours, _ = two_cafs
+    grant = reverse("admin:habilitations_habilitation_actions", kwargs={"pk": ours.pk, "tool": "button_grant"})
+    response = client.post(grant, follow=True)
+    assert response.status_code == 200
+    assert "n'est plus possible dans l'état actuel" in html.unescape(response.content.decode())
+    assert ours.history.count() == 0
+
+
+def test_the_request_form_is_for_the_cafs_administrators_only(client, two_cafs):
+    """ROLE-3 (#22 §4): the add form checks the area like every other page (it answered 200 to any staff)."""
+    ours, theirs = two_cafs
+    caf_staff_logged_in(client, "CAF16102", CafRoleKind.SECURITY_OFFICER)
+    add = reverse("admin:habilitations_habilitation_add")
+    assert client.get(add).status_code == 403
+    data = {"convention": ours.convention.pk, "function": GreffeFunction.GREFFIER, "last_name": "X", "first_name": "Y"}
+    assert client.post(add, data).status_code == 403
+    assert Habilitation.objects.count() == 2
+
+
+def test_the_request_form_refuses_another_cafs_convention(client, caf_admin, two_cafs):
+    _, theirs = two_cafs
+    add = reverse("admin:habilitations_habilitation_add")
+    data = {
+        "convention": theirs.convention.pk,
+        "function": GreffeFunction.GREFFIER,
+        "last_name": "X",
+        "first_name": "Y",
+    }
+    response = client.post(add, data)
+    assert response.status_code == 200 and "convention" in response.context["form"].errors
+    assert Habilitation.objects.count() == 2
 
 
 def test_the_convention_page_prints_and_denounces(client, caf_admin, two_cafs):

@@ -10,7 +10,7 @@ from django.test import Client
 
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
-from tests.habilitations.factories import UserFactory
+from tests.habilitations.factories import PASSWORD, UserFactory
 from tests.kit import Browser, Server, database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]
@@ -67,3 +67,41 @@ def test_lockout_is_exact_across_two_gunicorn_processes(reference_data):
     assert events.count(JournalEvent.LOGIN_FAILURE) == 3
     assert events.count(JournalEvent.LOCKOUT) == 1
     assert events.count(JournalEvent.LOCKED_OUT_ATTEMPT) == 17
+
+
+def test_twenty_simultaneous_wrong_current_passwords_evaluate_at_most_three(reference_data, hash_calls):
+    """AUD-3, AUTH-3 (#22 §4): the password-change form counts wrong current passwords under the login's
+    serialization — 20 parallel guesses from one session evaluated 5 or 6 passwords before."""
+    user = UserFactory(identifier="T1001161")
+    browser = Client()
+    browser.post("/", {"identifier": "T1001161", "password": PASSWORD})
+    assert browser.session.get("_auth_user_id") == str(user.pk)
+    hash_calls.clear()
+    start = threading.Barrier(20)
+    statuses = []
+
+    def guess(n):
+        try:
+            guesser = Client()
+            guesser.cookies = browser.cookies
+            start.wait()
+            response = guesser.post(
+                "/mot-de-passe/",
+                {"old_password": f"Faux{n:02d}", "new_password1": "Nv8pq3", "new_password2": "Nv8pq3"},
+            )
+            statuses.append(response.get("Location", response.status_code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(statuses) == 20
+    assert hash_calls.count("verify") == 3
+    events = list(JournalEntry.objects.filter(user=user).values_list("event", flat=True))
+    assert events.count(JournalEvent.PASSWORD_CHANGE_REFUSED) == 3
+    assert events.count(JournalEvent.LOCKOUT) == 1
+    assert Client().post("/", {"identifier": "T1001161", "password": PASSWORD})["Location"] == "/acces-bloque/"

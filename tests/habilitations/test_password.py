@@ -43,6 +43,8 @@ def test_an_initial_password_must_be_changed_at_first_login(client, login):
         ("Kp7mw3x", "exactement 6 caractères"),
         ("123456", "entièrement numérique"),
         (PASSWORD, "différent de l'actuel"),
+        ("t10011", "ressemble trop à l'identifiant"),  # AUTH-5 (#22 §4): the identifier T1001161, lower case
+        ("zz1161", "ressemble trop à l'identifiant"),
     ],
 )
 def test_partner_password_rules(client, greffier, login, new, message):
@@ -78,6 +80,63 @@ def test_generated_passwords_pass_the_partner_rules():
     for password in passwords:
         assert len(password) == 6
         password_validation.validate_password(password, user)
+
+
+@pytest.mark.parametrize(
+    "traits, password",
+    [({}, "1001ab"), ({}, "Kt1001"), ({"staff": True}, "xy-t1001161-long"), ({"staff": True}, "Ab61161zzzzzzz")],
+)
+def test_a_password_like_the_identifier_is_refused_for_every_account(traits, password):
+    """AUTH-5 (#22 §4): the identifier-like rule holds for staff too; a password far from it passes."""
+    user = UserFactory(identifier="T1001161", **traits)
+    with pytest.raises(ValidationError, match="ressemble trop"):
+        password_validation.validate_password(password, user)
+    password_validation.validate_password("Kp7mw3-Kp7mw3" if traits else "Kp7mw3", user)
+
+
+@pytest.fixture
+def counted_validation(monkeypatch):
+    """Counts the candidate passwords the generator submits; stops an endless generator after 1,000."""
+    calls = []
+    validate = password_validation.validate_password
+
+    def counted(password, user=None, password_validators=None):
+        calls.append(password)
+        assert len(calls) <= 1000, "the generator draws without end"
+        return validate(password, user, password_validators)
+
+    monkeypatch.setattr(password_validation, "validate_password", counted)
+    return calls
+
+
+@pytest.mark.parametrize("traits", [{}, {"staff": True}, {"superuser": True}])
+def test_generated_passwords_follow_the_accounts_rules_in_one_draw_or_two(counted_validation, traits):
+    """AUTH-5 (#22 §4): a staff reset never ended (6-character draws against the 12-character rule)."""
+    user = UserFactory(identifier="CAF16101" if traits else "T1001161", **traits)
+    passwords = [password_generate(user) for _ in range(20)]
+    assert len(counted_validation) <= 25, "about one draw per password"
+    for password in passwords:
+        assert len(password) == (16 if traits else 6)
+        assert any(c.isalpha() for c in password) and any(c in "23456789" for c in password)
+        password_validation.validate_password(password, user)
+
+
+def test_rules_no_draw_satisfies_are_a_clear_error_after_a_bounded_number_of_draws(counted_validation, settings):
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        *settings.AUTH_PASSWORD_VALIDATORS,
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 40}},
+    ]
+    with pytest.raises(ValidationError, match="Impossible de générer un mot de passe"):
+        password_generate(UserFactory(staff=True))
+    assert len(counted_validation) <= 20
+
+
+def test_the_reset_of_a_staff_account_gives_a_staff_password(client):
+    """AUTH-5 (#22 §4): measured as a 500 after 30 s (the admin's « Réinitialiser le mot de passe »)."""
+    staff = UserFactory(identifier="CAF16101", staff=True)
+    password = password_reset(user=staff, by=UserFactory(superuser=True))
+    assert len(password) >= 12
+    assert log_in(client, staff, password)
 
 
 def test_a_reset_ends_every_open_session_and_forces_a_change(client, greffier, login, django_user_model):

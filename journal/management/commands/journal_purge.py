@@ -20,7 +20,7 @@ SHORTEST_MONTHS = 12  # RETENTION in whole months: the database refuses to purge
 
 
 def months(value):
-    match = re.fullmatch(r"(\d+)m", value or "")
+    match = re.fullmatch(r"([0-9]+)m", value or "")
     if not match or int(match.group(1)) < SHORTEST_MONTHS:
         raise argparse.ArgumentTypeError(
             f"« {value} » : une durée d'au moins {SHORTEST_MONTHS} mois est attendue, par exemple 12m"
