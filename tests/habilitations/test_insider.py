@@ -111,7 +111,8 @@ def test_no_letter_for_a_habilitation_giving_no_access(world, lille, state):
     before = habilitation.user.password
     response = act(lille, "habilitation", "reset_password", [habilitation])
     assert response.get("Content-Type") != "application/pdf"
-    assert button(lille, habilitation, "reset_password").status_code in (403, 404), "no such button in that state"
+    stale = button(lille, habilitation, "reset_password")  # no such button in that state: explained, nothing done
+    assert stale.status_code in (302, 403, 404) and stale.get("Content-Type") != "application/pdf"
     habilitation.user.refresh_from_db()
     assert habilitation.user.password == before
     assert not JournalEntry.objects.filter(event=JournalEvent.PASSWORD_RESET).exists()
