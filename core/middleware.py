@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError
 from django.shortcuts import render
 
@@ -23,7 +23,9 @@ class HostileInputMiddleware:
     """What no honest input contains never reaches a view: a NUL byte in the address answers 400; in a parameter
     it is removed (so that a login attempt carrying one is still journaled and counted, AUTH-3). And a value too
     large or malformed for the database, found deep in code that is not ours (Django's administration, its
-    date hierarchy and raw-id widgets), answers the French 400 page rather than a server error."""
+    date hierarchy and raw-id widgets, an empty `_to_field` its change and delete pages look up as a field named
+    "" — found by the crawl's discovery of the parameters views read), answers the French 400 page rather than a
+    server error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,7 +42,7 @@ class HostileInputMiddleware:
     def process_exception(self, request, exception):
         in_admin = request.path.startswith("/admin/")
         if isinstance(exception, (OverflowError, DataError)) or (
-            in_admin and isinstance(exception, (ValueError, ValidationError))
+            in_admin and isinstance(exception, (ValueError, ValidationError, FieldDoesNotExist))
         ):
             logger.warning("Requête invalide refusée (%s) : %s", type(exception).__name__, request.path)
             return self._bad_request(request)

@@ -121,9 +121,9 @@ PASSWORD_DRAWS = 20
 
 def password_generate(user=None):
     """AUTH-5: a random password made to the rules of `user`'s account — the partner length, or longer than the
-    staff minimum (`validators.generated_length`), with a letter and a digit — checked
-    against every validator (not resembling the identifier or the name, not common). A few draws at most: rules
-    that no draw satisfies are a configuration error, said in French, never an endless loop."""
+    staff minimum (`validators.generated_length`), with a letter and a digit — checked against every validator
+    (not resembling the identifier or the name, not common). A few draws at most: rules that no draw satisfies are
+    a configuration error, said in French, never an endless loop."""
     length = validators.generated_length(user)
     random = secrets.SystemRandom()
     for _ in range(PASSWORD_DRAWS):
@@ -287,7 +287,7 @@ def _staff_lockouts_over():
 
 
 def _is_locked(request, identifier):
-    """AUTH-3: whether `identifier` is locked now; the over cool-off of a staff identifier is lifted first."""
+    """AUTH-3: whether `identifier` is locked now — a staff identifier whose cool-off is over is unlocked first."""
     _staff_lockouts_over().filter(username=identifier).delete()
     return AxesProxyHandler.is_locked(request, {"username": identifier})
 

@@ -71,6 +71,18 @@ def test_a_nul_byte_in_the_address_answers_400(client):
     assert client.get("/consulter/\x00/").status_code == 400
 
 
+@pytest.mark.parametrize("value", ["", "\x00"])
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_empty_to_field_in_the_administration_answers_400(client, page, value):
+    """ROB-1 (#22 §5, found by the crawl once it discovered the parameters views read): Django's admin looked up
+    a field named "" on every change and delete page (a 500 for any agent)."""
+    habilitation = HabilitationFactory()
+    staff(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
+    url = reverse(f"admin:habilitations_habilitation_{page}", args=[habilitation.pk])
+    assert client.get(url, {"_to_field": value}).status_code == 400
+    assert client.get(url).status_code == (200 if page == "change" else 403)  # no deletion here
+
+
 @pytest.mark.parametrize(
     ("model", "action"), [("convention", "print_convention"), ("habilitation", "print_access_request")]
 )
