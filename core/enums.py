@@ -51,3 +51,9 @@ class JournalEvent(models.TextChoices):
     ACCOUNT_CREATED = "account_created", "Compte créé"
     ACCOUNT_CHANGED = "account_changed", "Compte modifié (identité, droits, activité)"
     DIALOGUE_PROCESSED = "dialogue_processed", "Message Dialogue traité"
+    # AUD-1 (extended): the acts no domain service owns, journaled by `core.acts` with who, what, before and after.
+    OBJECT_CREATED = "object_created", "Ajout dans l'administration"
+    OBJECT_CHANGED = "object_changed", "Modification dans l'administration"
+    OBJECT_DELETED = "object_deleted", "Suppression dans l'administration"
+    DOCUMENT_PRINTED = "document_printed", "Document imprimé (PDF)"
+    COMMAND_RUN = "command_run", "Commande lancée sur le serveur"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from conventions.models import BajManager, Convention, Profile
 from conventions.permissions import bajs_managed
-from core import journal
+from core import acts, journal
 from core.enums import JournalEvent
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import (
@@ -501,7 +501,8 @@ def account_save(*, user, by, form, request=None):
     created = user.pk is None
     user.save()
     form.save_m2m()
-    journal_record(
+    acts.record_for(  # AUD-2: for the officers of the CAFs that answer for the account, or the national one
+        user.cafs(),
         event=JournalEvent.ACCOUNT_CREATED if created else JournalEvent.ACCOUNT_CHANGED,
         request=request,
         user=by,
