@@ -438,7 +438,7 @@ def _admin_request(user):
 
 
 def _new_lines(since):
-    return list(JournalEntry.objects.filter(pk__gt=since).select_related("caf"))
+    return list(JournalEntry.objects.filter(pk__gt=since).select_related("caf").order_by("pk"))
 
 
 def _last_line():
@@ -537,3 +537,231 @@ def test_every_act_of_every_registered_admin_is_journaled(client, actor, model):
             or model_admin.has_change_permission(request)
             or model_admin.get_actions(request)
         ), model._meta.label
+
+
+# --- AUD-1 (extended): the management commands -------------------------------------------------------------------
+# Every command `get_commands()` knows is classified: journaled (performed below, a line of the system account with
+# the state before → after), journaling its own act, read-only, or a deployment / development tool. A new command
+# — ours or a third party's — fails `test_every_command_is_classified` until it is put in one of these.
+
+READ_ONLY = {
+    "axes_list_attempts": "lists the lockouts",
+    "check": "checks the configuration",
+    "diffsettings": "prints the settings",
+    "findstatic": "finds a static file",
+    "inspectdb": "prints models for a database",
+    "showmigrations": "lists the migrations",
+    "sqlflush": "prints SQL, runs none",
+    "sqlmigrate": "prints SQL, runs none",
+    "sqlsequencereset": "prints SQL, runs none",
+    "conventions_alerts": "reports the conventions due, changes nothing",
+    "habilitations_alerts": "reports the unused habilitations, changes nothing",
+    "journal_verify": "verifies the journal, changes nothing",
+    "journal_anchor": "seals the journal's lines: changes no account, right or data; its act is the seal itself",
+}
+# Run by whoever holds the server and its database (deployment, development, the database administrator), never by
+# CAF staff; what they could change is beyond any application journal — docs/security.md says so.
+DEPLOYMENT = {
+    "clearsessions": "deletes expired sessions only",
+    "collectstatic": "copies static files",
+    "compilemessages": "compiles translations",
+    "createcachetable": "creates a cache table",
+    "dbshell": "the database administrator's shell",
+    "dumpdata": "the database administrator's export",
+    "flush": "the database administrator's reset (the journal's triggers refuse it on PostgreSQL)",
+    "loaddata": "the database administrator's load",
+    "makemessages": "development",
+    "makemigrations": "development",
+    "migrate": "deployment",
+    "optimizemigration": "development",
+    "remove_stale_contenttypes": "deployment",
+    "runserver": "development",
+    "sendtestemail": "deployment (sends a test message)",
+    "shell": "the server administrator's shell",
+    "squashmigrations": "development",
+    "startapp": "development",
+    "startproject": "development",
+    "test": "development",
+    "testserver": "development",
+}
+SELF_JOURNALED = {"journal_purge": JournalEvent.JOURNAL_PURGED}
+
+
+def _locked(identifier, ip="203.0.113.9"):
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.create(
+        username=identifier, ip_address=ip, user_agent="x", failures_since_start=3, get_data="", post_data=""
+    )
+
+
+def _greffier_locked():
+    HabilitationFactory(user=UserFactory(identifier="T1001161"))
+    _locked("T1001161")
+
+
+def _import_file(tmp_path):
+    path = tmp_path / "vide.jsonl"
+    path.write_text("")
+    return [str(path)]
+
+
+# name → (set-up returning the positional arguments, options, what the line must show, the CAFs it goes to)
+JOURNALED = {
+    "axes_reset": (_greffier_locked, {}, ["bloqués : T1001161", "bloqués : aucun"], ["161"]),
+    "axes_reset_username": (
+        lambda: (_greffier_locked(), ["T1001161"])[1],
+        {},
+        ["bloqués : T1001161", "bloqués : aucun"],
+        ["161"],
+    ),
+    "axes_reset_ip": (lambda: (_greffier_locked(), ["203.0.113.9"])[1], {}, ["bloqués : T1001161"], ["161"]),
+    "axes_reset_ip_username": (
+        lambda: (_greffier_locked(), ["203.0.113.9", "T1001161"])[1],
+        {},
+        ["bloqués : T1001161", "bloqués : aucun"],
+        ["161"],
+    ),
+    "axes_reset_logs": (lambda: None, {"age": 0}, ["registre des connexions"], []),
+    "axes_reset_failure_logs": (lambda: None, {"age": 0}, ["registre des échecs"], []),
+    "changepassword": (
+        lambda: (HabilitationFactory(user=UserFactory(identifier="T1001161")), ["T1001161"])[1],
+        {},
+        ["T1001161 : actif oui", "mot de passe changé"],
+        ["161"],
+    ),
+    "createsuperuser": (
+        lambda: None,
+        {"interactive": False, "identifier": "ADMIN999"},
+        ["superutilisateurs : aucun → superutilisateurs : ADMIN999"],
+        [],
+    ),
+    "seed_demo": (lambda: None, {"dossiers": 1, "caf": ["161"]}, ["comptes", "dossiers"], []),
+}
+
+
+def test_every_command_is_classified():
+    from django.core.management import get_commands
+
+    classes = [READ_ONLY, DEPLOYMENT, SELF_JOURNALED, JOURNALED, {"import_dossiers": None}]
+    names = [name for each in classes for name in each]
+    assert len(names) == len(set(names)), "a command in two classes"
+    assert set(get_commands()) == set(names), set(get_commands()) ^ set(names)
+
+
+@pytest.mark.parametrize("name", sorted(JOURNALED))
+def test_every_command_that_changes_accounts_or_data_is_journaled(name, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "Rt5mq8")
+    setup, options, shows, cafs = JOURNALED[name]
+    arguments = setup() or []
+    since = _last_line()
+    call_command(name, *arguments, stdout=StringIO(), stderr=StringIO(), **options)
+    lines = [line for line in _new_lines(since) if line.event == JournalEvent.COMMAND_RUN]
+    assert lines, name
+    for line in lines:
+        assert line.identifier_typed.startswith("commande ") and line.user is None  # who: the system account
+        assert line.detail.startswith(name) and "→" in line.detail  # what, before → after
+        assert all(text in line.detail for text in shows), (shows, line.detail)
+        assert "Rt5mq8" not in line.detail
+    assert sorted(line.caf.number for line in lines if line.caf) == cafs
+
+
+def test_changepassword_dates_the_password_and_asks_for_another(monkeypatch):
+    """AUTH-5: a password an operator typed for someone is changed at their next login, like one a CAF gives."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "Rt5mq8")
+    user = UserFactory(identifier="T1001161")
+    call_command("changepassword", "T1001161", stdout=StringIO())
+    user.refresh_from_db()
+    assert user.check_password("Rt5mq8") and user.must_change_password
+
+
+def test_import_dossiers_is_journaled(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    since = _last_line()
+    call_command("import_dossiers", *_import_file(tmp_path), "--workers", "1", stdout=StringIO(), stderr=StringIO())
+    (line,) = _new_lines(since)
+    assert line.event == JournalEvent.COMMAND_RUN and line.detail.startswith("import_dossiers")
+    assert "0 dossiers → 0 dossiers" in line.detail
+
+
+def test_the_purge_journals_itself():
+    """`journal_purge` writes its own line (JRN-5), as `tests/habilitations/test_journal_integrity.py` shows."""
+    import datetime as dt
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    from habilitations.journal import anchor
+    from habilitations.services import journal_record
+
+    with time_machine.travel(dt.datetime(2025, 1, 15, 9, tzinfo=dt.UTC)):
+        for _ in range(2):
+            journal_record(event=JournalEvent.LOGIN_FAILURE, identifier="A0000000")
+        anchor()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)):
+        call_command("journal_purge", "--older-than", "12m", stdout=StringIO())
+    assert JournalEntry.objects.filter(event=SELF_JOURNALED["journal_purge"]).exists()
+
+
+# --- AUD-2: the lines reach the right officers --------------------------------------------------------------------
+
+
+def test_each_line_reaches_the_officers_of_the_caf_concerned_or_the_national_one(client, superuser):
+    from django.core.management import call_command
+
+    from conventions.models import PostalCodeRule
+
+    other = Caf.objects.exclude(number__in=["161", None]).order_by("number").first()
+    officers = {}
+    for name, caf in [("SECU1610", _caf()), ("SECUAUTR", other)]:
+        officers[name] = UserFactory(identifier=name, staff=True)
+        CafRole.objects.create(user=officers[name], caf=caf, kind=CafRoleKind.SECURITY_OFFICER)
+    national = UserFactory(identifier="SECUNATI", staff=True)
+    national.user_permissions.add(_permission("view_national_journal"))
+
+    since = _last_line()
+    caf = _caf()
+    submit(client, _url(Caf, "change", caf.pk), dialogue_email="dialogue@caf16.fr")
+    rule = PostalCodeRule.objects.filter(caf=caf).first()
+    submit(client, _url(PostalCodeRule, "change", rule.pk), prefix="16990")
+    act(client, Convention, "print_convention", [ConventionFactory()])
+    _greffier_locked()
+    call_command("axes_reset_username", "T1001161", stdout=__import__("io").StringIO())
+    scoped = _new_lines(since)
+
+    since = _last_line()
+    submit(client, _url(Group, "add"), name="Sécurité", permissions=[str(_permission("view_national_journal").pk)])
+    departement = _departement()
+    submit(client, _url(type(departement), "change", departement.pk), name="Essai modifié")
+    call_command("createsuperuser", interactive=False, identifier="ADMIN999", stdout=__import__("io").StringIO())
+    national_lines = _new_lines(since)
+
+    def seen_by(user):
+        return set(JournalEntry.objects.visible_to_officer(user).values_list("pk", flat=True))
+
+    assert {line.event for line in scoped} >= {
+        JournalEvent.OBJECT_CHANGED,
+        JournalEvent.DOCUMENT_PRINTED,
+        JournalEvent.COMMAND_RUN,
+    }
+    assert (
+        len(national_lines) == 3
+        and "Permissions : — → Habilitations | ligne du journal des accès | Consulter" in national_lines[0].detail
+    )
+    scoped_pks, national_pks = {line.pk for line in scoped}, {line.pk for line in national_lines}
+    assert scoped_pks <= seen_by(officers["SECU1610"])
+    assert not scoped_pks & seen_by(officers["SECUAUTR"]) and not scoped_pks & seen_by(national)
+    assert national_pks <= seen_by(national)
+    assert not national_pks & (seen_by(officers["SECU1610"]) | seen_by(officers["SECUAUTR"]))
