@@ -25,6 +25,7 @@ def record_for(cafs, **line):
 
 
 def text(value):
+    """A value as the officer reads it in a line: « — » for nothing, « oui »/« non », French dates."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
