@@ -796,3 +796,18 @@ def test_a_cafs_contacts_edited_inline_are_in_its_line(client, superuser):
     (line,) = _new_lines(since)
     assert (line.event, line.user, line.caf) == (JournalEvent.OBJECT_CHANGED, superuser, caf)
     assert "ajouté : Nom : — → Lefèvre" in line.detail and "0545000001" in line.detail, line.detail
+
+
+def test_every_registered_admin_writes_through_the_journaling_mixin():
+    """AUD-1: every admin of the site, third-party models' included (auth's groups), saves and deletes through
+    `core.admin.JournaledAdminMixin` (or its domain's service); axes' admin, which unlocked by deleting an attempt
+    around the journaled unlock, is not registered."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib import admin
+
+    from core.admin import JournaledAdminMixin
+
+    for model, model_admin in admin.site._registry.items():
+        assert isinstance(model_admin, JournaledAdminMixin), model._meta.label
+    assert Group in admin.site._registry
+    assert not {AccessAttempt, AccessLog, AccessFailureLog} & set(admin.site._registry)
