@@ -31,6 +31,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # First: its commands of the same name wrap django.contrib.auth's and axes' account commands, journaled (AUD-1).
+    "habilitations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,7 +45,6 @@ INSTALLED_APPS = [
     "core",
     "journal",
     "conventions",
-    "habilitations",
     "allocataires",
 ]
 
@@ -191,6 +192,10 @@ AXES_CLIENT_IP_CALLABLE = "journal.network.client_ip"
 AXES_LOCKOUT_CALLABLE = "habilitations.views.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # our own journal records every attempt (JRN-1)
 AXES_VERBOSE = False
+# AUD-1: axes' own admin pages (attempts, logs) are not registered: deleting an attempt there would unlock an
+# identifier around the journaled, CAF-scoped unlock (`habilitations.services.user_unlock`); the locked identifiers
+# are shown by the habilitations' « blocage » filter and the work list.
+AXES_ENABLE_ADMIN = False
 # axes.W006 warns that a lockout keyed on the identifier alone can be sprayed across identifiers from one
 # address: the manual's rule is per identifier (AUTH-3); spraying shows in the journal's irregularities.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -30,14 +30,38 @@ from conventions.services import (
     convention_save,
     convention_terminate,
 )
-from core.admin import ObjectButtonsMixin, ReadOnlyHistoryInline, WorkItem, action_confirmation, work_list_register
+from core.admin import (
+    ObjectButtonsMixin,
+    ReadOnlyHistoryInline,
+    WorkItem,
+    action_confirmation,
+    work_list_register,
+)
 from core.pdf import pdf_response
+from journal import acts
+from journal.admin import JournaledAdminMixin
 
 
-class AreaAdminMixin:
+def _follow(obj, path):
+    """The objects at the end of `path` (« convention__caf », « baj__cafs ») from `obj`, many-to-many included."""
+    objects = [obj]
+    for name in path.split("__"):
+        reached = []
+        for each in objects:
+            value = getattr(each, name, None)
+            if hasattr(value, "all"):
+                reached.extend(value.all() if each.pk is not None else [])
+            elif value is not None:
+                reached.append(value)
+        objects = reached
+    return objects
+
+
+class AreaAdminMixin(JournaledAdminMixin):
     """The admin pages of one area of `conventions.permissions.AREAS`: only those who may enter it reach them,
     and each sees the rows of their own CAFs only, also by URL (a row of another CAF is "not found").
-    `caf_path` leads from the model to its CAF."""
+    `caf_path` leads from the model to its CAF — also the CAFs whose officers read the journal line of an act on a
+    row (AUD-1, AUD-2)."""
 
     area = Area.CAF_ADMINISTRATION
     caf_path = "caf"
@@ -69,6 +93,9 @@ class AreaAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def journal_cafs(self, obj):
+        return _follow(obj, self.caf_path) if self.caf_path else []
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         cafs = caf_ids_in(request.user, self.area)
@@ -86,12 +113,14 @@ class AreaAdminMixin:
             return None
         return objects[0]
 
-    def _pdf(self, request, pdf, filename):
+    def _pdf(self, request, pdf, filename, *, document, subject, caf):
+        """A document printed: served, and journaled (AUD-1: which document, about what, for which CAF, by whom)."""
         if pdf is None:
             self.message_user(
                 request, "Édition PDF indisponible sur ce serveur (bibliothèque Pango absente).", messages.ERROR
             )
             return None
+        acts.document_print(document=document, subject=subject, caf=caf, by=request.user, request=request)
         return pdf_response(pdf, filename)
 
 
@@ -116,6 +145,9 @@ class CafAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_filter = ["is_maritime", "departement"]
     search_fields = ["number", "name", "city"]
     inlines = [CafContactInline]
+
+    def journal_cafs(self, obj):
+        return [obj]
 
 
 @admin.register(Baj)
@@ -144,6 +176,7 @@ class BajAdmin(AreaAdminMixin, admin.ModelAdmin):
         return [] if request.user.is_superuser else self.REFERENCE
 
     def save_model(self, request, obj, form, change):
+        """A superuser's edit is journaled by `journal.acts` (AUD-1); a CAF agent's, by `baj_contact_save`."""
         if request.user.is_superuser:
             return super().save_model(request, obj, form, change)
         caf = next(iter(cafs_in(request.user, self.area).filter(pk__in=obj.cafs.all())), None)
@@ -158,6 +191,9 @@ class PostalCodeRuleAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["prefix", "caf"]
     search_fields = ["prefix", "caf__number", "caf__name"]
     list_select_related = ["caf"]
+
+    def journal_cafs(self, obj):
+        return [obj.caf]
 
 
 @admin.register(Departement)
@@ -289,7 +325,12 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         if convention is None:
             return None
         return self._pdf(
-            request, convention_document(convention), f"convention-{convention.number.replace('/', '-')}.pdf"
+            request,
+            convention_document(convention),
+            f"convention-{convention.number.replace('/', '-')}.pdf",
+            document="convention et son annexe",
+            subject=f"convention {convention.number}",
+            caf=convention.caf,
         )
 
     @admin.action(description="Imprimer la lettre d'envoi de la convention et des demandes d'accès (PDF)")
@@ -299,7 +340,12 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         if convention is None:
             return None
         return self._pdf(
-            request, cover_letter_document(convention), f"lettre-envoi-{convention.number.replace('/', '-')}.pdf"
+            request,
+            cover_letter_document(convention),
+            f"lettre-envoi-{convention.number.replace('/', '-')}.pdf",
+            document="lettre d'envoi",
+            subject=f"convention {convention.number}",
+            caf=convention.caf,
         )
 
     @admin.action(description="Dénoncer à la première échéance possible (préavis de 2 mois)")

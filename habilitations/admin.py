@@ -6,7 +6,9 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -100,6 +102,10 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         """The service saved the groups and permissions with the account (no inlines here)."""
 
+    def journal_cafs(self, obj):
+        """AUD-2: an account deleted reaches the officers of the CAFs that answered for it."""
+        return list(obj.cafs())
+
     @admin.action(description="Débloquer l'accès (après trois échecs)", permissions=["change"])
     def unlock(self, request, queryset):
         """AUTH-3: the CAF lifts a lockout."""
@@ -121,6 +127,16 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
         )
         patch_cache_control(response, no_store=True)
         return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ReferenceAdminMixin, DjangoGroupAdmin):
+    """AUD-1 (extended), ROLE-2: a group and its permissions are rights — `view_national_journal` given through a
+    group opens the national lines. Superusers only; created, changed or deleted through `journal.acts`, journaled with
+    the permissions before and after, for the national security officer (a group belongs to no CAF)."""
 
 
 class CappedCountPaginator(Paginator):
@@ -447,7 +463,14 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
         pdf = habilitation_document("documents/ouverture_droits.html", habilitation, password=password)
-        return self._pdf(request, pdf, f"{filename}-{habilitation.user.identifier}.pdf")
+        return self._pdf(
+            request,
+            pdf,
+            f"{filename}-{habilitation.user.identifier}.pdf",
+            document="lettre d'ouverture des droits",
+            subject=f"habilitation {habilitation.user.identifier}, convention {habilitation.convention.number}",
+            caf=habilitation.convention.caf,
+        )
 
     @admin.action(description="Confirmer les nouveaux identifiants (émis par une autre Caf)")
     def confirm_credentials(self, request, queryset):
@@ -501,22 +524,31 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             return None
         return action_confirmation(request, self, queryset, form, "refuse", "Refuser la demande d'habilitation")
 
-    def _document(self, request, queryset, template, filename):
+    def _document(self, request, queryset, template, filename, document):
         habilitation = self._one(
             request, queryset.select_related("user", "convention__caf", "convention__baj"), NOMINATIVE
         )
         if habilitation is None:
             return None
         pdf = habilitation_document(template, habilitation)
-        return self._pdf(request, pdf, f"{filename}-{habilitation.user.identifier}.pdf")
+        return self._pdf(
+            request,
+            pdf,
+            f"{filename}-{habilitation.user.identifier}.pdf",
+            document=document,
+            subject=f"habilitation {habilitation.user.identifier}, convention {habilitation.convention.number}",
+            caf=habilitation.convention.caf,
+        )
 
     @admin.action(description="Imprimer la demande d'accès (PDF)")
     def print_access_request(self, request, queryset):
-        return self._document(request, queryset, "documents/demande_acces.html", "demande-acces")
+        return self._document(request, queryset, "documents/demande_acces.html", "demande-acces", "demande d'accès")
 
     @admin.action(description="Imprimer la demande de suppression (PDF)")
     def print_removal_request(self, request, queryset):
-        return self._document(request, queryset, "documents/demande_suppression.html", "demande-suppression")
+        return self._document(
+            request, queryset, "documents/demande_suppression.html", "demande-suppression", "demande de suppression"
+        )
 
     @admin.action(description="Débloquer l'accès (après trois échecs)")
     def unlock(self, request, queryset):
@@ -692,7 +724,14 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
                 "today": timezone.localdate(),
             },
         )
-        return self._pdf(request, pdf, f"ouverture-gestionnaire-{manager.user.identifier}.pdf")
+        return self._pdf(
+            request,
+            pdf,
+            f"ouverture-gestionnaire-{manager.user.identifier}.pdf",
+            document="lettre d'ouverture des droits du gestionnaire",
+            subject=f"gestionnaire {manager.user.identifier}, {manager.baj}",
+            caf=caf,
+        )
 
 
 work_list_register(

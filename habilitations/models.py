@@ -126,6 +126,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def needs_password_change(self):
         return self.must_change_password or self.password_expired()
 
+    def cafs(self):
+        """AUD-2: the CAFs that answer for this user — those that issued one of their habilitations or gave them a
+        role (the mirror of `UserQuerySet.of_cafs`); an act on the account reaches their officers."""
+        if self.pk is None:
+            return Caf.objects.none()
+        return Caf.objects.filter(
+            models.Q(conventions__habilitations__user=self) | models.Q(staff_roles__user=self)
+        ).distinct()
+
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 

@@ -29,6 +29,7 @@ from habilitations.models import (
     UserManager,
 )
 from habilitations.permissions import conventions_managed
+from journal import acts
 from journal.enums import JournalEvent
 from journal.services import changes, journal_record
 
@@ -642,7 +643,8 @@ def account_save(*, user, by, form, request=None):
     created = user.pk is None
     user.save()
     form.save_m2m()
-    journal_record(
+    acts.record_for(  # AUD-2: for the officers of the CAFs that answer for the account, or the national one
+        user.cafs(),
         event=JournalEvent.ACCOUNT_CREATED if created else JournalEvent.ACCOUNT_CHANGED,
         request=request,
         user=by,

@@ -51,6 +51,12 @@ class JournalEvent(models.TextChoices):
     ACCOUNT_CREATED = "account_created", "Compte créé"
     ACCOUNT_CHANGED = "account_changed", "Compte modifié (identité, droits, activité)"
     DIALOGUE_PROCESSED = "dialogue_processed", "Message Dialogue traité"
+    # AUD-1 (extended): the acts no domain service owns, journaled by `journal.acts` with who, what, before and after.
+    OBJECT_CREATED = "object_created", "Ajout dans l'administration"
+    OBJECT_CHANGED = "object_changed", "Modification dans l'administration"
+    OBJECT_DELETED = "object_deleted", "Suppression dans l'administration"
+    DOCUMENT_PRINTED = "document_printed", "Document imprimé (PDF)"
+    COMMAND_RUN = "command_run", "Commande lancée sur le serveur"
     # ROLE-7: credentials printed by one CAF open its habilitations only until each other CAF concerned confirms.
     CREDENTIALS_ISSUED = "credentials_issued", "Identifiants émis par une Caf (lettre d'ouverture des droits)"
     CREDENTIALS_CONFIRMED = "credentials_confirmed", "Identifiants ou désignation confirmés par la Caf"

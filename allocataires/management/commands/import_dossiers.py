@@ -4,16 +4,23 @@ import sys
 from django.core.management.base import CommandError
 
 from allocataires.importer import import_lines
+from allocataires.models import Dossier
 from core.commands import CafproCommand, Progress, positive_int
+from journal.commands import JournaledCommand
 
 
-class Command(CafproCommand):
+class Command(CafproCommand, JournaledCommand):
     help = (
         "Importe les dossiers allocataires d'une Caf au format d'échange cafpro-dossier/1 (JSON Lines, un dossier "
         "par ligne, docs/import-format.md). Chaque ligne est validée : une ligne fautive est signalée avec son "
         "numéro et la raison, et rien n'en est écrit. Les dossiers sont créés ou remplacés par (Caf, numéro) : "
         "réimporter le même fichier ne change rien. Code de sortie 1 si au moins une ligne a été rejetée."
     )
+
+    atomic = False  # AUD-1: it commits batch by batch; journaled when it ends, failed or not
+
+    def journal_state(self, options):
+        return f"{Dossier.objects.count()} dossiers"
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="fichier JSON Lines (« - » : l'entrée standard)")

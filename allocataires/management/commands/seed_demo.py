@@ -14,6 +14,8 @@ from allocataires.demo import (
 from allocataires.models import Dossier
 from conventions.models import Caf
 from core.commands import CafproCommand, Progress, positive_int
+from habilitations.models import User
+from journal.commands import JournaledCommand
 
 
 def iso_date(value):
@@ -23,12 +25,18 @@ def iso_date(value):
         raise argparse.ArgumentTypeError(f"« {value} » n'est pas une date AAAA-MM-JJ") from None
 
 
-class Command(CafproCommand):
+class Command(CafproCommand, JournaledCommand):
     help = (
         "Crée un jeu de dossiers allocataires de démonstration, réalistes et cohérents (NIR valides, communes "
         "et codes INSEE réels, paiements mensuels, enfants plus jeunes que leurs parents). Le même --seed et la "
         "même --as-of donnent le même jeu. Le référentiel est chargé par manage.py migrate."
     )
+
+    atomic = False  # AUD-1: it commits batch by batch; journaled when it ends, failed or not
+
+    def journal_state(self, options):
+        """AUD-1: it creates the demonstration accounts (and dossiers)."""
+        return f"{User.objects.count()} comptes, {Dossier.objects.count()} dossiers"
 
     def add_arguments(self, parser):
         parser.add_argument("--dossiers", type=positive_int, default=1000, help="nombre de dossiers (1000 par défaut)")
@@ -44,9 +52,13 @@ class Command(CafproCommand):
             "--if-empty", action="store_true", help="ne rien faire s'il existe déjà des dossiers (pour make run)"
         )
 
-    def handle(self, *args, **options):
+    def execute(self, *args, **options):
+        """Refused in production before anything reads the database, its journaling included."""
         if settings.SECURE:
             raise CommandError("Jeu de démonstration refusé : DJANGO_SECURE=1 désigne un environnement de production.")
+        return super().execute(*args, **options)
+
+    def handle(self, *args, **options):
         as_of = options["as_of"] or dt.date.today()
         for identifier in ensure_demo_accounts(as_of):
             self.stdout.write(f"Compte de démonstration créé : {identifier} (voir le README).")
