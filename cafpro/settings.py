@@ -123,6 +123,19 @@ CAFPRO_IDLE_TIMEOUT = env.int("CAFPRO_IDLE_TIMEOUT", default=600)
 CAFPRO_SESSION_MAX_AGE = env.int("CAFPRO_SESSION_MAX_AGE", default=8 * 3600)
 # NF-2: where the accessibility statement sends a user who cannot reach a content.
 CAFPRO_ACCESSIBILITY_CONTACT = env.str("CAFPRO_ACCESSIBILITY_CONTACT", default="accessibilite@cafpro.example.fr")
+# RGPD-1: the publisher's facts shown by « Mentions légales » and « Données personnelles ». The defaults are
+# placeholders, visibly so, to fill before production (README, "Before production").
+_TO_FILL = "[À compléter avant la mise en production : {}]"
+CAFPRO_LEGAL = {
+    "publisher": env.str("CAFPRO_LEGAL_PUBLISHER", default=_TO_FILL.format("organisme éditeur du service")),
+    "publisher_address": env.str("CAFPRO_LEGAL_PUBLISHER_ADDRESS", default=_TO_FILL.format("adresse de l'éditeur")),
+    "director": env.str("CAFPRO_LEGAL_DIRECTOR", default=_TO_FILL.format("fonction du directeur de la publication")),
+    "host": env.str("CAFPRO_LEGAL_HOST", default=_TO_FILL.format("hébergeur (nom, adresse, téléphone)")),
+    "dpo_contact": env.str(
+        "CAFPRO_LEGAL_DPO_CONTACT", default=_TO_FILL.format("adresse du délégué à la protection des données")
+    ),
+    "rights_contact": env.str("CAFPRO_LEGAL_RIGHTS_CONTACT", default=_TO_FILL.format("adresse où exercer vos droits")),
+}
 # NF-2 (WCAG 2.2.1): a warning this many seconds before the idle limit, with « Rester connecté ».
 CAFPRO_IDLE_WARNING = env.int("CAFPRO_IDLE_WARNING", default=120)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
