@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "conventions",
     "habilitations",
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "habilitations.middleware.SessionPolicyMiddleware",
+    "habilitations.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -74,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "habilitations.context_processors.session_timing",
+                "habilitations.context_processors.second_factor_reset",
             ],
         },
     },
@@ -198,6 +203,15 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 _lockout_cooloff = env.int("CAFPRO_LOCKOUT_COOLOFF", default=0)
 AXES_COOLOFF_TIME = dt.timedelta(seconds=_lockout_cooloff) if _lockout_cooloff else None
+
+# AUTH-11: the second factor (TOTP, RFC 6238, django-otp) of the staff roles. Wrong codes count toward the lockout
+# above (AUTH-3), so django-otp's own growing delays are off: they would refuse the right code typed just after a
+# wrong one. The issuer is the name the authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env.str("CAFPRO_OTP_ISSUER", default="Cafpro")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# How many single-use recovery codes an enrolment gives (shown once).
+CAFPRO_RECOVERY_CODES = 10
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -51,3 +51,8 @@ class JournalEvent(models.TextChoices):
     ACCOUNT_CREATED = "account_created", "Compte créé"
     ACCOUNT_CHANGED = "account_changed", "Compte modifié (identité, droits, activité)"
     DIALOGUE_PROCESSED = "dialogue_processed", "Message Dialogue traité"
+    # AUTH-11: the second factor.
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "Double authentification activée"
+    SECOND_FACTOR_SUCCESS = "second_factor_success", "Code de double authentification accepté"
+    SECOND_FACTOR_FAILURE = "second_factor_failure", "Code de double authentification erroné"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Double authentification réinitialisée"

@@ -6,9 +6,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 
 from core.enums import JournalEvent
-from habilitations.services import SESSION_LAST_SEEN, SESSION_STARTED, session_end
+from habilitations.services import SESSION_LAST_SEEN, SESSION_STARTED, second_factor_pending, session_end
 
 # Reachable while a password change is required (AUTH-5).
 PASSWORD_CHANGE_ALLOWED = {"habilitations:password_change", "habilitations:logout"}
@@ -64,3 +65,47 @@ class SessionPolicyMiddleware:
         response = redirect(reverse(page))
         patch_cache_control(response, no_store=True)
         return response
+
+
+# AUTH-11: what a session waiting for its second factor reaches: the code and enrolment pages, the password change
+# that comes first (AUTH-5), the session's own pages, and the information pages of the footer.
+SECOND_FACTOR_ALLOWED = {
+    "habilitations:second_factor",
+    "habilitations:second_factor_enrol",
+    "habilitations:password_change",
+    "habilitations:logout",
+    "habilitations:session_extend",
+    "habilitations:session_status",
+    "habilitations:session_expired",
+    "habilitations:locked_out",
+    "habilitations:access_withdrawn",
+    "habilitations:info_audience",
+    "habilitations:info_security",
+    "core:accessibility",
+    "core:legal_notice",
+    "core:personal_data",
+}
+
+
+class SecondFactorMiddleware:
+    """AUTH-11, the one gate of the second factor: a session whose login asked for one (`login_attempt`) opens no
+    other page — no administration, officer, national, partner or portal page — before the code is given; it is
+    sent to the code page (or to the enrolment at the first login), and comes back where it was going."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (request.user.is_authenticated and second_factor_pending(request)) or self._allowed(request):
+            return self.get_response(request)
+        target = reverse("habilitations:second_factor")
+        if request.method == "GET":
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(target)
+
+    @staticmethod
+    def _allowed(request):
+        try:
+            return resolve(request.path_info).view_name in SECOND_FACTOR_ALLOWED
+        except Resolver404:
+            return False
