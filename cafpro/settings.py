@@ -191,7 +191,9 @@ CAFPRO_TRUSTED_PROXY_COUNT = env.int("CAFPRO_TRUSTED_PROXY_COUNT", default=0)
 # lifted by a CAF administrator, or after CAFPRO_LOCKOUT_COOLOFF seconds when set (default: never).
 AXES_FAILURE_LIMIT = 3
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# A success resets the count (AUTH-3) — the login itself does it (`login_attempt`), not django-axes: with a second
+# factor (AUTH-11) the success is the right code, else logging in again would erase the wrong codes' count.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "identifier"
 AXES_USERNAME_CALLABLE = "habilitations.network.client_username"
 AXES_CLIENT_IP_CALLABLE = "habilitations.network.client_ip"

@@ -9,10 +9,21 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 from core.enums import JournalEvent
-from habilitations.services import SESSION_LAST_SEEN, SESSION_STARTED, second_factor_pending, session_end
+from habilitations.services import (
+    SESSION_LAST_SEEN,
+    SESSION_STARTED,
+    second_factor_pending,
+    session_end,
+    totp_device,
+)
 
-# Reachable while a password change is required (AUTH-5).
-PASSWORD_CHANGE_ALLOWED = {"habilitations:password_change", "habilitations:logout"}
+# Reachable while a password change is required (AUTH-5); an enrolled second factor is asked first (AUTH-11).
+PASSWORD_CHANGE_ALLOWED = {
+    "habilitations:password_change",
+    "habilitations:logout",
+    "habilitations:second_factor",
+    "habilitations:second_factor_enrol",
+}
 
 
 class SessionPolicyMiddleware:
@@ -67,12 +78,12 @@ class SessionPolicyMiddleware:
         return response
 
 
-# AUTH-11: what a session waiting for its second factor reaches: the code and enrolment pages, the password change
-# that comes first (AUTH-5), the session's own pages, and the information pages of the footer.
+# AUTH-11: what a session waiting for its second factor reaches: the code and enrolment pages, the session's own
+# pages, the information pages of the footer — and, before the first enrolment only, the password change that
+# comes first (AUTH-5); once a factor is enrolled, its code comes before any change of the password.
 SECOND_FACTOR_ALLOWED = {
     "habilitations:second_factor",
     "habilitations:second_factor_enrol",
-    "habilitations:password_change",
     "habilitations:logout",
     "habilitations:session_extend",
     "habilitations:session_status",
@@ -106,6 +117,9 @@ class SecondFactorMiddleware:
     @staticmethod
     def _allowed(request):
         try:
-            return resolve(request.path_info).view_name in SECOND_FACTOR_ALLOWED
+            view_name = resolve(request.path_info).view_name
         except Resolver404:
             return False
+        if view_name == "habilitations:password_change":
+            return totp_device(request.user) is None
+        return view_name in SECOND_FACTOR_ALLOWED

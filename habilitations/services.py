@@ -131,7 +131,9 @@ def login_attempt(*, request, identifier, password, well_formed=True):
     request.session[SESSION_STARTED] = now
     request.session[SESSION_LAST_SEEN] = now
     if second_factor_required(user):  # AUTH-11: every page waits for the code (SecondFactorMiddleware)
-        request.session[SESSION_SECOND_FACTOR] = SECOND_FACTOR_PENDING
+        request.session[SESSION_SECOND_FACTOR] = SECOND_FACTOR_PENDING  # the right code resets the count
+    else:
+        axes_reset(username=identifier)  # AUTH-3: a success resets the count
     journal_record(event=JournalEvent.LOGIN_SUCCESS, request=request, user=user)
     return LoginResult(LoginOutcome.SUCCESS, user)
 
@@ -184,8 +186,10 @@ def password_change_refused(*, request, user):
 @transaction.atomic
 def password_change(*, request, user, new_password):
     """AUTH-5: the user sets their own password; the current session stays open, the others end. The current
-    password was right: the count of failures toward the lockout starts again (AUTH-3)."""
-    axes_reset(username=user.identifier)
+    password was right: the count of failures toward the lockout starts again (AUTH-3) — unless the session still
+    waits for its second factor (AUTH-11): only the right code ends that count."""
+    if not second_factor_pending(request):
+        axes_reset(username=user.identifier)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.must_change_password = False

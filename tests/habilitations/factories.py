@@ -39,6 +39,7 @@ def totp_code(device):
     """AUTH-11: the code the authenticator app shows now for `device` (django_otp.oath.totp), as a person reads it
     off their phone: the current step, or the next one when the current was already used (a code is accepted once;
     django-otp accepts one step either side and follows the phone's drift)."""
+    device.refresh_from_db()  # the server's record of the last code accepted
     now = int((time.time() - device.t0) // device.step) + device.drift
     offset = 0 if now > device.last_t else device.last_t + 1 - now
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + offset):06d}"
