@@ -105,5 +105,7 @@ def test_the_personal_data_page_gives_the_article_13_information(client, setting
         "droits@caf.test",
         "réclamation à la Commission nationale de l'informatique et des libertés (CNIL)",
         "pas de bandeau de cookies",
+        "Aucune décision n'est prise automatiquement",  # article 13.2.f
+        "le bureau vous demandera les justificatifs",  # article 13.2.e
     ]:
         assert expected in page, expected
