@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.enums import CafRoleKind
@@ -361,3 +361,8 @@ def test_a_caf_may_require_the_second_factor_of_its_greffiers(client):
     caf_staff_logged_in(administrator, "CAF16101", CafRoleKind.ADMINISTRATOR, caf=habilitation.convention.caf.number)
     assert reset(administrator, "T1001161")["Location"] == RESET_PAGE
     assert not TOTPDevice.objects.filter(user=habilitation.user).exists()
+
+
+def test_second_factors_are_not_edited_in_the_admin():
+    """AUD-1: only through the journaled reset — the admin would show a secret, or add a device for another."""
+    assert TOTPDevice not in admin.site._registry and StaticDevice not in admin.site._registry
