@@ -587,6 +587,19 @@ def totp_enrolment_device(user):
     )
 
 
+def _refused_while_locked(request, user):
+    """AUTH-3, AUTH-11: a session opened before the identifier was locked tries no code: otherwise sessions opened
+    in advance with a known password would each bring guesses past the lockout. Serializes the identifier first.
+    Ends the session and journals the attempt when locked; returns whether it was."""
+    _serialize_identifier(user.identifier)
+    AxesProxyHandler.update_request(request)
+    if not AxesProxyHandler.is_locked(request, {"username": user.identifier}):
+        return False
+    journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=user)
+    logout(request)
+    return True
+
+
 def _verified(request, user, detail=""):
     axes_reset(username=user.identifier)  # AUTH-3: a success resets the count
     request.session[SESSION_SECOND_FACTOR] = SECOND_FACTOR_VERIFIED
@@ -600,6 +613,8 @@ def second_factor_enrol(*, request, device, token):
     `CAFPRO_RECOVERY_CODES` single-use recovery codes are made, returned to be shown once. A wrong code is a failed
     attempt (AUTH-3). Returns (codes or None, locked)."""
     user = request.user
+    if _refused_while_locked(request, user):
+        return None, True
     if not device.verify_token(_digits(token)):
         return None, _failed_attempt(request=request, user=user, event=JournalEvent.SECOND_FACTOR_FAILURE)
     device.confirmed = True
@@ -624,7 +639,8 @@ def second_factor_verify(*, request, token):
     spent). A wrong code is a failed attempt, counted toward the same lockout as the password and journaled
     (AUTH-3). Returns a LoginOutcome."""
     user = request.user
-    _serialize_identifier(user.identifier)  # two tabs cannot both try a code within the count
+    if _refused_while_locked(request, user):  # serialized: two tabs cannot both try a code within the count
+        return LoginOutcome.LOCKED
     token = _digits(token).lower()
     device = totp_device(user)
     is_code = len(token) == 6 and token.isdigit()

@@ -366,3 +366,17 @@ def test_a_caf_may_require_the_second_factor_of_its_greffiers(client):
 def test_second_factors_are_not_edited_in_the_admin():
     """AUD-1: only through the journaled reset — the admin would show a secret, or add a device for another."""
     assert TOTPDevice not in admin.site._registry and StaticDevice not in admin.site._registry
+
+
+def test_a_session_opened_before_the_lockout_tries_no_code(client):
+    """Sessions opened in advance with a known password would otherwise each bring a guess past the lockout."""
+    agent = enrolled("CAF16188")
+    device = TOTPDevice.objects.get(user=agent)
+    early = Client()
+    password_only(early, agent)
+    password_only(client, agent)
+    for _ in range(3):
+        client.post(CODE_PAGE, {"token": wrong_code(device)})
+    assert early.post(CODE_PAGE, {"token": totp_code(device)})["Location"] == "/acces-bloque/"  # even the right one
+    assert events(agent, JournalEvent.LOCKED_OUT_ATTEMPT).count() == 1
+    assert early.get("/admin/")["Location"].startswith("/admin/login/")
