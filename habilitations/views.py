@@ -216,14 +216,15 @@ def second_factor_enrol_view(request):
             return render(request, "habilitations/second_factor_codes.html", {"codes": codes, "next": continue_to})
         error = CODE_FAILED
     secret = b32encode(device.bin_key).decode()
-    qr = segno.make(device.config_url, error="m")
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, svgclass="qr-code", lineclass=None)
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="QR code de votre clé secrète Cafpro" ', 1)
     context = {
         "form": form,
         "error": error,
         "next": _next_url(request),
         "secret": _grouped(secret),
         # segno writes the SVG from the secret's URL alone: no user input reaches it.
-        "qr": mark_safe(qr.svg_inline(scale=5, svgclass="qr-code", lineclass=None)),  # noqa: S308
+        "qr": mark_safe(svg),  # noqa: S308
     }
     return render(request, "habilitations/second_factor_enrol.html", context)
 
