@@ -3,6 +3,7 @@ first login, the code on every later login, wrong codes toward the AUTH-3 lockou
 reset of a lost factor, the greffiers' login unchanged unless their CAF requires it; every act journaled."""
 
 import base64
+import datetime as dt
 import re
 import uuid
 
@@ -11,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole
 from core.enums import JournalEvent
+from habilitations import irregularities
 from habilitations.middleware import SECOND_FACTOR_ALLOWED
 from habilitations.models import JournalEntry
 from tests.habilitations.factories import (
@@ -380,3 +383,18 @@ def test_a_session_opened_before_the_lockout_tries_no_code(client):
     assert early.post(CODE_PAGE, {"token": totp_code(device)})["Location"] == "/acces-bloque/"  # even the right one
     assert events(agent, JournalEvent.LOCKED_OUT_ATTEMPT).count() == 1
     assert early.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_wrong_codes_are_failures_in_the_officers_report(client, settings):
+    """JRN-4: someone holding a staff password and guessing codes shows like someone guessing passwords."""
+    settings.CAFPRO_IRREGULARITIES = {**settings.CAFPRO_IRREGULARITIES, "failures_per_identifier": 3}
+    agent = enrolled("CAF16187")
+    device = TOTPDevice.objects.get(user=agent)
+    password_only(client, agent)
+    for _ in range(3):
+        client.post(CODE_PAGE, {"token": wrong_code(device)})
+    today = timezone.localdate()
+    findings = irregularities.find(JournalEntry.objects.all(), today, today + dt.timedelta(days=1))
+    assert [(f.rule, f.subject, f.count) for f in findings if f.rule == "failures_per_identifier"] == [
+        ("failures_per_identifier", "CAF16187", 3)
+    ]
