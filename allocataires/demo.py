@@ -7,6 +7,7 @@ the dossier's CAF; children are younger than their parents; payments are monthly
 The same (seed, as-of date, CAFs) always gives the same dataset.
 """
 
+import base64
 import csv
 import datetime as dt
 import random
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from allocataires.enums import (
@@ -132,6 +134,16 @@ DEMO_STATE_CONVENTIONS = [
 DEMO_MINISTRY = ("SADJPV01", "suivi-national-demo", "Service", "SADJPV")
 # The national security officer (ROLE-6), e.g. at the CNAF: the journal's lines that concern no CAF.
 DEMO_NATIONAL_SECURITY = ("CNAFSEC1", "securite-nationale-demo", "Sécurité", "Cnaf")
+# AUTH-11: the fixed TOTP secrets (base32) of the demo accounts that use a second factor, enrolled already and
+# printed in the README so that anyone can compute their codes (`oathtool --totp -b SECRET`, a phone app).
+DEMO_TOTP_SECRETS = {
+    "DEMOADM1": "ZLQHPFGUWDCNT5P6PI2MALRW7VACCP2E",
+    "CAF16101": "FBQR3HOLGJYQ2XOML6ZYSMMQBD23T43W",
+    "CAF17101": "W55LZIF7HMYSUKYW6L2WPIKB37PU5ZZA",
+    "CAF59501": "AYKCRCOWUYSR2CUIFKGP5RKOZ3M3XFBQ",
+    "SADJPV01": "FOWWNR2HBMM65R4DIIPG7ETP6OO7437J",
+    "CNAFSEC1": "Q3MCR2PEOPBKPNICNBFGHP6K2LNO6CCM",
+}
 # A fully populated dossier under this number in these CAFs (README).
 SHOWCASE_NUMBER = "1000001"
 SHOWCASE_CAFS = ["161", "595", None]  # None: the CMAF
@@ -649,6 +661,14 @@ def ensure_demo_accounts(as_of):
             BajManager.objects.create(user=manager, baj=baj, designated_on=as_of - dt.timedelta(days=365))
             created.append(identifier)
     Caf.objects.filter(number__in=DEMO_DIALOGUE_CAFS).update(offers_dialogue=True)
+    for identifier in created:
+        if identifier in DEMO_TOTP_SECRETS:
+            TOTPDevice.objects.create(
+                user=User.objects.get(identifier=identifier),
+                name="Application d'authentification (démonstration)",
+                key=base64.b32decode(DEMO_TOTP_SECRETS[identifier]).hex(),
+                confirmed=True,
+            )
     return created
 
 

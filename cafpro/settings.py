@@ -31,7 +31,12 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    # First: its commands of the same name wrap django.contrib.auth's and axes' account commands, journaled (AUD-1).
+    # Before habilitations, whose admin unregisters their device admins (AUTH-11: a factor changes only through
+    # enrolment and the journaled reset); the admin registers apps' admins in this order.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Then: its commands of the same name wrap django.contrib.auth's and axes' account commands, journaled (AUD-1).
     "habilitations",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "habilitations.middleware.SessionPolicyMiddleware",
+    "habilitations.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -77,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "habilitations.context_processors.session_timing",
+                "habilitations.context_processors.second_factor_reset",
             ],
         },
     },
@@ -127,6 +134,19 @@ CAFPRO_IDLE_TIMEOUT = env.int("CAFPRO_IDLE_TIMEOUT", default=600)
 CAFPRO_SESSION_MAX_AGE = env.int("CAFPRO_SESSION_MAX_AGE", default=8 * 3600)
 # NF-2: where the accessibility statement sends a user who cannot reach a content.
 CAFPRO_ACCESSIBILITY_CONTACT = env.str("CAFPRO_ACCESSIBILITY_CONTACT", default="accessibilite@cafpro.example.fr")
+# RGPD-1: the publisher's facts shown by « Mentions légales » and « Données personnelles ». The defaults are
+# placeholders, visibly so, to fill before production (README, "Before production").
+_TO_FILL = "[À compléter avant la mise en production : {}]"
+CAFPRO_LEGAL = {
+    "publisher": env.str("CAFPRO_LEGAL_PUBLISHER", default=_TO_FILL.format("organisme éditeur du service")),
+    "publisher_address": env.str("CAFPRO_LEGAL_PUBLISHER_ADDRESS", default=_TO_FILL.format("adresse de l'éditeur")),
+    "director": env.str("CAFPRO_LEGAL_DIRECTOR", default=_TO_FILL.format("fonction du directeur de la publication")),
+    "host": env.str("CAFPRO_LEGAL_HOST", default=_TO_FILL.format("hébergeur (nom, adresse, téléphone)")),
+    "dpo_contact": env.str(
+        "CAFPRO_LEGAL_DPO_CONTACT", default=_TO_FILL.format("adresse du délégué à la protection des données")
+    ),
+    "rights_contact": env.str("CAFPRO_LEGAL_RIGHTS_CONTACT", default=_TO_FILL.format("adresse où exercer vos droits")),
+}
 # NF-2 (WCAG 2.2.1): a warning this many seconds before the idle limit, with « Rester connecté ».
 CAFPRO_IDLE_WARNING = env.int("CAFPRO_IDLE_WARNING", default=120)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -185,7 +205,9 @@ CAFPRO_TRUSTED_PROXY_COUNT = env.int("CAFPRO_TRUSTED_PROXY_COUNT", default=0)
 # lifted by a CAF administrator, or after CAFPRO_LOCKOUT_COOLOFF seconds when set (default: never).
 AXES_FAILURE_LIMIT = 3
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# A success resets the count (AUTH-3) — the login itself does it (`login_attempt`), not django-axes: with a second
+# factor (AUTH-11) the success is the right code, else logging in again would erase the wrong codes' count.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "identifier"
 AXES_USERNAME_CALLABLE = "habilitations.network.client_username"
 AXES_CLIENT_IP_CALLABLE = "journal.network.client_ip"
@@ -206,6 +228,15 @@ AXES_COOLOFF_TIME = dt.timedelta(seconds=_lockout_cooloff) if _lockout_cooloff e
 CAFPRO_STAFF_LOCKOUT_COOLOFF = env.int("CAFPRO_STAFF_LOCKOUT_COOLOFF", default=15 * 60)
 if CAFPRO_STAFF_LOCKOUT_COOLOFF <= 0:
     raise ImproperlyConfigured("CAFPRO_STAFF_LOCKOUT_COOLOFF : un nombre de secondes positif.")
+
+# AUTH-11: the second factor (TOTP, RFC 6238, django-otp) of the staff roles. Wrong codes count toward the lockout
+# above (AUTH-3), so django-otp's own growing delays are off: they would refuse the right code typed just after a
+# wrong one. The issuer is the name the authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env.str("CAFPRO_OTP_ISSUER", default="Cafpro")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# How many single-use recovery codes an enrolment gives (shown once).
+CAFPRO_RECOVERY_CODES = 10
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

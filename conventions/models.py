@@ -69,6 +69,12 @@ class Caf(models.Model):
     dialogue_email = models.EmailField(
         "adresse de notification des messages", blank=True, help_text="Facultatif : prévenir la Caf de chaque message."
     )
+    greffiers_second_factor = models.BooleanField(
+        "double authentification des greffiers",
+        default=False,
+        help_text="AUTH-11 : les greffiers habilités par cette Caf saisissent aussi un code à usage unique après leur "
+        "mot de passe.",
+    )
 
     objects = CafQuerySet.as_manager()
 

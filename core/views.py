@@ -1,4 +1,4 @@
-"""Pages no domain owns: the accessibility statement and the server-error handler."""
+"""Pages no domain owns: the accessibility statement, the legal information (RGPD-1) and the server-error handler."""
 
 import datetime as dt
 import sys
@@ -29,3 +29,21 @@ def accessibility(request):
     """NF-2: the accessibility statement (the RGAA model), linked from every page's footer."""
     context = {"statement_date": STATEMENT_DATE, "contact": settings.CAFPRO_ACCESSIBILITY_CONTACT}
     return render(request, "core/accessibilite.html", context)
+
+
+def legal_notice(request):
+    """RGPD-1: « Mentions légales » — publisher, director of publication, host (CAFPRO_LEGAL), linked from every
+    page's footer."""
+    return render(request, "core/mentions_legales.html", {"legal": settings.CAFPRO_LEGAL})
+
+
+def personal_data(request):
+    """RGPD-1, RGPD-3: « Données personnelles » — the article 13 information for the users and for the
+    allocataires, and the cookies note, in plain French; reviewed point by point in docs/rgpd.md."""
+    context = {
+        "legal": settings.CAFPRO_LEGAL,
+        "journal_months": settings.CAFPRO_JOURNAL_RETENTION_MONTHS,
+        "idle_minutes": settings.CAFPRO_IDLE_TIMEOUT // 60,
+        "session_hours": settings.CAFPRO_SESSION_MAX_AGE // 3600,
+    }
+    return render(request, "core/donnees_personnelles.html", context)

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
 from conventions.models import Baj, BajManager, Caf, Convention
@@ -61,6 +63,11 @@ from habilitations.services import (
     user_unlock,
 )
 from journal.models import JournalEntry, JournalSeal
+
+# AUTH-11, AUD-1: second factors are enrolled by their owner and reset through the journaled service
+# (`second_factor_reset`), never edited in the admin — where a secret would show and a device could be added for
+# someone else without a trace.
+admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 @admin.register(User)

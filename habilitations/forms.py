@@ -172,3 +172,35 @@ class DifficultyForm(forms.Form):
 
     def chosen_baj(self):
         return self.cleaned_data.get("baj") or self.only_baj
+
+
+class SecondFactorForm(forms.Form):
+    """AUTH-11: the code of the authenticator app (6 digits) or a recovery code; checked by the service."""
+
+    token = forms.CharField(
+        label="Code à usage unique",
+        max_length=32,
+        strip=True,
+        error_messages={"required": "Saisissez le code affiché par votre application, ou un code de secours."},
+    )
+
+
+class SecondFactorResetForm(forms.Form):
+    """AUTH-11: whose lost second factor to reset, and why (a destructive act asks a reason first)."""
+
+    identifier = forms.CharField(
+        label="Identifiant de la personne",
+        max_length=64,
+        strip=True,
+        error_messages={"required": "Saisissez l'identifiant de la personne."},
+    )
+    reason = forms.CharField(
+        label="Motif",
+        max_length=200,
+        strip=True,
+        help_text="Par exemple : téléphone perdu, codes de secours épuisés. Le motif est noté au journal.",
+        error_messages={"required": "Indiquez le motif de la réinitialisation."},
+    )
+
+    def clean_identifier(self):
+        return UserManager.normalize_identifier(self.cleaned_data["identifier"])

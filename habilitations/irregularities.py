@@ -87,7 +87,7 @@ def find(journal, start, end, unknown=None):
     period = journal.filter(occurred_at__gte=since, occurred_at__lt=until)
     unknown = journal.unknown_identifiers() if unknown is None else unknown
     findings = []
-    failure_events = [JournalEvent.LOGIN_FAILURE, JournalEvent.LOCKED_OUT_ATTEMPT]
+    failure_events = [JournalEvent.LOGIN_FAILURE, JournalEvent.LOCKED_OUT_ATTEMPT, JournalEvent.SECOND_FACTOR_FAILURE]
     failures = period.filter(event__in=failure_events)
     by_address = (journal | unknown).filter(occurred_at__gte=since, occurred_at__lt=until, event__in=failure_events)
 

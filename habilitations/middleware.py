@@ -6,12 +6,24 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 
-from habilitations.services import SESSION_LAST_SEEN, SESSION_STARTED, session_end
+from habilitations.services import (
+    SESSION_LAST_SEEN,
+    SESSION_STARTED,
+    second_factor_pending,
+    session_end,
+    totp_device,
+)
 from journal.enums import JournalEvent
 
-# Reachable while a password change is required (AUTH-5).
-PASSWORD_CHANGE_ALLOWED = {"habilitations:password_change", "habilitations:logout"}
+# Reachable while a password change is required (AUTH-5); an enrolled second factor is asked first (AUTH-11).
+PASSWORD_CHANGE_ALLOWED = {
+    "habilitations:password_change",
+    "habilitations:logout",
+    "habilitations:second_factor",
+    "habilitations:second_factor_enrol",
+}
 
 
 class SessionPolicyMiddleware:
@@ -64,3 +76,50 @@ class SessionPolicyMiddleware:
         response = redirect(reverse(page))
         patch_cache_control(response, no_store=True)
         return response
+
+
+# AUTH-11: what a session waiting for its second factor reaches: the code and enrolment pages, the session's own
+# pages, the information pages of the footer — and, before the first enrolment only, the password change that
+# comes first (AUTH-5); once a factor is enrolled, its code comes before any change of the password.
+SECOND_FACTOR_ALLOWED = {
+    "habilitations:second_factor",
+    "habilitations:second_factor_enrol",
+    "habilitations:logout",
+    "habilitations:session_extend",
+    "habilitations:session_status",
+    "habilitations:session_expired",
+    "habilitations:locked_out",
+    "habilitations:access_withdrawn",
+    "habilitations:info_audience",
+    "habilitations:info_security",
+    "core:accessibility",
+    "core:legal_notice",
+    "core:personal_data",
+}
+
+
+class SecondFactorMiddleware:
+    """AUTH-11, the one gate of the second factor: a session whose login asked for one (`login_attempt`) opens no
+    other page — no administration, officer, national, partner or portal page — before the code is given; it is
+    sent to the code page (or to the enrolment at the first login), and comes back where it was going."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (request.user.is_authenticated and second_factor_pending(request)) or self._allowed(request):
+            return self.get_response(request)
+        target = reverse("habilitations:second_factor")
+        if request.method == "GET":
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(target)
+
+    @staticmethod
+    def _allowed(request):
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            return False
+        if view_name == "habilitations:password_change":
+            return totp_device(request.user) is None
+        return view_name in SECOND_FACTOR_ALLOWED

@@ -1,10 +1,14 @@
-"""Roles that need habilitations, on top of `conventions.permissions` (which the CAF roles live in)."""
+"""Roles that need habilitations, on top of `conventions.permissions` (which the CAF roles live in): the
+gestionnaires' conventions (JUR-1, ROLE-7), who uses a second factor after the password and who may reset a lost one
+(AUTH-11) — built on the roles of `conventions.permissions` (the superuser's bypass included) and, for the greffiers,
+on their habilitations."""
 
 from django.db import models
+from django.utils import timezone
 
-from conventions.models import Convention
-from conventions.permissions import bajs_managed
-from habilitations.models import PendingConfirmation
+from conventions.models import CafRole, Convention
+from conventions.permissions import EVERY_CAF, Area, Role, bajs_managed, caf_ids_in, has_role
+from habilitations.models import Habilitation, PendingConfirmation
 
 
 def conventions_managed(user):
@@ -13,3 +17,44 @@ def conventions_managed(user):
     a gestionnaire recorded, or a letter printed, by one CAF reaches that CAF's habilitations only."""
     pending = PendingConfirmation.objects.filter(user=user, caf=models.OuterRef("caf"))
     return Convention.objects.filter(baj__in=bajs_managed(user)).exclude(models.Exists(pending))
+
+
+# The accounts that can change who reads what (the superuser holds them all).
+SECOND_FACTOR_ROLES = (Role.CAF_ADMIN, Role.SECURITY_OFFICER, Role.NATIONAL_FOLLOWUP, Role.NATIONAL_SECURITY)
+
+
+def second_factor_required(user):
+    """AUTH-11: a staff account (the administration's door), the superuser, a holder of a CAF or national role —
+    and a greffier habilitated by a CAF that requires it of its greffiers (`Caf.greffiers_second_factor`, off by
+    default: the greffier's login is the manual's). Read once, at the login (`login_attempt`)."""
+    if user.is_staff or any(has_role(user, role) for role in SECOND_FACTOR_ROLES):
+        return True
+    return (
+        Habilitation.objects.giving_access_on(timezone.localdate())
+        .filter(user=user, convention__caf__greffiers_second_factor=True)
+        .exists()
+    )
+
+
+def may_reset_second_factors(user):
+    """AUTH-11: whether `user` resets lost second factors at all: a CAF administrator, the national security
+    officer (and the superuser)."""
+    return has_role(user, Role.CAF_ADMIN) or has_role(user, Role.NATIONAL_SECURITY)
+
+
+def second_factor_reset_scope(by, user):
+    """AUTH-11: whether `by` may reset `user`'s second factor, and the CAF the act concerns (for its officers'
+    journal): (allowed, caf_id or None). Never one's own (the factor would protect nothing), a superuser's only by
+    a superuser; the national security officer: any staff account, national roles included; a CAF administrator:
+    the agents holding a role at their CAF and the greffiers it habilitated."""
+    if by.pk == user.pk or (user.is_superuser and not by.is_superuser):
+        return False, None
+    user_cafs = set(CafRole.objects.filter(user=user).values_list("caf_id", flat=True))
+    admin_cafs = caf_ids_in(by, Area.CAF_ADMINISTRATION)
+    if admin_cafs is EVERY_CAF:  # the superuser
+        return True, min(user_cafs, default=None)
+    if has_role(by, Role.NATIONAL_SECURITY) and (user.is_staff or user_cafs):
+        return True, min(user_cafs, default=None)
+    user_cafs |= set(Habilitation.objects.filter(user=user).values_list("convention__caf_id", flat=True))
+    shared = user_cafs & admin_cafs
+    return bool(shared), min(shared, default=None)

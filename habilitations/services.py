@@ -15,6 +15,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import BajManager, Caf, Convention
 from conventions.permissions import bajs_managed
@@ -28,13 +30,17 @@ from habilitations.models import (
     User,
     UserManager,
 )
-from habilitations.permissions import conventions_managed
+from habilitations.permissions import conventions_managed, second_factor_required
 from journal import acts
 from journal.enums import JournalEvent
 from journal.services import changes, journal_record
 
 SESSION_STARTED = "cafpro_started"
 SESSION_LAST_SEEN = "cafpro_last_seen"
+# AUTH-11: where the session keeps the state of its second factor: absent when none is required.
+SESSION_SECOND_FACTOR = "cafpro_second_factor"
+SECOND_FACTOR_PENDING = "pending"
+SECOND_FACTOR_VERIFIED = "verified"
 
 
 def _serialize_identifier(identifier):
@@ -101,6 +107,10 @@ def login_attempt(*, request, identifier, password, well_formed=True):
     now = time.time()
     request.session[SESSION_STARTED] = now
     request.session[SESSION_LAST_SEEN] = now
+    if second_factor_required(user):  # AUTH-11: every page waits for the code (SecondFactorMiddleware)
+        request.session[SESSION_SECOND_FACTOR] = SECOND_FACTOR_PENDING  # the right code resets the count
+    else:
+        axes_reset(username=identifier)  # AUTH-3: a success resets the count
     journal_record(event=JournalEvent.LOGIN_SUCCESS, request=request, user=user)
     return LoginResult(LoginOutcome.SUCCESS, user)
 
@@ -152,15 +162,11 @@ class PasswordChangeOutcome:
 @transaction.atomic
 def password_change_submit(*, request, form):
     """AUTH-3, AUTH-5, AUD-3: the password-change form of the logged-in user, under the same serialization as the
-    login (`_serialize_identifier`): a locked identifier is refused before its current password is looked at, so
+    login: a locked identifier is refused before its current password is looked at (`_refused_while_locked`), so
     that N simultaneous guesses evaluate at most AXES_FAILURE_LIMIT passwords. A wrong current password counts
     toward the lockout and is journaled; at the third the session ends. A valid form changes the password."""
     user = form.user
-    _serialize_identifier(user.identifier)
-    AxesProxyHandler.update_request(request)
-    if _is_locked(request, user.identifier):
-        journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=user)
-        logout(request)
+    if _refused_while_locked(request, user):
         return PasswordChangeOutcome.LOCKED
     if form.is_valid():
         password_change(request=request, user=user, new_password=form.cleaned_data["new_password1"])
@@ -170,13 +176,14 @@ def password_change_submit(*, request, form):
     return PasswordChangeOutcome.INVALID
 
 
-def password_change_refused(*, request, user):
-    """AUD-3, AUTH-3: a wrong current password in the change form is a failed attempt on the identifier, like a
-    failed login — counted toward the lockout and journaled; at the third, the identifier is locked and the
-    session ends. Returns whether it is now locked. Called under `password_change_submit`'s serialization."""
+def _failed_attempt(*, request, user, event):
+    """AUTH-3: a failure after the login page on `user`'s identifier (a wrong current password, AUD-3; a wrong
+    second-factor code, AUTH-11) counts toward the same lockout as a failed login and is journaled; at the third,
+    the identifier is locked and the session ends. Called under the identifier's serialization
+    (`_refused_while_locked`). Returns whether it is now locked."""
     credentials = {"username": user.identifier}
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-    journal_record(event=JournalEvent.PASSWORD_CHANGE_REFUSED, request=request, user=user)
+    journal_record(event=event, request=request, user=user)
     if not _is_locked(request, user.identifier):
         return False
     journal_record(event=JournalEvent.LOCKOUT, request=request, user=user)
@@ -185,10 +192,18 @@ def password_change_refused(*, request, user):
 
 
 @transaction.atomic
+def password_change_refused(*, request, user):
+    """AUD-3, AUTH-3: a wrong current password in the change form is a failed attempt on the identifier."""
+    return _failed_attempt(request=request, user=user, event=JournalEvent.PASSWORD_CHANGE_REFUSED)
+
+
+@transaction.atomic
 def password_change(*, request, user, new_password):
     """AUTH-5: the user sets their own password; the current session stays open, the others end. The current
-    password was right: the count of failures toward the lockout starts again (AUTH-3)."""
-    axes_reset(username=user.identifier)
+    password was right: the count of failures toward the lockout starts again (AUTH-3) — unless the session still
+    waits for its second factor (AUTH-11): only the right code ends that count."""
+    if not second_factor_pending(request):
+        axes_reset(username=user.identifier)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.must_change_password = False
@@ -685,3 +700,108 @@ def surveillance_lift(*, surveillance, by, request=None):
         caf=surveillance.caf,
         detail=surveillance.user.identifier,
     )
+
+
+# AUTH-11: the second factor. A TOTP device (RFC 6238, django-otp) per account, confirmed by a first right code,
+# and a device of single-use recovery codes; both named for the journal and the admin.
+TOTP_DEVICE_NAME = "Application d'authentification"
+RECOVERY_DEVICE_NAME = "Codes de secours"
+
+
+def second_factor_pending(request):
+    """AUTH-11: whether this session still waits for its second factor."""
+    return request.session.get(SESSION_SECOND_FACTOR) == SECOND_FACTOR_PENDING
+
+
+def totp_device(user, *, confirmed=True):
+    """AUTH-11: `user`'s TOTP device, confirmed (enrolled) or still being enrolled, or None."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
+
+
+def totp_enrolment_device(user):
+    """AUTH-11: the secret offered at enrolment: the same until a right code confirms it (a reload shows the same
+    QR code)."""
+    return totp_device(user, confirmed=False) or TOTPDevice.objects.create(
+        user=user, name=TOTP_DEVICE_NAME, confirmed=False
+    )
+
+
+def _refused_while_locked(request, user):
+    """AUTH-3, AUTH-11: a session opened before the identifier was locked tries no code: otherwise sessions opened
+    in advance with a known password would each bring guesses past the lockout. Serializes the identifier first.
+    Ends the session and journals the attempt when locked; returns whether it was."""
+    _serialize_identifier(user.identifier)
+    AxesProxyHandler.update_request(request)
+    if not _is_locked(request, user.identifier):
+        return False
+    journal_record(event=JournalEvent.LOCKED_OUT_ATTEMPT, request=request, user=user)
+    logout(request)
+    return True
+
+
+def _verified(request, user, detail=""):
+    axes_reset(username=user.identifier)  # AUTH-3: a success resets the count
+    request.session[SESSION_SECOND_FACTOR] = SECOND_FACTOR_VERIFIED
+    request.session.cycle_key()
+    journal_record(event=JournalEvent.SECOND_FACTOR_SUCCESS, request=request, user=user, detail=detail)
+
+
+@transaction.atomic
+def second_factor_enrol(*, request, device, token):
+    """AUTH-11: the first right code of the secret shown confirms it; the session is then verified and
+    `CAFPRO_RECOVERY_CODES` single-use recovery codes are made, returned to be shown once. A wrong code is a failed
+    attempt (AUTH-3). Returns (codes or None, locked)."""
+    user = request.user
+    if _refused_while_locked(request, user):
+        return None, True
+    if not device.verify_token(_digits(token)):
+        return None, _failed_attempt(request=request, user=user, event=JournalEvent.SECOND_FACTOR_FAILURE)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME)
+    codes = [StaticToken.random_token() for _ in range(settings.CAFPRO_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+    journal_record(event=JournalEvent.SECOND_FACTOR_ENROLLED, request=request, user=user)
+    _verified(request, user)
+    return codes, False
+
+
+def _digits(token):
+    return "".join(token.split())
+
+
+@transaction.atomic
+def second_factor_verify(*, request, token):
+    """AUTH-11: the code asked after the password: the code of the authenticator app, or one recovery code (then
+    spent). A wrong code is a failed attempt, counted toward the same lockout as the password and journaled
+    (AUTH-3). Returns a LoginOutcome."""
+    user = request.user
+    if _refused_while_locked(request, user):  # serialized: two tabs cannot both try a code within the count
+        return LoginOutcome.LOCKED
+    token = _digits(token).lower()
+    device = totp_device(user)
+    is_code = len(token) == 6 and token.isdigit()
+    if device is not None and is_code and device.verify_token(token):
+        _verified(request, user)
+        return LoginOutcome.SUCCESS
+    recovery = StaticDevice.objects.filter(user=user).first()
+    if recovery is not None and not is_code and recovery.verify_token(token):
+        _verified(request, user, detail="code de secours")
+        return LoginOutcome.SUCCESS
+    if _failed_attempt(request=request, user=user, event=JournalEvent.SECOND_FACTOR_FAILURE):
+        return LoginOutcome.LOCKED
+    return LoginOutcome.FAILURE
+
+
+@transaction.atomic
+def second_factor_reset(*, user, by, caf_id=None, reason="", request=None):
+    """AUTH-11, AUD-1: a lost second factor (phone lost, recovery codes spent) removed by whoever may
+    (`second_factor_reset_scope`); every open session of `user` ends, the next login enrols a new one. Journaled as
+    `by`'s act, for the officers of the CAF concerned."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end_all(user)
+    detail = f"{user.identifier} : {reason}" if reason else user.identifier
+    journal_record(event=JournalEvent.SECOND_FACTOR_RESET, request=request, user=by, caf_id=caf_id, detail=detail)

@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.login_view, name="login"),
     path("fermer-la-session/", views.logout_view, name="logout"),
     path("mot-de-passe/", views.password_change_view, name="password_change"),
+    path("double-authentification/", views.second_factor_view, name="second_factor"),
+    path("double-authentification/activation/", views.second_factor_enrol_view, name="second_factor_enrol"),
+    path(
+        "double-authentification/reinitialisation/",
+        views.second_factor_reset_view,
+        name="second_factor_reset",
+    ),
     path("session-expiree/", views.session_expired, name="session_expired"),
     path("session/prolonger/", views.session_extend, name="session_extend"),
     path("session/etat/", views.session_status, name="session_status"),

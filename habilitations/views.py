@@ -1,20 +1,34 @@
+from base64 import b32encode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from conventions.permissions import Role, has_role
 from core.decorators import session_required
-from habilitations.forms import LoginForm, PasswordChangeForm
+from habilitations.forms import LoginForm, PasswordChangeForm, SecondFactorForm, SecondFactorResetForm
+from habilitations.models import User
+from habilitations.permissions import may_reset_second_factors, second_factor_reset_scope
 from habilitations.services import (
     LoginOutcome,
     PasswordChangeOutcome,
     login_attempt,
     password_change_submit,
+    second_factor_enrol,
+    second_factor_pending,
+    second_factor_reset,
+    second_factor_verify,
     session_end,
+    totp_device,
+    totp_enrolment_device,
 )
 
 # AUTH-2: one message for every wrong identifier/password, whatever was wrong.
@@ -147,3 +161,95 @@ def info_audience(request):
 def info_security(request):
     """AUTH-9: the data security information behind the word "sécurisé"."""
     return render(request, "habilitations/info_security.html", {"idle_minutes": idle_minutes()})
+
+
+# AUTH-11: one message for every wrong code, whatever was wrong.
+CODE_FAILED = "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone, ou saisissez un code de secours."
+
+
+def _after_second_factor(request):
+    return redirect(_next_url(request) or _landing(request.user))
+
+
+@never_cache
+@session_required
+def second_factor_view(request):
+    """AUTH-11: the code asked after the password (or a recovery code); at the first login, the enrolment."""
+    if not second_factor_pending(request):
+        return _after_second_factor(request)
+    if totp_device(request.user) is None:
+        return redirect(f"{reverse('habilitations:second_factor_enrol')}?{request.GET.urlencode()}")
+    form = SecondFactorForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        outcome = second_factor_verify(request=request, token=form.cleaned_data["token"])
+        if outcome == LoginOutcome.LOCKED:
+            return redirect("habilitations:locked_out")
+        if outcome == LoginOutcome.SUCCESS:
+            return _after_second_factor(request)
+        error = CODE_FAILED
+    context = {"form": form, "error": error, "next": _next_url(request)}
+    return render(request, "habilitations/second_factor.html", context)
+
+
+def _grouped(secret):
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@never_cache
+@session_required
+def second_factor_enrol_view(request):
+    """AUTH-11: at the first login (after the forced password change), the secret of the authenticator app — as a
+    QR code, and in text for whoever cannot scan — confirmed by a first code; then the recovery codes, shown once.
+    Never when a factor is already enrolled: a password alone cannot replace it."""
+    if not second_factor_pending(request) or totp_device(request.user) is not None:
+        return redirect("habilitations:second_factor")
+    device = totp_enrolment_device(request.user)
+    form = SecondFactorForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        codes, locked = second_factor_enrol(request=request, device=device, token=form.cleaned_data["token"])
+        if locked:
+            return redirect("habilitations:locked_out")
+        if codes:
+            continue_to = _next_url(request) or reverse(_landing(request.user))
+            return render(request, "habilitations/second_factor_codes.html", {"codes": codes, "next": continue_to})
+        error = CODE_FAILED
+    secret = b32encode(device.bin_key).decode()
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, svgclass="qr-code", lineclass=None)
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="QR code de votre clé secrète Cafpro" ', 1)
+    context = {
+        "form": form,
+        "error": error,
+        "next": _next_url(request),
+        "secret": _grouped(secret),
+        # segno writes the SVG from the secret's URL alone: no user input reaches it.
+        "qr": mark_safe(svg),  # noqa: S308
+    }
+    return render(request, "habilitations/second_factor_enrol.html", context)
+
+
+@never_cache
+@session_required
+def second_factor_reset_view(request):
+    """AUTH-11: a CAF administrator resets the lost second factor of an agent of their CAF or of a greffier it
+    habilitated; the national security officer, of any staff account. Out of one's scope, or unknown: the same
+    answer (existence is not leaked)."""
+    if not may_reset_second_factors(request.user):
+        raise PermissionDenied
+    form = SecondFactorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(identifier=form.cleaned_data["identifier"]).first()
+        allowed, caf_id = second_factor_reset_scope(request.user, user) if user else (False, None)
+        if allowed:
+            second_factor_reset(
+                user=user, by=request.user, caf_id=caf_id, reason=form.cleaned_data["reason"], request=request
+            )
+            messages.success(
+                request,
+                f"La double authentification de {user.identifier} est réinitialisée : ses sessions sont fermées, "
+                "elle sera de nouveau activée à sa prochaine connexion.",
+            )
+            return redirect("habilitations:second_factor_reset")
+        form.add_error("identifier", "Aucun compte de votre ressort ne porte cet identifiant.")
+    return render(request, "habilitations/second_factor_reset.html", {"form": form})

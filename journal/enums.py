@@ -60,6 +60,11 @@ class JournalEvent(models.TextChoices):
     # ROLE-7: credentials printed by one CAF open its habilitations only until each other CAF concerned confirms.
     CREDENTIALS_ISSUED = "credentials_issued", "Identifiants émis par une Caf (lettre d'ouverture des droits)"
     CREDENTIALS_CONFIRMED = "credentials_confirmed", "Identifiants ou désignation confirmés par la Caf"
+    # AUTH-11: the second factor.
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "Double authentification activée"
+    SECOND_FACTOR_SUCCESS = "second_factor_success", "Code de double authentification accepté"
+    SECOND_FACTOR_FAILURE = "second_factor_failure", "Code de double authentification erroné"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Double authentification réinitialisée"
 
 
 class LegalAidProcedure(models.TextChoices):

@@ -17,6 +17,7 @@ def assert_clean(response, status, title):
     assert response.status_code == status
     assert '<html lang="fr">' in html and f"<title>{title} — Cafpro</title>" in html
     assert html.count("<h1") == 1 and 'href="/accessibilite/"' in html
+    assert 'href="/mentions-legales/"' in html and 'href="/donnees-personnelles/"' in html  # RGPD-1
     for leak in LEAKS:
         assert leak not in html, leak
 

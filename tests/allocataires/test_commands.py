@@ -1,11 +1,13 @@
 """seed_demo on the command line: summary, progress, and clear French errors without a traceback."""
 
+import base64
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp.oath import totp
 
-from allocataires.demo import DEMO_ACCOUNTS, SHOWCASE_NUMBER
+from allocataires.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRETS, SHOWCASE_NUMBER
 from allocataires.models import Dossier
 from tests.helpers import PRODUCTION, open_dossier, run_manage
 
@@ -78,6 +80,10 @@ def test_seed_demo_creates_the_documented_accounts_once(client):
     call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
     passwords = {identifier: password for identifier, password, *_ in DEMO_ACCOUNTS}
     assert client.post("/", {"identifier": "demoadm1", "password": passwords["DEMOADM1"]})["Location"] == "/admin/"
+    assert client.get("/admin/")["Location"] == "/double-authentification/?next=%2Fadmin%2F"  # AUTH-11
+    # The code computed from the secret the README prints, as `oathtool --totp -b SECRET` does.
+    code = f"{totp(base64.b32decode(DEMO_TOTP_SECRETS['DEMOADM1'])):06d}"
+    assert client.post("/double-authentification/?next=/admin/", {"token": code})["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     client.post("/fermer-la-session/")
     assert client.post("/", {"identifier": "T1001161", "password": passwords["T1001161"]})["Location"] == "/accueil/"

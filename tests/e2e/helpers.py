@@ -1,10 +1,12 @@
-"""What the browser tests share: the demo accounts' passwords, logging in through the login page, screenshots."""
+"""What the browser tests share: the demo accounts' passwords (and second factors), logging in through the login
+page, screenshots."""
 
 import io
 import os
 from pathlib import Path
 
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allocataires.demo import (
     DEMO_ACCOUNTS,
@@ -12,7 +14,9 @@ from allocataires.demo import (
     DEMO_CAF_AGENTS,
     DEMO_MINISTRY,
     DEMO_NATIONAL_SECURITY,
+    DEMO_TOTP_SECRETS,
 )
+from tests.habilitations.factories import totp_code
 
 PASSWORDS = {
     identifier: password
@@ -44,6 +48,11 @@ def log_in(page, identifier, landing=None):
     page.get_by_label("Identifiant").fill(identifier)
     page.get_by_label("Mot de passe").fill(PASSWORDS[identifier])
     page.get_by_role("button", name="Valider").click()
+    if identifier in DEMO_TOTP_SECRETS:  # AUTH-11: the code of the demo account's phone
+        page.wait_for_url("**/double-authentification/**")
+        device = TOTPDevice.objects.get(user__identifier=identifier, confirmed=True)
+        page.get_by_label("Code à usage unique").fill(totp_code(device))
+        page.get_by_role("button", name="Valider").click()
     if landing:
         page.wait_for_url(landing)
     else:

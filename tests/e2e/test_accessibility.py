@@ -63,6 +63,8 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo, widt
         ("acces-bloque", "/acces-bloque/"),
         ("acces-retire", "/acces-retire/"),
         ("accessibilite", "/accessibilite/"),
+        ("mentions-legales", "/mentions-legales/"),
+        ("donnees-personnelles", "/donnees-personnelles/"),
         ("page-introuvable", "/nulle-part/"),
     ]:
         page.goto(url)

@@ -1,9 +1,16 @@
+import re
+import time
+
 import factory
+from django.conf import settings
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import Caf, CafRole, Profile
 from habilitations.enums import GreffeFunction, HabilitationStatus
 from habilitations.models import Habilitation, User
+from habilitations.services import SECOND_FACTOR_PENDING, SESSION_SECOND_FACTOR
 
 PASSWORD = "Zq9xw4"  # 6 characters, not a common password; never found in the journal
 STAFF_PASSWORD = "Un-mot-de-passe-long-9"
@@ -30,13 +37,42 @@ class UserFactory(factory.django.DjangoModelFactory):
         initial = factory.Trait(must_change_password=True)
 
 
+def totp_code(device):
+    """AUTH-11: the code the authenticator app shows now for `device` (django_otp.oath.totp), as a person reads it
+    off their phone: the current step, or the next one when the current was already used (a code is accepted once;
+    django-otp accepts one step either side and follows the phone's drift)."""
+    device.refresh_from_db()  # the server's record of the last code accepted
+    now = int((time.time() - device.t0) // device.step) + device.drift
+    offset = 0 if now > device.last_t else device.last_t + 1 - now
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + offset):06d}"
+
+
+def pass_second_factor(client, user):
+    """AUTH-11: the code after the password, or at the first login the enrolment — the secret read from the page's
+    device, as a phone scans the QR code. Returns the recovery codes when it enrolled."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        response = client.post("/double-authentification/", {"token": totp_code(device)})
+        assert response.status_code == 302 and response["Location"] != "/acces-bloque/", response
+        return None
+    assert client.get("/double-authentification/activation/").status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post("/double-authentification/activation/", {"token": totp_code(device)})
+    codes = re.findall(r"<code>([a-z2-7]{8})</code>", response.content.decode())
+    assert response.status_code == 200 and len(codes) == settings.CAFPRO_RECOVERY_CODES, response
+    return codes
+
+
 def log_in(client, user, password=None):
     """Logs in through the login page, as a person would: a session opened otherwise (force_login) has no
-    start time and is refused by the session policy."""
+    start time and is refused by the session policy. A staff account then gives its second factor (AUTH-11),
+    enrolling at its first login — unless a password change comes first (then the test goes on from there)."""
     response = client.post(
         "/", {"identifier": user.identifier, "password": password or (STAFF_PASSWORD if user.is_staff else PASSWORD)}
     )
     assert response.status_code == 302 and response["Location"] != "/acces-bloque/", response
+    if client.session.get(SESSION_SECOND_FACTOR) == SECOND_FACTOR_PENDING and not user.needs_password_change:
+        pass_second_factor(client, user)
     return user
 
 

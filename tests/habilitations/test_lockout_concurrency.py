@@ -7,10 +7,11 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
-from tests.habilitations.factories import PASSWORD, UserFactory
+from tests.habilitations.factories import PASSWORD, STAFF_PASSWORD, UserFactory, log_in, totp_code
 from tests.kit import Browser, Server, database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]
@@ -105,3 +106,41 @@ def test_twenty_simultaneous_wrong_current_passwords_evaluate_at_most_three(refe
     assert events.count(JournalEvent.PASSWORD_CHANGE_REFUSED) == 3
     assert events.count(JournalEvent.LOCKOUT) == 1
     assert Client().post("/", {"identifier": "T1001161", "password": PASSWORD})["Location"] == "/acces-bloque/"
+
+
+def test_ten_simultaneous_wrong_codes_count_exactly_three(reference_data):
+    """AUTH-11 under concurrency: ten sessions opened with the right password each send a wrong code at once; the
+    codes are checked one at a time per identifier, so exactly three count and the seven after the lockout are
+    refused unchecked."""
+    agent = UserFactory(identifier="CAF16101", staff=True)
+    log_in(Client(), agent)  # enrols
+    device = TOTPDevice.objects.get(user=agent)
+    sessions = []
+    for _ in range(10):
+        client = Client()
+        client.post("/", {"identifier": "CAF16101", "password": STAFF_PASSWORD})
+        sessions.append(client)
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    before = JournalEntry.objects.count()
+    start = threading.Barrier(10)
+    statuses = []
+
+    def attempt(client):
+        try:
+            start.wait()
+            response = client.post("/double-authentification/", {"token": wrong})
+            statuses.append(response.get("Location", response.status_code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(client,)) for client in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    events = list(JournalEntry.objects.order_by("pk").values_list("event", flat=True)[before:])
+    assert events.count(JournalEvent.SECOND_FACTOR_FAILURE) == 3
+    assert events.count(JournalEvent.LOCKOUT) == 1
+    assert events.count(JournalEvent.LOCKED_OUT_ATTEMPT) == 7
+    assert statuses.count("/acces-bloque/") == 8 and statuses.count(200) == 2
