@@ -5,6 +5,7 @@ dossiers this session opened in scope (`allocataires.scope`), the rubrique decla
 import uuid
 from functools import wraps
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -203,7 +204,13 @@ def dialogue(request, access, caf_pk):
     if request.method == "POST":
         form = DialogueForm(request.POST)
         if form.is_valid():
-            message, _ = dialogue_send(request=request, caf=caf, **form.cleaned_data)
+            message, _, notified = dialogue_send(request=request, caf=caf, **form.cleaned_data)
+            if notified is False:  # DIA-4: recorded for the CAF, but its e-mail alert could not leave
+                messages.warning(
+                    request,
+                    "Votre message est enregistré, mais le courriel qui prévient la Caf n'a pas pu partir : "
+                    "la Caf le lira dans Cafpro. Si votre demande est urgente, appelez-la.",
+                )
             return redirect("allocataires:dialogue_sent", token=message.token)
     else:
         user = request.user
