@@ -59,7 +59,8 @@ def consultation_required(view):
 
 @consultation_required
 def home(request, access):
-    """CONS-1: the main page, "Pour consulter un dossier, veuillez saisir le n° allocataire"."""
+    """CONS-1: the main page, "Pour consulter un dossier, saisissez le n° allocataire" (the manual's « veuillez
+    saisir », in the portal's one style), and the CAFs of the access (BO-9)."""
     return _portal(request, "allocataires/home.html", {}, access=access)
 
 

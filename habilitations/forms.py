@@ -2,13 +2,20 @@ import re
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.utils import timezone
 
 from conventions.models import Baj, Convention
 from core.forms import DateField
 from habilitations.enums import Civility, GreffeFunction
 from habilitations.models import User, UserManager
-from habilitations.validators import PARTNER_PASSWORD_LENGTH, STAFF_PASSWORD_MIN_LENGTH
+from habilitations.validators import (
+    PARTNER_PASSWORD_LENGTH,
+    STAFF_PASSWORD_MIN_LENGTH,
+    PartnerPasswordValidator,
+    StaffPasswordValidator,
+    is_staff_account,
+)
 
 IDENTIFIER_FORMAT = re.compile(r"^[A-Z0-9]{8}$")
 
@@ -69,7 +76,24 @@ class LoginForm(forms.Form):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """AUTH-5: the new password must differ from the current one."""
+    """AUTH-5: the new password must differ from the current one. BO-9: its rules are shown before typing, and a
+    rule broken is said on the new password's field, a mismatch on the confirmation's."""
+
+    def rules(self):
+        """The rules of the password validators that apply to this user (partner or CAF agent)."""
+        rules = []
+        for validator in password_validation.get_default_password_validators():
+            if isinstance(
+                validator, PartnerPasswordValidator if is_staff_account(self.user) else StaffPasswordValidator
+            ):
+                continue  # the other kind of account's length
+            rules.append(validator.get_help_text())
+        return [*rules, "Il doit être différent du mot de passe actuel."]
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
 
     def clean_new_password1(self):
         password = self.cleaned_data.get("new_password1")
@@ -123,6 +147,10 @@ class PartnerRemovalForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Saisissez la date de fin de l'accès.", "invalid": "Saisissez une date valide."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].widget.attrs["min"] = timezone.localdate().isoformat()  # the picker starts today
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]

@@ -1,3 +1,4 @@
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from conventions.permissions import Role, has_role
 from core.decorators import session_required
 from habilitations.forms import LoginForm, PasswordChangeForm
+from habilitations.models import UserManager
 from habilitations.services import (
     LoginOutcome,
     login_attempt,
@@ -19,6 +21,23 @@ from habilitations.services import (
 
 # AUTH-2: one message for every wrong identifier/password, whatever was wrong.
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
+
+
+def attempts_left_message(left):
+    """BO-9, AUTH-3: how many attempts remain before the lockout, told the same way for every identifier typed."""
+    if left == 1:
+        return "Attention : il vous reste 1 essai. Au prochain échec, l'accès avec cet identifiant sera bloqué."
+    return f"Il vous reste {left} essais avant le blocage de l'accès avec cet identifiant."
+
+
+def _attempts_left(request, identifier):
+    """BO-9, AUTH-2, AUTH-3: the attempts left for `identifier` before the lockout, read from the very count that
+    locks it — kept for any identifier typed, known or not, so the answer reveals no account."""
+    identifier = UserManager.normalize_identifier(identifier)
+    if not identifier:
+        return None
+    failures = AxesProxyHandler.get_failures(request, {"username": identifier})
+    return max(settings.AXES_FAILURE_LIMIT - failures, 0) or None
 
 
 def idle_minutes():
@@ -33,9 +52,10 @@ def _next_url(request):
     return None
 
 
-def _landing(user):
-    """Where each kind of user starts: the greffier's portal, the security officer's journal, the
-    administration for the CAF's administrators, the national follow-up for the Ministry."""
+def landing(user):
+    """BO-9: the first page of every role after its login (and after a forced password change), its own home —
+    never a page the role cannot open: the greffier's portal, the security officer's journal, the administration
+    for the CAF's administrators, the national follow-up for the Ministry, the partner space for a gestionnaire."""
     if user.is_superuser:
         return "admin:index"
     if has_role(user, Role.SECURITY_OFFICER) or has_role(user, Role.NATIONAL_SECURITY):
@@ -56,14 +76,15 @@ def login_view(request):
         target = _next_url(request)
         if target and target.startswith("/admin/") and not request.user.is_staff:
             target = None  # the administration would send a greffier back here: no loop
-        return redirect(target or _landing(request.user))
+        return redirect(target or landing(request.user))
     form = LoginForm(request.POST or None)
-    error = None
+    error = attempts_left = None
     if request.method == "POST":
         well_formed = form.is_valid()
+        identifier = form.cleaned_data["identifier"] if well_formed else request.POST.get("identifier", "")
         result = login_attempt(
             request=request,
-            identifier=form.cleaned_data["identifier"] if well_formed else request.POST.get("identifier", ""),
+            identifier=identifier,
             password=form.cleaned_data.get("password", "") if well_formed else "",
             well_formed=well_formed,
         )
@@ -72,10 +93,16 @@ def login_view(request):
         if result.outcome == LoginOutcome.SUCCESS:
             if result.user.needs_password_change:
                 return redirect("habilitations:password_change")
-            return redirect(_next_url(request) or _landing(result.user))
+            return redirect(_next_url(request) or landing(result.user))
         if well_formed:
             error = LOGIN_FAILED
-    return render(request, "habilitations/login.html", {"form": form, "error": error, "next": _next_url(request)})
+        left = _attempts_left(request, identifier)
+        attempts_left = attempts_left_message(left) if left else None
+    return render(
+        request,
+        "habilitations/login.html",
+        {"form": form, "error": error, "attempts_left": attempts_left, "next": _next_url(request)},
+    )
 
 
 @require_POST
@@ -94,7 +121,7 @@ def password_change_view(request):
     if request.method == "POST" and form.is_valid():
         password_change(request=request, user=request.user, new_password=form.cleaned_data["new_password1"])
         messages.success(request, "Votre mot de passe a été changé.")
-        return redirect("allocataires:home")
+        return redirect(landing(request.user))  # BO-9: the role's own home, not the greffier's
     if form.has_error("old_password", "password_incorrect"):  # AUD-3: the form is no way to guess
         if password_change_refused(request=request, user=request.user):
             return redirect("habilitations:locked_out")
