@@ -18,6 +18,7 @@ from allocataires.models import DialogueMessage, Dossier
 from allocataires.rubriques import ENTETE
 from allocataires.scope import consulted, opened_dossier, remember_consulted, remember_opened
 from allocataires.services import consultation_record, consultation_refused_record, dialogue_send
+from conventions.models import Baj, Caf
 from conventions.rubriques import CATALOGUE
 from core.decorators import session_required
 from core.enums import JournalEvent
@@ -62,6 +63,16 @@ def home(request, access):
     """CONS-1: the main page, "Pour consulter un dossier, saisissez le n° allocataire" (the manual's « veuillez
     saisir », in the portal's one style), and the CAFs of the access (BO-9)."""
     return _portal(request, "allocataires/home.html", {}, access=access)
+
+
+@consultation_required
+def caf_contacts(request, access):
+    """CONV-5: the CAFs of the département of the greffier's BAJs — those of the habilitations giving access — and
+    their communication officers."""
+    bajs = Baj.objects.filter(conventions__habilitations__pk__in=[grant.habilitation_id for grant in access.grants])
+    return _portal(
+        request, "allocataires/caf_contacts.html", {"cafs": Caf.objects.local_contacts_of(bajs)}, access=access
+    )
 
 
 @consultation_required

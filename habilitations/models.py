@@ -15,7 +15,14 @@ from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
 from conventions.rubriques import CATALOGUE
 from core.enums import JournalEvent
-from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, LegalAidProcedure, RevocationReason
+from habilitations.enums import (
+    FEMININE_FUNCTIONS,
+    Civility,
+    GreffeFunction,
+    HabilitationStatus,
+    LegalAidProcedure,
+    RevocationReason,
+)
 
 identifier_validator = RegexValidator(
     r"^[A-Z0-9]{8}$", "L'identifiant comporte exactement 8 caractères alphanumériques (lettres et chiffres)."
@@ -100,6 +107,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.identifier
+
+    @property
+    def feminine(self):
+        """Wording (#24): agreement follows the civility (« habilitée », « greffière »)."""
+        return self.civility == Civility.MADAME
 
     @property
     def salutation(self):
@@ -423,6 +435,13 @@ class Habilitation(models.Model):
     @property
     def baj(self):
         return self.convention.baj
+
+    @property
+    def function_label(self):
+        """Wording (#24): the function in agreement with the person's civility (« greffière » for Madame)."""
+        if self.user.feminine:
+            return FEMININE_FUNCTIONS[self.function]
+        return self.get_function_display()
 
 
 class HabilitationHistory(History):

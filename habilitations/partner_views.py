@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from conventions.models import Convention, DifficultyReport
+from conventions.models import Caf, Convention, DifficultyReport
 from conventions.permissions import Area, area_required, bajs_managed
 from conventions.services import difficulty_report
 from habilitations.enums import HabilitationStatus
@@ -113,3 +113,10 @@ def difficulties(request):
     return _page(
         request, "habilitations/partner/difficulties.html", {"form": form, "reports": reports}, "difficulties"
     )
+
+
+@area_required(Area.PARTNER)
+def cafs(request):
+    """CONV-5: the CAFs of the juridiction's département and their communication officers."""
+    contacts = Caf.objects.local_contacts_of(bajs_managed(request.user))
+    return _page(request, "habilitations/partner/cafs.html", {"cafs": contacts}, "cafs")

@@ -53,3 +53,12 @@ def page_errors(context):
     or a page's own error message (`error`) — so that its title starts with « Erreur : » (RGAA 8.6)."""
     values = context.flatten().values()
     return bool(context.get("error")) or any(isinstance(v, BaseForm) and v.is_bound and v.errors for v in values)
+
+
+@register.filter
+def phone(value):
+    """« 04 74 45 60 65 » — a French 10-digit number in pairs (CONV-5: the annex's contacts)."""
+    digits = "".join(c for c in str(value or "") if c.isdigit())
+    if len(digits) != 10:
+        return value
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
