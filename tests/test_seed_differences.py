@@ -28,3 +28,19 @@ def test_a_refused_form_token_gets_our_page():
     html = response.content.decode()
     assert "Formulaire expiré" in html and '<html lang="fr">' in html
     assert "CSRF" not in html, "not the framework's page"
+
+
+def test_one_style_for_instructions():
+    """#24 wording: « Saisissez », never « Veuillez saisir »; the procedure's legend says what it asks."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from allocataires.forms import SearchForm
+
+    sources = [*Path(settings.BASE_DIR, "templates").rglob("*.html")]
+    for app in ("allocataires", "conventions", "core", "habilitations"):
+        sources += [path for path in Path(settings.BASE_DIR, app).rglob("*.py") if "migrations" not in path.parts]
+    offending = [str(path) for path in sources if "Veuillez" in path.read_text(encoding="utf-8")]
+    assert offending == []
+    assert SearchForm.base_fields["procedure"].label != "Pour instruire"
