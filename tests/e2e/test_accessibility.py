@@ -158,16 +158,20 @@ class Keyboard:
 
 # PUR-1: keys from the login page to the Paiements table. Before the legal-aid file: 59. The file adds its field
 # and its choice — Tab, "2026/001234", Tab, Space: 14 keys — and nothing else; the date of the request, focused
-# when the Paiements page opens, saves the 16 Tabs that reached it: 57 (README, "The demo journey").
-KEYS_TO_PAIEMENTS = 57
+# when the Paiements page opens, saves the 16 Tabs that reached it: 57. Since #24 the login page focuses the
+# identifier on arrival (the Tabs before it saved) and the banner's logo is a link to www.caf.fr (the manual's
+# « logo institutionnel », one more Tab on the home): 54 as measured (README, "The demo journey").
+KEYS_TO_PAIEMENTS = 54
 
 
 def test_the_greffier_journey_by_keyboard_alone(page, demo):
     keyboard = Keyboard(page)
     page.goto("/")
-    first = keyboard.tab_to(lambda e: True)
-    assert first["text"] == "Aller au contenu", "the skip link comes first"
-    keyboard.tab_to(lambda e: e["id"] == "id_identifier")
+    # #24: the login page focuses the identifier on arrival; the skip link stays first in the keyboard's order.
+    page.wait_for_function("document.activeElement.id === 'id_identifier'")
+    assert page.evaluate("document.querySelector('a[href], button, input:not([type=hidden])').textContent") == (
+        "Aller au contenu"
+    )
     keyboard.type("T1001161")
     keyboard.tab_to(lambda e: e["id"] == "id_password")
     keyboard.type(PASSWORDS["T1001161"])
