@@ -23,7 +23,7 @@ def national_overview(request):
     of all three. The difficulties waiting for an answer come first (JUR-3)."""
     today = timezone.localdate()
     conventions = Convention.objects.select_related("baj__departement", "caf").order_by(
-        "baj__departement", "baj__city", "baj__juridiction", "caf__number"
+        "baj__departement", "baj__city", "baj__juridiction", "caf__number", "number"
     )
     if request.GET.get("format") == "csv":
         return _csv(conventions, today)
