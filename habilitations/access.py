@@ -104,7 +104,7 @@ CAF_FIELDS = ("pk", "number", "name", "is_maritime", "offers_dialogue", "departe
 
 
 def compute_access(user, day):
-    """One query: the habilitations of `user` giving access on `day`, with their CAF, profile and BAJ; one grant
+    """A first query: the habilitations of `user` giving access on `day`, with their CAF, profile and BAJ; one grant
     per CAF (the oldest habilitation, should a CAF have issued two). A second one: the CAFs where the user's
     habilitation is suspended under a convention in force (BO-9)."""
     grants = {}
@@ -133,7 +133,7 @@ def compute_access(user, day):
 
 def access_for(request, day=None):
     """The access of the request's user today: from the session when it was computed today for the same
-    `access_version`, else computed (one query) and kept."""
+    `access_version`, else computed (two queries) and kept."""
     user, day = request.user, day or timezone.localdate()
     kept = request.session.get(SESSION_KEY)
     if kept and kept["day"] == day.isoformat() and kept["version"] == user.access_version:
