@@ -100,6 +100,13 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo, widt
     audit(page, "accueil-multi-caf", failures)
     search(page, SHOWCASE_NUMBER, postal_code="59870")
     audit(page, "choix-de-la-caf", failures)
+    page.get_by_role("link", name="Contacts des Caf du département").click()
+    audit(page, "contacts-des-caf", failures)  # CONV-5
+    page.get_by_role("button", name="Fermer la session").first.click()
+
+    log_in(page, "G1600001", "**/juridiction/")
+    page.get_by_role("link", name="Contacts des Caf du département").click()
+    audit(page, "juridiction-contacts-des-caf", failures)  # CONV-5
     page.get_by_role("button", name="Fermer la session").first.click()
 
     log_in(page, "T1001162")
