@@ -58,7 +58,7 @@ class SearchForm(forms.Form):
         },
     )
     procedure = forms.ChoiceField(
-        label="Pour instruire",
+        label="Procédure d'aide juridictionnelle concernée",
         choices=LegalAidProcedure.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -123,7 +123,8 @@ class SearchForm(forms.Form):
         candidates = [caf for caf in routed if caf.pk in reachable]
         if not candidates:
             self.outside_access = code
-            self.add_error("postal_code", OUTSIDE_ACCESS)
+            if not self._refuse_suspended(routed):
+                self.add_error("postal_code", OUTSIDE_ACCESS)
             return data
         if len(candidates) > 1:
             chosen = next((caf for caf in candidates if caf.number == data.get("caf")), None)
@@ -134,6 +135,16 @@ class SearchForm(forms.Form):
             candidates = [chosen]
         self.target = candidates[0]
         return data
+
+    def _refuse_suspended(self, cafs):
+        """BO-9: a multi-CAF greffier whose access to one of `cafs` is suspended is told so (the CAF's own act)."""
+        caf = self.access.suspended_among(cafs)
+        if caf is not None:
+            self.add_error(
+                "postal_code",
+                f"Votre accès à la {caf.name} est suspendu : adressez-vous à cette Caf pour le rétablir.",
+            )
+        return caf is not None
 
 
 class PaymentPeriodForm(forms.Form):

@@ -7,5 +7,7 @@ CAF_LINKS = {
         "Simulation logement",
         "https://www.caf.fr/allocataires/mes-services-en-ligne/faire-une-simulation",
     ),
-    "infos": ("Infos", "https://www.caf.fr/"),
+    # The manual's « Infos pratiques » rubrique of caf.fr; today's caf.fr has none: its partners' space holds that
+    # information (README « Différences avec CAFPRO V5 »).
+    "infos": ("Infos", "https://www.caf.fr/partenaires"),
 }

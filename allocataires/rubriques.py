@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
-from allocataires.enums import DependantKind, PersonRole
+from allocataires.enums import DependantKind, PaymentPeriodMode, PersonRole
 from allocataires.forms import PaymentPeriodForm
 from allocataires.models import Dependant, Dossier, Payment, Person, Resource, RmiRight
 from allocataires.periods import PeriodError, payment_period
@@ -85,6 +85,7 @@ class Rubrique:
     label: str
     fields: tuple
     title: str = ""  # the heading of the rubrique's page, when longer than its label
+    annex_notes: tuple = ()  # CONV-3: what the convention's annex says of the rubrique besides its fields
     read: object = None  # (dossier, params, edition) → (data, page); see below
     tab: bool = True
     select: tuple = ()  # what the reader needs loaded with the dossier (the persons always are)
@@ -332,6 +333,13 @@ RUBRIQUES = [
         "paiements",
         "Paiements",
         title="Paiements AAH, complément de ressources AAH, majoration pour la vie autonome",
+        annex_notes=(
+            "Le montant payé s'entend sans déduction des indus, paiement mensuel et rappels retenus à la date de "
+            "traitement ou d'émission du paiement.",
+            "L'historique mois par mois avec cumul est restitué selon les trois modalités suivantes : "
+            + " ; ".join(label[0].lower() + label[1:] for label in PaymentPeriodMode.labels)
+            + ".",
+        ),
         read=read_paiements,
         template="allocataires/rubriques/paiements.html",
         fields=(

@@ -5,6 +5,7 @@ dossiers this session opened in scope (`allocataires.scope`), the rubrique decla
 import uuid
 from functools import wraps
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,6 +18,7 @@ from allocataires.models import DialogueMessage, Dossier
 from allocataires.rubriques import ENTETE
 from allocataires.scope import consulted, opened_dossier, remember_consulted, remember_opened
 from allocataires.services import consultation_record, consultation_refused_record, dialogue_send
+from conventions.models import Baj, Caf
 from conventions.rubriques import CATALOGUE
 from core.decorators import session_required
 from core.pdf import html_to_pdf, pdf_response
@@ -59,8 +61,19 @@ def consultation_required(view):
 
 @consultation_required
 def home(request, access):
-    """CONS-1: the main page, "Pour consulter un dossier, veuillez saisir le n° allocataire"."""
+    """CONS-1: the main page, "Pour consulter un dossier, saisissez le n° allocataire" (the manual's « veuillez
+    saisir », in the portal's one style), and the CAFs of the access (BO-9)."""
     return _portal(request, "allocataires/home.html", {}, access=access)
+
+
+@consultation_required
+def caf_contacts(request, access):
+    """CONV-5: the CAFs of the département of the greffier's BAJs — those of the habilitations giving access — and
+    their communication officers."""
+    bajs = Baj.objects.filter(conventions__habilitations__pk__in=[grant.habilitation_id for grant in access.grants])
+    return _portal(
+        request, "allocataires/caf_contacts.html", {"cafs": Caf.objects.local_contacts_of(bajs)}, access=access
+    )
 
 
 @consultation_required
@@ -209,7 +222,13 @@ def dialogue(request, access, caf_pk):
     if request.method == "POST":
         form = DialogueForm(request.POST)
         if form.is_valid():
-            message, _ = dialogue_send(request=request, caf=caf, **form.cleaned_data)
+            message, _, notified = dialogue_send(request=request, caf=caf, **form.cleaned_data)
+            if notified is False:  # DIA-4: recorded for the CAF, but its e-mail alert could not leave
+                messages.warning(
+                    request,
+                    "Votre message est enregistré, mais le courriel qui prévient la Caf n'a pas pu partir : "
+                    "la Caf le lira dans Cafpro. Si votre demande est urgente, appelez-la.",
+                )
             return redirect("allocataires:dialogue_sent", token=message.token)
     else:
         user = request.user

@@ -269,6 +269,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # our French page, not the framework's (#24)
 
 # No inline script or style anywhere: everything is served from our own static files.
 CONTENT_SECURITY_POLICY = {

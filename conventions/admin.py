@@ -293,7 +293,11 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     buttons = tuple(actions)
 
     def buttons_for(self, obj):
-        """BO-3: a convention that has ended is only printed."""
+        """BO-3: a convention that has ended is only printed; a denounced one still running may yet be terminated
+        for breach (« Résilier », article 5: #24)."""
+        state = obj.state_on()
+        if state == ConventionState.DENOUNCED:
+            return ("print_convention", "print_cover_letter", "terminate")
         return self.buttons if obj.ends_on is None else ("print_convention", "print_cover_letter")
 
     def save_model(self, request, obj, form, change):
@@ -307,9 +311,10 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     def next_deadline_display(self, obj):
         return None if obj.ends_on else obj.next_deadline(timezone.localdate())
 
-    @admin.display(description="limite de préavis")
+    @admin.display(description="prochaine limite de préavis")
     def notice_limit_display(self, obj):
-        return None if obj.ends_on else obj.notice_limit(obj.next_deadline(timezone.localdate()))
+        """CONV-2 (#24): the limit still ahead, never a passed one."""
+        return None if obj.ends_on else obj.next_notice_limit(timezone.localdate())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         cafs = cafs_in(request.user, self.area)

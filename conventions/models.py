@@ -47,6 +47,17 @@ class CafQuerySet(models.QuerySet):
         convention with (the CMAF) —, whose habilitations its gestionnaire sees."""
         return self.filter(models.Q(bajs__in=bajs) | models.Q(conventions__baj__in=bajs)).distinct()
 
+    def local_contacts_of(self, bajs):
+        """CONV-5: the CAFs of the départements of `bajs` (each BAJ's associated CAFs, REF-2), with their
+        communication officers (annex 2) — given « afin d'engager des contacts au niveau local »."""
+        return (
+            self.filter(bajs__in=bajs)
+            .distinct()
+            .select_related("departement")
+            .prefetch_related("contacts")
+            .order_by("departement", "number")
+        )
+
 
 class Caf(models.Model):
     """REF-1: a caisse d'allocations familiales, or the CMAF (`is_maritime`, no number)."""
@@ -216,11 +227,13 @@ class ConventionQuerySet(models.QuerySet):
         )
 
     def due_within(self, day, days=ALERT_DAYS):
-        """CONV-2: the running conventions, not denounced, whose last day to denounce before the next annual
-        deadline falls within `days` of `day` (the deadline itself comes 2 months later)."""
+        """CONV-2: the running conventions, not denounced, whose next annual deadline, or the last day to denounce
+        still ahead (`next_notice_limit`: never a passed one, #24), falls within `days` of `day`."""
         horizon = day + dt.timedelta(days=days)
         running = self.active_on(day).filter(ends_on__isnull=True)
-        return self.filter(pk__in=[c.pk for c in running if c.notice_limit(c.next_deadline(day)) <= horizon])
+        return self.filter(
+            pk__in=[c.pk for c in running if min(c.next_deadline(day), c.next_notice_limit(day)) <= horizon]
+        )
 
 
 DENUNCIATION_NOTICE_MONTHS = 2
@@ -353,6 +366,11 @@ class Convention(models.Model):
     def notice_limit(self, deadline):
         """The last day a denunciation may be notified for `deadline`."""
         return add_months(deadline, -DENUNCIATION_NOTICE_MONTHS)
+
+    def next_notice_limit(self, day):
+        """CONV-2 (#24): the last day to denounce that is still ahead on `day` — for the next deadline, or for the
+        one after when its notice limit has passed (the convention is then renewed at the next deadline)."""
+        return self.notice_limit(self.earliest_denunciation_deadline(day))
 
     def state_on(self, day=None):
         """CONV-2: the state of the convention on `day` (today by default)."""
@@ -533,12 +551,14 @@ class Profile(models.Model):
         return frozenset(self.grants.get(rubrique, ()))
 
     def annex(self):
-        """CONV-1, CONS-6: what the convention's annex lists for this profile — each rubrique it opens with the
-        annex's words for each field, in the catalogue's order."""
+        """CONV-1, CONV-3, CONS-6: what the convention's annex lists for this profile — each rubrique it opens
+        (under its full title: the benefits of the Paiements rubrique) with the annex's words for each field and
+        what the annex says besides (the periods), in the catalogue's order."""
         return [
             (
-                rubrique.label,
+                rubrique.title or rubrique.label,
                 [field.label for field in rubrique.fields if field.code in self.shown_fields(rubrique.code)],
+                rubrique.annex_notes,
             )
             for rubrique in CATALOGUE
             if self.opens(rubrique.code)

@@ -10,28 +10,43 @@ from conventions.permissions import Area, area_required
 from conventions.services import difficulty_answer
 from core.exports import csv_response
 
+# ROLE-4, CONV-4: the national page's three tables, by the convention's one state reading (`Convention.state_on`).
+ENDED_STATES = {ConventionState.ENDED, ConventionState.TERMINATED}
+
 
 @area_required(Area.NATIONAL)
 def national_overview(request):
     """ROLE-4, CONV-4: the conventions per juridiction and CAF, the follow-up the circular asks the heads of
-    juridiction to report to the SADJPV — those signed by both parties, and apart those awaiting a signature;
-    read-only, with a CSV export of both."""
+    juridiction to report to the SADJPV — those signed by both parties and not ended, apart those awaiting a
+    signature, and apart those ended (denounced at their deadline, terminated, or ended before their signature):
+    each placed by its state on the day (#24: an ended convention is not « signée »); read-only, with a CSV export
+    of all three. The difficulties waiting for an answer come first (JUR-3)."""
     today = timezone.localdate()
     conventions = Convention.objects.select_related("baj__departement", "caf").order_by(
-        "baj__departement", "baj__city", "baj__juridiction", "caf__number"
+        "baj__departement", "baj__city", "baj__juridiction", "caf__number", "number"
     )
-    signed, awaiting = conventions.signed_by(today), conventions.awaiting_signature_on(today)
     if request.GET.get("format") == "csv":
-        return _csv([*signed, *awaiting], today)
+        return _csv(conventions, today)
+    tables = {"signed": [], "awaiting": [], "ended": []}
+    for convention in conventions:
+        state = convention.state_on(today)
+        key = (
+            "ended"
+            if state in ENDED_STATES
+            else "awaiting"
+            if state == ConventionState.AWAITING_SIGNATURE
+            else "signed"
+        )
+        tables[key].append(convention)
     reports = DifficultyReport.objects.select_related("baj", "reported_by", "answered_by")
     return render(
         request,
         "conventions/national.html",
         {
-            "signed": _rows(signed, today),
-            "awaiting": _rows(awaiting, today),
+            **{key: _rows(rows, today) for key, rows in tables.items()},
             "today": today,
-            "reports": [(report, AnswerForm(prefix=f"r{report.pk}")) for report in reports],
+            "waiting": [(report, AnswerForm(prefix=f"r{report.pk}")) for report in reports if not report.answer],
+            "answered": [report for report in reports if report.answer],
         },
     )
 

@@ -10,11 +10,15 @@ def render_pdf(template, context):
 
 
 def html_to_pdf(html):
+    """NF-2: a tagged PDF with its language and its title — the page's <title> on one line, as a PDF reader shows
+    it in its title bar and a screen reader announces it (#24: the templates' indented titles gave line breaks)."""
     try:
         from weasyprint import HTML
     except OSError:
         return None
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")  # NF-2: tagged, with its language and title
+    document = HTML(string=html).render()
+    document.metadata.title = " ".join((document.metadata.title or "").split()) or "Cafpro"
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_response(pdf, filename):

@@ -1,4 +1,5 @@
-"""Pages no domain owns: the accessibility statement, the legal information (RGPD-1) and the server-error handler."""
+"""Pages no domain owns: the accessibility statement, the legal information (RGPD-1), the server-error handler
+and the refused form token's."""
 
 import datetime as dt
 import sys
@@ -19,6 +20,12 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW (#24): a refused form token gets the portal's own French page — what happened and what to
+    do —, not the framework's; the reason stays out of the page."""
+    return render(request, "403_csrf.html", status=403)
 
 
 # NF-2: the day this statement was last established; to change with the statement, and after the audit.

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from conventions.models import Caf, Profile
+from conventions.models import Caf, Convention, Profile
+from habilitations.enums import HabilitationStatus
 from habilitations.models import Habilitation
 
 SESSION_KEY = "cafpro_access"
@@ -32,6 +33,9 @@ class Grant:
 @dataclass(frozen=True)
 class Access:
     grants: list = field(default_factory=list)
+    # BO-9: the CAFs whose habilitation of this user is suspended (and that no other habilitation opens), to tell
+    # the greffier why a dossier of theirs is refused.
+    suspended: list = field(default_factory=list)
 
     @property
     def granted(self):
@@ -58,6 +62,11 @@ class Access:
         """CONS-6: the profile of the habilitation that opens this CAF (None outside the access)."""
         return next((grant.profile for grant in self.grants if grant.caf.pk == caf_id), None)
 
+    def suspended_among(self, cafs):
+        """BO-9: the first of `cafs` whose access is suspended for this user, else None."""
+        ids = {caf.pk for caf in self.suspended}
+        return next((caf for caf in cafs if caf.pk in ids), None)
+
     @property
     def organisation(self):
         return self.grants[0].organisation if self.grants else ""
@@ -77,6 +86,7 @@ class Access:
                 }
                 for grant in self.grants
             ],
+            "suspended": [{name: getattr(caf, name) for name in CAF_FIELDS} for caf in self.suspended],
         }
 
     @classmethod
@@ -85,7 +95,8 @@ class Access:
             [
                 Grant(Caf(**item["caf"]), Profile(**item["profile"]), item["habilitation"], item["organisation"])
                 for item in data["grants"]
-            ]
+            ],
+            [Caf(**item) for item in data.get("suspended", [])],
         )
 
 
@@ -93,8 +104,9 @@ CAF_FIELDS = ("pk", "number", "name", "is_maritime", "offers_dialogue", "departe
 
 
 def compute_access(user, day):
-    """One query: the habilitations of `user` giving access on `day`, with their CAF, profile and BAJ; one grant
-    per CAF (the oldest habilitation, should a CAF have issued two)."""
+    """A first query: the habilitations of `user` giving access on `day`, with their CAF, profile and BAJ; one grant
+    per CAF (the oldest habilitation, should a CAF have issued two). A second one: the CAFs where the user's
+    habilitation is suspended under a convention in force (BO-9)."""
     grants = {}
     habilitations = (
         Habilitation.objects.giving_access_on(day)
@@ -105,12 +117,23 @@ def compute_access(user, day):
     for habilitation in habilitations:
         caf = habilitation.convention.caf
         grants.setdefault(caf.pk, Grant(caf, habilitation.profile, habilitation.pk, str(habilitation.convention.baj)))
-    return Access(sorted(grants.values(), key=lambda grant: (grant.caf.is_maritime, grant.caf.number or "")))
+    suspended = (
+        Habilitation.objects.filter(
+            user=user, status=HabilitationStatus.SUSPENDED, convention__in=Convention.objects.active_on(day)
+        )
+        .exclude(convention__caf_id__in=list(grants))
+        .select_related("convention__caf")
+        .order_by("pk")
+    )
+    return Access(
+        sorted(grants.values(), key=lambda grant: (grant.caf.is_maritime, grant.caf.number or "")),
+        list({habilitation.convention.caf.pk: habilitation.convention.caf for habilitation in suspended}.values()),
+    )
 
 
 def access_for(request, day=None):
     """The access of the request's user today: from the session when it was computed today for the same
-    `access_version`, else computed (one query) and kept."""
+    `access_version`, else computed (two queries) and kept."""
     user, day = request.user, day or timezone.localdate()
     kept = request.session.get(SESSION_KEY)
     if kept and kept["day"] == day.isoformat() and kept["version"] == user.access_version:

@@ -9,6 +9,14 @@ class GreffeFunction(models.TextChoices):
     FAISANT_FONCTION = "faisant_fonction", "Fonctionnaire faisant fonction de greffier"
 
 
+# Wording (#24): the function agrees with the civility — « Madame Inès GARNIER, greffière ».
+FEMININE_FUNCTIONS = {
+    GreffeFunction.GREFFIER_EN_CHEF: "Greffière en chef",
+    GreffeFunction.GREFFIER: "Greffière",
+    GreffeFunction.FAISANT_FONCTION: "Fonctionnaire faisant fonction de greffière",
+}
+
+
 class Civility(models.TextChoices):
     """BO-4: how a letter greets its addressee."""
 

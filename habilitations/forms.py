@@ -2,13 +2,20 @@ import re
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.utils import timezone
 
 from conventions.models import Baj, Convention
 from core.forms import DateField
 from habilitations.enums import Civility, GreffeFunction
 from habilitations.models import User, UserManager
-from habilitations.validators import PARTNER_PASSWORD_LENGTH, STAFF_PASSWORD_MIN_LENGTH
+from habilitations.validators import (
+    PARTNER_PASSWORD_LENGTH,
+    STAFF_PASSWORD_MIN_LENGTH,
+    PartnerPasswordValidator,
+    StaffPasswordValidator,
+    is_staff_account,
+)
 
 IDENTIFIER_FORMAT = re.compile(r"^[A-Z0-9]{8}$")
 
@@ -70,10 +77,25 @@ class LoginForm(forms.Form):
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """AUTH-5: the new password must differ from the current one — compared with the current password typed, once
-    that one is right: no second password check, and no way to test a guess through the new password (AUD-3)."""
+    that one is right: no second password check, and no way to test a guess through the new password (AUD-3).
+    BO-9: its rules are shown before typing, and a rule broken is said on the new password's field, a mismatch on
+    the confirmation's."""
+
+    def rules(self):
+        """The rules of the password validators that apply to this user (partner or CAF agent)."""
+        rules = []
+        for validator in password_validation.get_default_password_validators():
+            if isinstance(
+                validator, PartnerPasswordValidator if is_staff_account(self.user) else StaffPasswordValidator
+            ):
+                continue  # the other kind of account's length
+            rules.append(validator.get_help_text())
+        return [*rules, "Il doit être différent du mot de passe actuel."]
 
     def clean(self):
-        data = super().clean()
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        data = self.cleaned_data
         if data.get("old_password") and data.get("new_password1") == data["old_password"]:
             self.add_error(
                 "new_password1",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from conventions.models import Caf, Convention, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
 from core.dates import DATE_VALIDATORS, dates_bounded
-from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
+from habilitations.enums import FEMININE_FUNCTIONS, Civility, GreffeFunction, HabilitationStatus, RevocationReason
 from journal.models import JournalEntry
 
 identifier_validator = RegexValidator(
@@ -105,6 +105,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.identifier
+
+    @property
+    def feminine(self):
+        """Wording (#24): agreement follows the civility (« habilitée », « greffière »)."""
+        return self.civility == Civility.MADAME
 
     @property
     def salutation(self):
@@ -290,6 +295,13 @@ class Habilitation(models.Model):
     @property
     def baj(self):
         return self.convention.baj
+
+    @property
+    def function_label(self):
+        """Wording (#24): the function in agreement with the person's civility (« greffière » for Madame)."""
+        if self.user.feminine:
+            return FEMININE_FUNCTIONS[self.function]
+        return self.get_function_display()
 
 
 class HabilitationHistory(History):

@@ -120,3 +120,10 @@ def difficulties(request):
     return _page(
         request, "habilitations/partner/difficulties.html", {"form": form, "reports": reports}, "difficulties"
     )
+
+
+@area_required(Area.PARTNER)
+def cafs(request):
+    """CONV-5: the CAFs of the juridiction's département and their communication officers."""
+    contacts = Caf.objects.local_contacts_of(bajs_managed(request.user))
+    return _page(request, "habilitations/partner/cafs.html", {"cafs": contacts}, "cafs")

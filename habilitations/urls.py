@@ -26,6 +26,7 @@ urlpatterns = [
     path("juridiction/demande-d-acces/", partner_views.access_request, name="partner_request"),
     path("juridiction/habilitations/<int:pk>/suppression/", partner_views.removal_request, name="partner_removal"),
     path("juridiction/difficultes/", partner_views.difficulties, name="partner_difficulties"),
+    path("juridiction/caf/", partner_views.cafs, name="partner_cafs"),
     path("responsable-securite/journal/", officer_views.journal, name="officer_journal"),
     path("responsable-securite/irregularites/", officer_views.report, name="officer_report"),
     path("responsable-securite/surveillance/", officer_views.surveillances, name="officer_surveillances"),

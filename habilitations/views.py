@@ -1,6 +1,7 @@
 from base64 import b32encode
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from conventions.permissions import Role, has_role
 from core.decorators import session_required
 from habilitations.forms import LoginForm, PasswordChangeForm, SecondFactorForm, SecondFactorResetForm
-from habilitations.models import User
+from habilitations.models import User, UserManager
 from habilitations.permissions import may_reset_second_factors, second_factor_reset_scope
 from habilitations.services import (
     LoginOutcome,
@@ -35,6 +36,23 @@ from habilitations.services import (
 LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
 
 
+def attempts_left_message(left):
+    """BO-9, AUTH-3: how many attempts remain before the lockout, told the same way for every identifier typed."""
+    if left == 1:
+        return "Attention : il vous reste 1 essai. Au prochain échec, l'accès avec cet identifiant sera bloqué."
+    return f"Il vous reste {left} essais avant le blocage de l'accès avec cet identifiant."
+
+
+def _attempts_left(request, identifier):
+    """BO-9, AUTH-2, AUTH-3: the attempts left for `identifier` before the lockout, read from the very count that
+    locks it — kept for any identifier typed, known or not, so the answer reveals no account."""
+    identifier = UserManager.normalize_identifier(identifier)
+    if not identifier:
+        return None
+    failures = AxesProxyHandler.get_failures(request, {"username": identifier})
+    return max(settings.AXES_FAILURE_LIMIT - failures, 0) or None
+
+
 def idle_minutes():
     return settings.CAFPRO_IDLE_TIMEOUT // 60
 
@@ -47,9 +65,10 @@ def _next_url(request):
     return None
 
 
-def _landing(user):
-    """Where each kind of user starts: the greffier's portal, the security officer's journal, the
-    administration for the CAF's administrators, the national follow-up for the Ministry."""
+def landing(user):
+    """BO-9: the first page of every role after its login (and after a forced password change), its own home —
+    never a page the role cannot open: the greffier's portal, the security officer's journal, the administration
+    for the CAF's administrators, the national follow-up for the Ministry, the partner space for a gestionnaire."""
     if user.is_superuser:
         return "admin:index"
     if has_role(user, Role.SECURITY_OFFICER) or has_role(user, Role.NATIONAL_SECURITY):
@@ -70,14 +89,15 @@ def login_view(request):
         target = _next_url(request)
         if target and target.startswith("/admin/") and not request.user.is_staff:
             target = None  # the administration would send a greffier back here: no loop
-        return redirect(target or _landing(request.user))
+        return redirect(target or landing(request.user))
     form = LoginForm(request.POST or None)
-    error = None
+    error = attempts_left = None
     if request.method == "POST":
         well_formed = form.is_valid()
+        identifier = form.cleaned_data["identifier"] if well_formed else request.POST.get("identifier", "")
         result = login_attempt(
             request=request,
-            identifier=form.cleaned_data["identifier"] if well_formed else request.POST.get("identifier", ""),
+            identifier=identifier,
             password=form.cleaned_data.get("password", "") if well_formed else "",
             well_formed=well_formed,
         )
@@ -86,10 +106,16 @@ def login_view(request):
         if result.outcome == LoginOutcome.SUCCESS:
             if result.user.needs_password_change:
                 return redirect("habilitations:password_change")
-            return redirect(_next_url(request) or _landing(result.user))
+            return redirect(_next_url(request) or landing(result.user))
         if well_formed:
             error = LOGIN_FAILED
-    return render(request, "habilitations/login.html", {"form": form, "error": error, "next": _next_url(request)})
+        left = _attempts_left(request, identifier)
+        attempts_left = attempts_left_message(left) if left else None
+    return render(
+        request,
+        "habilitations/login.html",
+        {"form": form, "error": error, "attempts_left": attempts_left, "next": _next_url(request)},
+    )
 
 
 @require_POST
@@ -109,7 +135,7 @@ def password_change_view(request):
         outcome = password_change_submit(request=request, form=form)  # AUD-3: the form is no way to guess
         if outcome == PasswordChangeOutcome.CHANGED:
             messages.success(request, "Votre mot de passe a été changé.")
-            return redirect("allocataires:home")
+            return redirect(landing(request.user))  # BO-9: the role's own home, not the greffier's
         if outcome == PasswordChangeOutcome.LOCKED:
             return redirect("habilitations:locked_out")
     return render(
@@ -168,7 +194,7 @@ CODE_FAILED = "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone
 
 
 def _after_second_factor(request):
-    return redirect(_next_url(request) or _landing(request.user))
+    return redirect(_next_url(request) or landing(request.user))
 
 
 @never_cache
@@ -212,7 +238,7 @@ def second_factor_enrol_view(request):
         if locked:
             return redirect("habilitations:locked_out")
         if codes:
-            continue_to = _next_url(request) or reverse(_landing(request.user))
+            continue_to = _next_url(request) or reverse(landing(request.user))
             return render(request, "habilitations/second_factor_codes.html", {"codes": codes, "next": continue_to})
         error = CODE_FAILED
     secret = b32encode(device.bin_key).decode()

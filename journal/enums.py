@@ -22,6 +22,7 @@ class JournalEvent(models.TextChoices):
     CONSULTATION_REFUSED = "consultation_refused", "Consultation refusée (dossier introuvable ou hors convention)"
     EDITION = "edition", "Édition imprimée"
     DIALOGUE_SENT = "dialogue_sent", "Message envoyé à la Caf (Dialogue)"
+    DIALOGUE_NOTIFY_FAILED = "dialogue_notify_failed", "Courriel Dialogue à la Caf non envoyé"
     SESSION_REVOKED = "session_revoked", "Session fermée : habilitation suspendue ou retirée"
     JOURNAL_VIEWED = "journal_viewed", "Consultation du journal des accès"
     JOURNAL_EXPORTED = "journal_exported", "Export du journal des accès"

@@ -4,6 +4,7 @@ a table (NF-3: a rubrique's page renders dozens of amounts and months)."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.forms import BaseForm
 
 from core.dates import month_label
 
@@ -44,3 +45,20 @@ def work_list(context):
     from core.admin import work_list as lines
 
     return lines(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def page_errors(context):
+    """BO-9 (forms): whether the page answers a form with errors — a bound form of the context that is not valid,
+    or a page's own error message (`error`) — so that its title starts with « Erreur : » (RGAA 8.6)."""
+    values = context.flatten().values()
+    return bool(context.get("error")) or any(isinstance(v, BaseForm) and v.is_bound and v.errors for v in values)
+
+
+@register.filter
+def phone(value):
+    """« 04 74 45 60 65 » — a French 10-digit number in pairs (CONV-5: the annex's contacts)."""
+    digits = "".join(c for c in str(value or "") if c.isdigit())
+    if len(digits) != 10:
+        return value
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))

@@ -194,3 +194,38 @@ def test_opened_from_a_dossier_the_form_carries_its_number(local_greffier, clien
     url = reverse("allocataires:dialogue", args=[charente.pk])
     for value in (str(other.pk), "x", "99999999999999999999999"):
         assert client.get(url, {"dossier": value}).context["form"].initial["allocataire_number"] == ""
+
+
+def test_the_caf_is_notified_after_the_greffier_opened_other_pages(local_greffier, client, charente):
+    """DIA-4: the access kept in the session carries a copy of the CAF without its Dialogue address; the mail
+    must still leave once the greffier has browsed (here: the home page before the form)."""
+    charente.dialogue_email = "dialogue@caf16.example.fr"
+    charente.save()
+    assert client.get("/accueil/").status_code == 200  # the access is now kept in the session
+    assert client.get(reverse("allocataires:dialogue", args=[charente.pk])).status_code == 200
+    client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid())
+    assert [message.to for message in mail.outbox] == [["dialogue@caf16.example.fr"]]
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP down")
+
+
+def test_a_notification_that_cannot_leave_is_told_logged_and_journaled(
+    local_greffier, client, charente, settings, caplog
+):
+    """DIA-4: never silent — the greffier is told, the log and the journal keep it; the message stays recorded."""
+    settings.EMAIL_BACKEND = "tests.allocataires.test_dialogue.BrokenBackend"
+    charente.dialogue_email = "dialogue@caf16.example.fr"
+    charente.save()
+    response = client.post(reverse("allocataires:dialogue", args=[charente.pk]), valid(), follow=True)
+    assert "le courriel qui prévient la Caf n'a pas pu partir" in text(response)
+    assert DialogueMessage.objects.count() == 1
+    failed = JournalEntry.objects.get(event=JournalEvent.DIALOGUE_NOTIFY_FAILED)
+    assert (failed.caf, failed.user) == (charente, local_greffier)
+    assert "dialogue@caf16.example.fr" in failed.detail
+    assert any("notification" in record.message and record.levelname == "ERROR" for record in caplog.records)

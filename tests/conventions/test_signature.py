@@ -114,3 +114,30 @@ def test_the_national_overview_lists_signed_and_awaiting_conventions_apart(clien
     assert [row[4] for row in page.context["awaiting"]] == ["000043/2025"]
     html = page.content.decode()
     assert "Conventions en attente de signature" in html and "En attente de signature" in html
+
+
+def test_the_national_page_lists_no_ended_convention_as_signed_and_puts_waiting_difficulties_first(client):
+    """#24, ROLE-4, CONV-4: a convention terminated, ended by denunciation, or ended before its signature is not
+    « signée » — each table follows `Convention.state_on`; the difficulties waiting for an answer come first; the
+    page says who is connected."""
+    from conventions.enums import ConventionEnd
+    from conventions.models import Baj, DifficultyReport
+
+    ConventionFactory(number="000042/2025")
+    ConventionFactory(number="000044/2025", ended=True, end_kind=ConventionEnd.BREACH, end_reason="Manquement")
+    ConventionFactory(number="000045/2025", ended=True, end_kind=ConventionEnd.DENUNCIATION)
+    ConventionFactory(number="000046/2025", ended=True, unsigned=True)  # abandoned before the signature
+    ministry = UserFactory(identifier="SADJPV01", staff=True, first_name="Service", last_name="SADJPV")
+    ministry.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
+    DifficultyReport.objects.create(
+        baj=Baj.objects.get(city="Angoulême", juridiction="tgi"), reported_by=ministry, subject="Lettre perdue",
+        body="Une lettre d'ouverture n'est pas arrivée.",
+    )  # fmt: skip
+    log_in(client, ministry)
+    page = client.get(reverse("conventions:national_overview"))
+    assert [row[4] for row in page.context["signed"]] == ["000042/2025"]
+    assert [row[4] for row in page.context["awaiting"]] == []
+    assert [row[4] for row in page.context["ended"]] == ["000044/2025", "000045/2025", "000046/2025"]
+    html = " ".join(page.content.decode().split())
+    assert html.index("Lettre perdue") < html.index("Conventions signées"), "the waiting difficulty first"
+    assert "Connecté : <strong>Service SADJPV</strong>" in html

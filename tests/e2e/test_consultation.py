@@ -33,7 +33,7 @@ def test_the_demo_greffier_consults_a_dossier_and_prints_it(page, demo):
     page.wait_for_url("**/paiements/")
     assert "responsable du dossier" in page.locator(".dossier-header").inner_text()
 
-    page.get_by_label("Veuillez saisir la date de demande").fill("01/01/2099")
+    page.get_by_label("Saisissez la date de demande").fill("01/01/2099")
     page.get_by_label("Les 12 mois qui précèdent la demande").check()
     page.get_by_role("button", name="Valider").click()
     assert "postérieure à la date du jour" in page.get_by_role("alert").inner_text()
@@ -50,8 +50,8 @@ def test_the_demo_greffier_consults_a_dossier_and_prints_it(page, demo):
     ):
         if number:
             page.get_by_role("link", name="Modifier la date ou la période").click()
-            assert page.get_by_label("Veuillez saisir la date de demande").input_value() == f"{request_date:%d%m%Y}"
-        page.get_by_label("Veuillez saisir la date de demande").fill(f"{request_date:%d%m%Y}")
+            assert page.get_by_label("Saisissez la date de demande").input_value() == f"{request_date:%d%m%Y}"
+        page.get_by_label("Saisissez la date de demande").fill(f"{request_date:%d%m%Y}")
         page.get_by_label(mode).check()
         page.get_by_role("button", name="Valider").click()
         assert page.get_by_role("alert").count() == 0
@@ -124,9 +124,10 @@ def test_a_multi_caf_greffier_states_the_legal_aid_file_and_reaches_only_the_caf
     alert = page.get_by_role("alert").inner_text()
     assert "Saisissez le numéro du dossier d'aide juridictionnelle du BAJ." in alert
     assert page.get_by_label("N° du dossier d'aide juridictionnelle").get_attribute("aria-invalid") == "true"
-    for postal_code in ["59300", "59500"]:  # Valenciennes, Douai (suspended)
-        search(page, SHOWCASE_NUMBER, postal_code=postal_code)
-        assert "Ce code postal ne relève d'aucune Caf de votre accès." in page.get_by_role("alert").inner_text()
+    search(page, SHOWCASE_NUMBER, postal_code="59300")  # Valenciennes
+    assert "Ce code postal ne relève d'aucune Caf de votre accès." in page.get_by_role("alert").inner_text()
+    search(page, SHOWCASE_NUMBER, postal_code="59500")  # Douai: BO-9, the suspension is told
+    assert "Votre accès à la Caf de Douai est suspendu" in page.get_by_role("alert").inner_text()
     search(page, SHOWCASE_NUMBER, postal_code="59000", legal_aid_file="2026/LIL-42", procedure="retrait")
     page.wait_for_url("**/paiements/")
     assert "Caf de Lille" in page.locator("header").inner_text()

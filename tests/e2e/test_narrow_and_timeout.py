@@ -65,7 +65,7 @@ def test_on_a_narrow_screen_the_menu_of_a_dossier_folds(page, demo):
     toggle = page.get_by_role("button", name="Menu et recherche d'un dossier")
     assert toggle.get_attribute("aria-expanded") == "false"
     assert not page.get_by_role("button", name="Consulter").is_visible()
-    page.get_by_label("Veuillez saisir la date de demande").fill(f"{timezone.localdate():%d%m%Y}")
+    page.get_by_label("Saisissez la date de demande").fill(f"{timezone.localdate():%d%m%Y}")
     page.get_by_label("Les 12 mois qui précèdent la demande").check()
     page.get_by_role("button", name="Valider").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

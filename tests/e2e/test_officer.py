@@ -42,3 +42,24 @@ def test_the_officer_reviews_the_journal_and_puts_the_greffier_under_surveillanc
         and "T1001161" in content
         and ";oui;" in content
     )
+
+
+def test_the_journal_fits_1024_px_and_its_cards_omit_empty_fields_at_320_px(page):
+    """BO-7 (the officer's part): no sideways scroll at 1024 px; at 320 px each line is a card that shows only the
+    fields it has (a login line has no allocataire, rubrique or legal-aid file)."""
+    seed_demo()
+    page.set_viewport_size({"width": 1024, "height": 800})
+    log_in(page, DEMO_CAF_AGENTS[0][0], "**/responsable-securite/journal/")
+    assert page.locator("table.journal tbody tr").count() >= 10
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    shown = """row => [...row.querySelectorAll('td')].filter(td => td.offsetParent !== null)
+                         .map(td => [td.dataset.label, td.innerText.trim()])"""
+    empty = [
+        cell for row in page.locator("table.journal tbody tr").all() for cell in row.evaluate(shown) if not cell[1]
+    ]
+    assert empty == [], f"empty fields shown with their label: {empty[:5]}"
+    failure = page.locator("table.journal tbody tr", has_text="Échec de connexion").first.evaluate(shown)
+    assert [label for label, _ in failure][:3] == ["Date et heure", "Événement", "Utilisateur"]
+    assert "Consultation" not in [label for label, _ in failure], "a failed login consulted nothing"

@@ -335,7 +335,7 @@ def test_letters_carry_the_address_and_greet_the_person(client, caf_admin, addre
     assert "16000 ANGOULÊME" in letter and "Monsieur, Après réception" in letter
     assert "Madame, Monsieur" not in letter and "agréer, Monsieur, mes salutations" in letter
     access = pdf_text(act(client, "habilitation", "print_access_request", [addressed]))
-    assert "Palais de justice" in access and "05 45 00 / 05 45 01" in access
+    assert "Palais de justice" in access and "Tél. professionnel 05 45 00 Fax professionnel 05 45 01" in access
     assert f"Madame {addressed.user.last_name.upper()}" in access and "page 1 / 1" in access, "on one page"
     convention = pdf_text(act(client, "convention", "print_convention", [addressed.convention]))
     assert "situé Bureau d'aide juridictionnelle, Palais de justice, 16000 ANGOULÊME," in convention

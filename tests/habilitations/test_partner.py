@@ -224,3 +224,17 @@ def test_the_caf_records_a_gestionnaire_and_prints_the_letter(world, agent):
         },
     )
     assert other.status_code == 200 and not BajManager.objects.filter(user__last_name="Noir").exists()
+
+
+def test_the_function_and_habilitee_agree_with_the_civility(gestionnaire, world):
+    """#24 wording: « Madame Claire MARTIN (…), greffière, habilitée par la Caf … », not « greffier, habilité »."""
+    ours = world["ours"]
+    ours.user.civility, ours.user.first_name, ours.user.last_name = "madame", "Claire", "Martin"
+    ours.user.save()
+    page = text(gestionnaire.get(reverse("habilitations:partner_removal", args=[ours.pk])))
+    assert "Madame Claire MARTIN (T1001161), greffière, habilitée par la Caf de la Charente" in page
+    assert "Greffière" in text(gestionnaire.get(reverse("habilitations:partner_home")))
+    ours.user.civility = "monsieur"
+    ours.user.save()
+    page = text(gestionnaire.get(reverse("habilitations:partner_removal", args=[ours.pk])))
+    assert "greffier, habilité par la Caf" in page

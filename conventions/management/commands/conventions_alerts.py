@@ -16,9 +16,10 @@ class Command(DailyCafReport):
         conventions = Convention.objects.due_within(today, options["days"]).filter(caf__in=cafs)
         by_caf = {}
         for convention in conventions.select_related("caf", "baj").order_by("caf__number", "number"):
-            deadline = convention.next_deadline(today)
+            deadline, limit = convention.next_deadline(today), convention.next_notice_limit(today)
+            renewed = " (préavis dépassé : reconduction tacite)" if limit > deadline else ""
             by_caf.setdefault(convention.caf, []).append(
-                f"  convention {convention.number} ({convention.baj}) : échéance le {deadline:%d/%m/%Y}, "
-                f"limite de préavis de dénonciation le {convention.notice_limit(deadline):%d/%m/%Y}"
+                f"  convention {convention.number} ({convention.baj}) : échéance le {deadline:%d/%m/%Y}{renewed}, "
+                f"limite de préavis de dénonciation le {limit:%d/%m/%Y}"
             )
         self.write_by_caf(by_caf, options["days"])
