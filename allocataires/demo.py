@@ -658,7 +658,10 @@ def ensure_demo_accounts(as_of):
         manager = _demo_user(identifier, password, last_name, first_name, civility=civility)
         if manager is not None:
             baj = Baj.objects.get(city=city, juridiction=JuridictionKind.TGI)
-            BajManager.objects.create(user=manager, baj=baj, designated_on=as_of - dt.timedelta(days=365))
+            designation = BajManager.objects.create(
+                user=manager, baj=baj, designated_on=as_of - dt.timedelta(days=365)
+            )
+            designation.vouched_by.set(Caf.objects.of_bajs([baj]))  # ROLE-7: every CAF of the BAJ confirmed it
             created.append(identifier)
     Caf.objects.filter(number__in=DEMO_DIALOGUE_CAFS).update(offers_dialogue=True)
     for identifier in created:

@@ -31,12 +31,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    # Before habilitations, whose admin unregisters their device admins (AUTH-11: a factor changes only through
-    # enrolment and the journaled reset); the admin registers apps' admins in this order.
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    # Then: its commands of the same name wrap django.contrib.auth's and axes' account commands, journaled (AUD-1).
+    # First: its commands of the same name wrap django.contrib.auth's, axes' and django-otp's account commands,
+    # journaled (AUD-1).
     "habilitations",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "journal",
     "conventions",

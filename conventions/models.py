@@ -26,7 +26,16 @@ postal_prefix_validator = RegexValidator(r"^[0-9]{1,5}$", "Un préfixe de code p
 class Departement(models.Model):
     """REF-1: code as INSEE writes it (`01`, `2A`, `971`)."""
 
-    code = models.CharField("code", max_length=3, primary_key=True)
+    code = models.CharField(
+        "code",
+        max_length=3,
+        primary_key=True,
+        validators=[
+            RegexValidator(
+                r"^(?:[0-9]{2,3}|2[AB])$", "Le code d'un département s'écrit comme l'Insee l'écrit : 01, 2A, 971."
+            )
+        ],  # ROB-2: it is part of the gestionnaires' identifiers
+    )
     name = models.CharField("nom", max_length=60)
 
     class Meta:
@@ -123,6 +132,13 @@ class CafContact(models.Model):
         return f"{self.first_name} {self.last_name}".strip() or f"Contact {self.caf}"
 
 
+class BajQuerySet(models.QuerySet):
+    def dealing_with(self, caf):
+        """JUR-1, ROLE-7: the BAJs `caf` deals with — those of its département and those it signed a convention
+        with (the CMAF) — the twin of `Caf.objects.of_bajs`."""
+        return self.filter(models.Q(cafs=caf) | models.Q(conventions__caf=caf)).distinct()
+
+
 class Baj(models.Model):
     """REF-1, REF-2: a bureau d'aide juridictionnelle, attached to one juridiction, and the CAFs of its
     département (every CAF of the département; in Corsica and overseas, only its own département's)."""
@@ -139,6 +155,8 @@ class Baj(models.Model):
     )
     phone = models.CharField("téléphone", max_length=20, blank=True)
     fax = models.CharField("télécopie", max_length=20, blank=True)
+
+    objects = BajQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bureau d'aide juridictionnelle"
@@ -169,7 +187,10 @@ class PostalCodeRuleQuerySet(models.QuerySet):
         if not rules:
             return []
         longest = max(len(rule.prefix) for rule in rules)
-        return sorted((rule.caf for rule in rules if len(rule.prefix) == longest), key=lambda caf: caf.number)
+        return sorted(
+            (rule.caf for rule in rules if len(rule.prefix) == longest),
+            key=lambda caf: (caf.number is None, caf.number or ""),
+        )
 
 
 class PostalCodeRule(models.Model):
@@ -476,6 +497,12 @@ class BajManager(models.Model):
         verbose_name="enregistré pour la Caf",
         help_text="ROLE-7 : les autres Caf du BAJ confirment la désignation avant que le gestionnaire n'agisse sur "
         "leurs conventions.",
+    )
+    # ROLE-7: the CAFs that answer for the designation — the one that recorded it and those that confirmed it. The
+    # gestionnaire acts on these CAFs' conventions only: a CAF that deals with the BAJ later (a convention signed
+    # since, a CAF attached to the BAJ) is not one of them until it confirms.
+    vouched_by = models.ManyToManyField(
+        Caf, related_name="+", blank=True, verbose_name="Caf qui répondent de la désignation"
     )
 
     class Meta:

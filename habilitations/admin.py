@@ -3,6 +3,7 @@ superusers; the accounts, the raw journal and the surveillances for superusers. 
 service, which keeps the history (who, when, what) and the journal."""
 
 import datetime as dt
+from importlib import import_module
 
 from django import forms
 from django.contrib import admin, messages
@@ -67,6 +68,10 @@ from journal.models import JournalEntry, JournalSeal
 # AUTH-11, AUD-1: second factors are enrolled by their owner and reset through the journaled service
 # (`second_factor_reset`), never edited in the admin — where a secret would show and a device could be added for
 # someone else without a trace.
+# Their admin modules are imported here, so that they register now whatever the order of INSTALLED_APPS (this app comes
+# first, for its commands): the admin's autodiscovery does not import a module twice.
+import_module("django_otp.plugins.otp_static.admin")
+import_module("django_otp.plugins.otp_totp.admin")
 admin.site.unregister([TOTPDevice, StaticDevice])
 
 
@@ -597,12 +602,16 @@ class ManagerConfirmationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "1":
+            mine = cafs_in(request.user, Area.CAF_ADMINISTRATION)
             owing = PendingConfirmation.objects.filter(
                 Q(caf__bajs=OuterRef("baj")) | Q(caf__conventions__baj=OuterRef("baj")),
                 user=OuterRef("user"),
-                caf__in=cafs_in(request.user, Area.CAF_ADMINISTRATION),
+                caf__in=mine,
             )
-            return queryset.filter(Exists(owing))
+            unvouched = mine.filter(Q(bajs=OuterRef("baj")) | Q(conventions__baj=OuterRef("baj"))).exclude(
+                pk__in=BajManager.vouched_by.through.objects.filter(bajmanager=OuterRef(OuterRef("pk"))).values("caf")
+            )
+            return queryset.filter(Exists(owing) | Exists(unvouched))
         return queryset
 
 
@@ -648,9 +657,12 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         return cafs_in(request.user, self.area).filter(pk__in=Caf.objects.of_bajs([manager.baj]).values("pk"))
 
     def _owing(self, request, manager):
-        """The CAFs of this agent, of the manager's BAJ, that owe a confirmation for them (ROLE-7)."""
-        mine = set(self._my_cafs(request, manager).values_list("pk", flat=True))
-        return [p for p in manager.user.pending_confirmations.all() if p.caf_id in mine]
+        """The CAFs of this agent, of the manager's BAJ, that owe a confirmation for them (ROLE-7): the credentials
+        another CAF printed, or the designation they do not answer for yet."""
+        mine = self._my_cafs(request, manager)
+        pending = {p.caf_id for p in manager.user.pending_confirmations.all()}
+        vouched = set(manager.vouched_by.values_list("pk", flat=True))
+        return [caf for caf in mine if caf.pk in pending or caf.pk not in vouched]
 
     @admin.display(description="confirmations attendues")
     def to_confirm(self, obj):
@@ -666,9 +678,9 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             owing = self._owing(request, manager)
             if not owing:
                 self.message_user(request, f"{manager.user} : rien à confirmer pour votre Caf.", messages.ERROR)
-            for pending in owing:
-                credentials_confirm(user=manager.user, caf=pending.caf, by=request.user, request=request)
-                self.message_user(request, f"{manager.user} : confirmé pour la {pending.caf.name}.")
+            for caf in owing:
+                credentials_confirm(user=manager.user, caf=caf, by=request.user, request=request)
+                self.message_user(request, f"{manager.user} : confirmé pour la {caf.name}.")
 
     @admin.display(description="nom")
     def person(self, obj):

@@ -6,17 +6,24 @@ on their habilitations."""
 from django.db import models
 from django.utils import timezone
 
-from conventions.models import CafRole, Convention
+from conventions.models import BajManager, CafRole, Convention
 from conventions.permissions import EVERY_CAF, Area, Role, bajs_managed, caf_ids_in, has_role
+from habilitations.enums import HabilitationStatus
 from habilitations.models import Habilitation, PendingConfirmation
 
 
 def conventions_managed(user):
     """JUR-1, JUR-2, ROLE-7: the conventions a gestionnaire sees and acts on — those of their BAJs whose CAF
-    recorded or confirmed the designation and answers for the credentials in force (no `PendingConfirmation`):
+    recorded or confirmed the designation (`BajManager.vouched_by`) and answers for the credentials in force (no
+    `PendingConfirmation`):
     a gestionnaire recorded, or a letter printed, by one CAF reaches that CAF's habilitations only."""
     pending = PendingConfirmation.objects.filter(user=user, caf=models.OuterRef("caf"))
-    return Convention.objects.filter(baj__in=bajs_managed(user)).exclude(models.Exists(pending))
+    vouched = BajManager.objects.filter(user=user, baj=models.OuterRef("baj"), vouched_by=models.OuterRef("caf"))
+    return (
+        Convention.objects.filter(baj__in=bajs_managed(user))
+        .filter(models.Exists(vouched))  # deny by default: a CAF that came to the BAJ later has not vouched
+        .exclude(models.Exists(pending))
+    )
 
 
 # The accounts that can change who reads what (the superuser holds them all).
@@ -55,6 +62,7 @@ def second_factor_reset_scope(by, user):
         return True, min(user_cafs, default=None)
     if has_role(by, Role.NATIONAL_SECURITY) and (user.is_staff or user_cafs):
         return True, min(user_cafs, default=None)
-    user_cafs |= set(Habilitation.objects.filter(user=user).values_list("convention__caf_id", flat=True))
+    live = Habilitation.objects.filter(user=user).exclude(status=HabilitationStatus.REVOKED)  # ROLE-7
+    user_cafs |= set(live.values_list("convention__caf_id", flat=True))
     shared = user_cafs & admin_cafs
     return bool(shared), min(shared, default=None)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conventions.models import BajManager, Caf, Convention
+from conventions.models import Baj, BajManager, Caf, Convention
 from conventions.permissions import bajs_managed
 from habilitations import validators
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
@@ -228,6 +228,22 @@ def _journal_to_cafs(*, event, request, by, user, cafs, detail=""):
         journal_record(event=event, request=request, user=by, caf=caf, detail=text)
 
 
+def _vouched_by_only(*, user, caf, by):
+    """ROLE-7: what `caf`'s staff did to `user`'s credentials (a letter, an unlock, a second factor reset) opens
+    `caf`'s habilitations only: every other CAF concerned owes a confirmation (`PendingConfirmation`) before its
+    habilitations give access again, or the gestionnaire acts on its conventions. Returns the CAFs concerned."""
+    concerned = list(cafs_concerned(user).order_by("pk"))
+    for other in concerned:
+        if other != caf:
+            PendingConfirmation.objects.update_or_create(
+                user=user, caf=other, defaults={"issued_by": caf, "by": by, "at": timezone.now()}
+            )
+    if caf is not None:
+        PendingConfirmation.objects.filter(user=user, caf=caf).delete()
+    type(user).objects.filter(pk=user.pk).update(access_version=models.F("access_version") + 1)
+    return concerned
+
+
 def _credentials_issue(*, user, by, caf, request, event):
     """ROLE-7, AUTH-5: a new initial password, printed by `caf` (None: the national administration). It opens
     `caf`'s habilitations only: every other CAF concerned owes a confirmation (`PendingConfirmation`) before its
@@ -238,14 +254,7 @@ def _credentials_issue(*, user, by, caf, request, event):
     user.password_changed_at = timezone.now()
     user.must_change_password = True
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    concerned = list(cafs_concerned(user).order_by("pk"))
-    for other in concerned:
-        if other != caf:
-            PendingConfirmation.objects.update_or_create(
-                user=user, caf=other, defaults={"issued_by": caf, "by": by, "at": timezone.now()}
-            )
-    if caf is not None:
-        PendingConfirmation.objects.filter(user=user, caf=caf).delete()
+    concerned = _vouched_by_only(user=user, caf=caf, by=by)
     issuer = f"émis par la {caf.name}" if caf is not None else "émis par l'administration nationale"
     cafs = sorted({*concerned, *([caf] if caf is not None else [])}, key=lambda c: c.pk)
     _journal_to_cafs(event=event, request=request, by=by, user=user, cafs=cafs, detail=issuer)
@@ -278,18 +287,24 @@ def credentials_confirm(*, user, caf, by, request=None):
     gestionnaire, the designation another CAF recorded: its habilitations give access again, the gestionnaire
     acts on its conventions. Journaled for that CAF and for the CAF that issued them."""
     pending = PendingConfirmation.objects.filter(user=user, caf=caf).select_related("issued_by").first()
-    if pending is None:
+    designations = BajManager.objects.filter(user=user, baj__in=Baj.objects.dealing_with(caf)).exclude(vouched_by=caf)
+    if pending is None and not designations.exists():
         raise ValidationError(f"Rien à confirmer pour {user.identifier} à la {caf.name}.")
-    pending.delete()
+    for manager in designations:
+        manager.vouched_by.add(caf)
+    if pending is not None:
+        pending.delete()
     type(user).objects.filter(pk=user.pk).update(access_version=models.F("access_version") + 1)
-    cafs = sorted({caf, *([pending.issued_by] if pending.issued_by_id else [])}, key=lambda c: c.pk)
+    issuer = pending.issued_by if pending is not None and pending.issued_by_id else None
+    cafs = sorted({caf, *([issuer] if issuer else [])}, key=lambda c: c.pk)
+    summary = pending.summary if pending is not None else "désignation du gestionnaire"
     _journal_to_cafs(
         event=JournalEvent.CREDENTIALS_CONFIRMED,
         request=request,
         by=by,
         user=user,
         cafs=cafs,
-        detail=f"confirmés par la {caf.name} — {pending.summary}",
+        detail=f"confirmés par la {caf.name} — {summary}",
     )
 
 
@@ -320,10 +335,13 @@ def locked_identifiers():
 
 @transaction.atomic
 def user_unlock(*, user, by, request=None, caf=None):
-    """AUTH-3, ROLE-7, AUD-1: a CAF administrator (`caf`) lifts the lockout of an identifier, or the national
-    security officer that of a staff identifier — journaled as their act for the officers of every CAF the identity
-    holds a habilitation from."""
+    """AUTH-3, ROLE-7, AUD-1: a CAF administrator (`caf`) lifts the lockout of an identifier — which then opens that
+    CAF's habilitations only until each other CAF concerned confirms (`_vouched_by_only`) —, or the national security
+    officer that of a staff identifier; journaled as their act for the officers of every CAF the identity holds a
+    habilitation from."""
     removed = axes_reset(username=user.identifier)
+    if caf is not None:  # ROLE-7: one CAF's unlock is no way to guess, three at a time, a password other CAFs trust
+        _vouched_by_only(user=user, caf=caf, by=by)
     cafs = sorted({*cafs_concerned(user), *([caf] if caf is not None else [])}, key=lambda c: c.pk)
     by_caf = f"par la {caf.name}" if caf is not None else "par l'administration nationale"
     _journal_to_cafs(event=JournalEvent.UNLOCK, request=request, by=by, user=user, cafs=cafs, detail=by_caf)
@@ -575,6 +593,7 @@ def baj_manager_record(*, baj, designated_on, civility, last_name, first_name, e
         cafs=[caf, *others],
         detail=f"gestionnaire du {baj}, désigné le {designated_on:%d/%m/%Y}, enregistré par la {caf.name}",
     )
+    manager.vouched_by.add(caf)  # ROLE-7: the recording CAF answers for the designation
     return manager
 
 
@@ -797,11 +816,17 @@ def second_factor_verify(*, request, token):
 
 @transaction.atomic
 def second_factor_reset(*, user, by, caf_id=None, reason="", request=None):
-    """AUTH-11, AUD-1: a lost second factor (phone lost, recovery codes spent) removed by whoever may
-    (`second_factor_reset_scope`); every open session of `user` ends, the next login enrols a new one. Journaled as
-    `by`'s act, for the officers of the CAF concerned."""
+    """AUTH-11, AUD-1, ROLE-7: a lost second factor (phone lost, recovery codes spent) removed by whoever may
+    (`second_factor_reset_scope`); every open session of `user` ends, the next login enrols a new one. A CAF's reset
+    opens that CAF's habilitations only until each other CAF concerned confirms. Journaled as `by`'s act, for the
+    officers of every CAF concerned."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     sessions_end_all(user)
-    detail = f"{user.identifier} : {reason}" if reason else user.identifier
-    journal_record(event=JournalEvent.SECOND_FACTOR_RESET, request=request, user=by, caf_id=caf_id, detail=detail)
+    caf = Caf.objects.filter(pk=caf_id).first() if caf_id is not None else None
+    concerned = _vouched_by_only(user=user, caf=caf, by=by) if caf is not None else []  # ROLE-7, as an unlock
+    cafs = sorted({*concerned, *([caf] if caf is not None else [])}, key=lambda c: c.pk)
+    detail = f"{reason} (par la {caf.name})" if caf is not None else reason
+    _journal_to_cafs(
+        event=JournalEvent.SECOND_FACTOR_RESET, request=request, by=by, user=user, cafs=cafs, detail=detail
+    )

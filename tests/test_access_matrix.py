@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from conventions.enums import CafRoleKind
-from conventions.models import Baj, BajManager, Caf, CafRole
+from conventions.models import Baj, Caf, CafRole
 from conventions.permissions import AREAS, Area, Role, caf_ids_in, has_role, may_enter
-from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+from tests.habilitations.factories import HabilitationFactory, UserFactory, designated, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def _user(kind):
     if kind == Role.NATIONAL_FOLLOWUP:
         user.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
     if kind == Role.JURIDICTION_MANAGER:
-        BajManager.objects.create(user=user, baj=Baj.objects.get(city="Angoulême"), designated_on="2026-01-05")
+        designated(user=user, baj=Baj.objects.get(city="Angoulême"), designated_on="2026-01-05")
     if kind == Role.NATIONAL_SECURITY:
         user.user_permissions.add(Permission.objects.get(codename="view_national_journal"))
     return user

@@ -10,8 +10,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from conventions.enums import CafRoleKind
-from conventions.models import BajManager
-from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, log_in
+from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, designated, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def test_every_kind_of_page_links_the_legal_information():
 
     partner = Client()
     manager = UserFactory(identifier="G1600001")
-    BajManager.objects.create(user=manager, baj=habilitation.convention.baj, designated_on=dt.date(2026, 1, 5))
+    designated(user=manager, baj=habilitation.convention.baj, designated_on=dt.date(2026, 1, 5))
     log_in(partner, manager)
     assert_legal_links(partner.get("/juridiction/"), "partner space")
 

@@ -317,7 +317,7 @@ def _account(action):
 def _departement():
     from conventions.models import Departement
 
-    return Departement.objects.create(code=f"Z{next(_serial) % 100:02d}", name="Essai")
+    return Departement.objects.create(code=f"9{next(_serial) % 100:02d}", name="Essai")
 
 
 # label → how to make a row (given the action, if any), the add form's values, the change form's values and what
@@ -653,6 +653,13 @@ JOURNALED = {
         [],
     ),
     "seed_demo": (lambda: None, {"dossiers": 1, "caf": ["161"]}, ["comptes", "dossiers"], []),
+    # AUTH-11: a recovery code added by an operator is a way past an account's second factor (never the code itself)
+    "addstatictoken": (
+        lambda: (HabilitationFactory(user=UserFactory(identifier="T1001161")), ["T1001161"])[1],
+        {"token": "Rt5mq8"},
+        ["T1001161 : 0 code de secours → T1001161 : 1 code de secours"],
+        ["161"],
+    ),
 }
 
 

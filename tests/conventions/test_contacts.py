@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conventions.enums import JuridictionKind
-from conventions.models import Baj, BajManager, Caf
-from tests.habilitations.factories import HabilitationFactory, UserFactory, log_in
+from conventions.models import Baj, Caf
+from tests.habilitations.factories import HabilitationFactory, UserFactory, designated, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def expected(city):
 def test_the_gestionnaire_sees_the_cafs_of_the_departement_and_their_contacts(client):
     baj, cafs = expected("Lille")
     manager = UserFactory(identifier="G5900001")
-    BajManager.objects.create(user=manager, baj=baj, designated_on=timezone.localdate() - dt.timedelta(days=9))
+    designated(user=manager, baj=baj, designated_on=timezone.localdate() - dt.timedelta(days=9))
     log_in(client, manager)
     page = html.unescape(text(client.get(reverse("habilitations:partner_cafs"))))
     for caf in cafs:

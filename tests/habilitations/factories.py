@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conventions.models import Caf, CafRole, Profile
+from conventions.models import BajManager, Caf, CafRole, Profile
 from habilitations.enums import GreffeFunction, HabilitationStatus
 from habilitations.models import Habilitation, User
 from habilitations.services import SECOND_FACTOR_PENDING, SESSION_SECOND_FACTOR
@@ -100,3 +100,12 @@ class HabilitationFactory(factory.django.DjangoModelFactory):
         revoked = factory.Trait(status=HabilitationStatus.REVOKED)
         suspended = factory.Trait(status=HabilitationStatus.SUSPENDED)
         requested = factory.Trait(status=HabilitationStatus.REQUESTED)
+
+
+def designated(*, user, baj, designated_on):
+    """JUR-1: a gestionnaire's designation every CAF of the BAJ answers for (recorded, then confirmed by each of
+    them: ROLE-7), as it stands once the CAFs have done their part."""
+
+    manager = BajManager.objects.create(user=user, baj=baj, designated_on=designated_on)
+    manager.vouched_by.set(Caf.objects.of_bajs([baj]))
+    return manager

@@ -15,10 +15,11 @@ from habilitations.models import Habilitation, PendingConfirmation, journal_visi
 from habilitations.services import habilitation_request, habilitation_revoke
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
-from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory
+from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, designated
 from tests.habilitations.insider import (
     DOUAI,
     LILLE,
+    PURPOSE,
     ROUBAIX,
     act,
     agent,
@@ -201,7 +202,7 @@ def test_a_letter_reprinted_by_lille_for_a_confirmed_gestionnaire_reaches_lille_
     """§2: a gestionnaire every CAF had confirmed; Lille prints a new letter: the session opened with it changes
     Lille's habilitations, not Roubaix's."""
     gestionnaire = UserFactory(identifier="G5900001")
-    manager = BajManager.objects.create(user=gestionnaire, baj=world["baj"], designated_on=dt.date(2026, 1, 5))
+    manager = designated(user=gestionnaire, baj=world["baj"], designated_on=dt.date(2026, 1, 5))
     password = letter_password(act(lille, "bajmanager", "print_letter", [manager]))
     insider = session_with("G5900001", password)
     assert asks_removal(insider, world["habilitations"][ROUBAIX], timezone.localdate()).status_code == 404
@@ -212,7 +213,7 @@ def test_a_removal_request_never_postpones_an_end(world):
     """HAB-5: a withdrawal set for tomorrow is not pushed to 31/12/2099 by posting the form again; an earlier
     date is taken."""
     gestionnaire = UserFactory(identifier="G5900001")
-    BajManager.objects.create(user=gestionnaire, baj=world["baj"], designated_on=dt.date(2026, 1, 5))
+    designated(user=gestionnaire, baj=world["baj"], designated_on=dt.date(2026, 1, 5))
     session = session_with("G5900001", PASSWORD)
     ours = world["habilitations"][LILLE]
     today = timezone.localdate()
@@ -255,3 +256,92 @@ def test_the_cmaf_which_signed_with_the_baj_sees_and_confirms_a_gestionnaire(wor
     act(cmaf_agent, "bajmanager", "confirm_designation", [manager])
     assert not PendingConfirmation.objects.filter(user=manager.user, caf__is_maritime=True).exists()
     assert asks_removal(insider, cmaf, timezone.localdate()).status_code == 302
+
+
+# --- What an insider auditor found once the above held (turn 3's review) ------------------------------------------
+
+
+def test_a_gestionnaire_acts_only_for_the_cafs_that_answer_for_the_designation(world, lille):
+    """ROLE-7, JUR-1: Lille records a gestionnaire of the BAJ and prints its letter; a CAF that comes to the BAJ
+    afterwards (here the CMAF, whose convention is the world's: no CAF was asked for it at the recording) has not
+    vouched for the designation — the gestionnaire cannot withdraw its habilitation until it confirms."""
+    cmaf_habilitation = world["habilitations"][None]
+    response = lille.post(
+        reverse("admin:conventions_bajmanager_add"),
+        {
+            "baj": world["baj"].pk,
+            "designated_on": "05/01/2026",
+            "civility": "madame",
+            "last_name": "Roux",
+            "first_name": "Anne",
+            "email": "anne.roux@justice.fr",
+        },
+    )
+    assert response.status_code == 302, response
+    manager = BajManager.objects.get(baj=world["baj"], user__last_name="Roux")
+    # As if the CMAF's convention had been signed after the recording: no confirmation was asked of it.
+    PendingConfirmation.objects.filter(user=manager.user, caf=cmaf_habilitation.convention.caf).delete()
+    password = letter_password(act(lille, "bajmanager", "print_letter", [manager]))
+    insider = session_with(manager.user.identifier, password)
+    assert asks_removal(insider, cmaf_habilitation, timezone.localdate()).status_code == 404
+    cmaf_habilitation.refresh_from_db()
+    assert cmaf_habilitation.status == HabilitationStatus.ACTIVE
+    assert asks_removal(insider, world["habilitations"][LILLE], timezone.localdate()).status_code == 302
+
+
+def test_an_unlock_by_one_caf_opens_that_cafs_habilitations_only(world, lille, roubaix):
+    """ROLE-7, AUTH-3: Lille locks T5900001 by guessing and unlocks it, again and again: an unlock by one CAF is a
+    way to guess, three at a time, a password other CAFs trust — so it opens Lille's habilitations only until
+    Roubaix (and the CMAF) confirm; an unlock on a habilitation that gives no access is refused."""
+    from django.test import Client
+
+    guesser = Client()
+    for _ in range(3):
+        guesser.post("/", {"identifier": "T5900001", "password": "Faux99"})
+    act(lille, "habilitation", "unlock", [world["habilitations"][LILLE]])
+    session = session_with("T5900001", PASSWORD)
+    assert reads(session, world["dossiers"][LILLE])
+    assert not reads(session, world["dossiers"][ROUBAIX]), "Roubaix has not confirmed"
+    roubaix_client, _ = roubaix
+    act(roubaix_client, "habilitation", "confirm_credentials", [world["habilitations"][ROUBAIX]])
+    assert reads(session_with("T5900001", PASSWORD), world["dossiers"][ROUBAIX])
+
+
+def test_a_second_factor_reset_by_one_caf_reaches_every_caf_and_opens_only_its_own(world, lille, roubaix):
+    """ROLE-7, AUTH-11: Roubaix requires the second factor of its greffiers; Lille resets T5900001's: every CAF
+    concerned reads it in its journal, and the identity opens Lille's habilitations only until the others
+    confirm."""
+    from conventions.models import Caf
+
+    Caf.objects.filter(number=ROUBAIX).update(greffiers_second_factor=True)
+    response = lille.post(
+        reverse("habilitations:second_factor_reset"), {"identifier": "T5900001", "reason": "téléphone perdu"}
+    )
+    assert response.status_code == 302
+    lines = JournalEntry.objects.filter(event=JournalEvent.SECOND_FACTOR_RESET)
+    assert {line.caf.number for line in lines if line.caf} >= {LILLE, ROUBAIX}
+    assert PendingConfirmation.objects.filter(user=world["greffier"], caf__number=ROUBAIX).exists()
+    _, officer = roubaix
+    assert journal_visible_to_officer(officer).filter(event=JournalEvent.SECOND_FACTOR_RESET).exists()
+
+
+def test_a_postal_code_rule_naming_the_cmaf_breaks_no_search(world):
+    """ROB-2: a superuser's rule routing 59 to the CMAF (which has no number) gave a 500 on every search of a
+    59xxx postal code that no finer rule covers."""
+    from conventions.models import Caf, PostalCodeRule
+
+    PostalCodeRule.objects.create(prefix="59", caf=Caf.objects.get(is_maritime=True))
+    session = session_with("T5900001", PASSWORD)
+    response = session.post(reverse("allocataires:search"), {"number": "5950001", "postal_code": "59999", **PURPOSE})
+    assert response.status_code < 500
+
+
+def test_a_departement_code_is_written_as_insee_writes_it():
+    """ROB-2: a free-text département code (« 9é ») became part of a gestionnaire's identifier and answered 400."""
+    from django.core.exceptions import ValidationError
+
+    from conventions.models import Departement
+
+    with pytest.raises(ValidationError):
+        Departement(code="9é", name="Essai").full_clean()
+    Departement(code="2A", name="Corse-du-Sud").clean_fields(exclude=["name"])

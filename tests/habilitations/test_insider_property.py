@@ -24,7 +24,7 @@ from conventions.models import BajManager, Convention
 from habilitations.enums import GreffeFunction
 from habilitations.models import Habilitation
 from habilitations.services import habilitation_request
-from tests.habilitations.factories import HabilitationFactory, UserFactory
+from tests.habilitations.factories import HabilitationFactory, UserFactory, designated
 from tests.habilitations.insider import (
     LILLE,
     NEW_PASSWORD,
@@ -62,9 +62,7 @@ class LilleInsider(RuleBasedStateMachine):
             by=None,
             user=person,
         )
-        BajManager.objects.create(
-            user=UserFactory(identifier="G5900001"), baj=self.world["baj"], designated_on=dt.date(2026, 1, 5)
-        )
+        designated(user=UserFactory(identifier="G5900001"), baj=self.world["baj"], designated_on=dt.date(2026, 1, 5))
         self.lille = agent("CAF59501", LILLE)[0]
         self.known = {}  # identifier → the password the insider knows (read in a letter, then changed)
         self.others_before = self._others()

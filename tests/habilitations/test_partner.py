@@ -19,7 +19,7 @@ from habilitations.models import Habilitation
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
 from tests.conventions.factories import ConventionFactory
-from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, log_in
+from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory, designated, log_in
 from tests.habilitations.test_admin_caf import act, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def world():
     saintes = ConventionFactory(caf=Caf.objects.get(number="171"), baj=Baj.objects.get(city="Saintes"))
     theirs = HabilitationFactory(user=UserFactory(identifier="T1711711"), convention=saintes)
     manager = UserFactory(identifier="G1600001", civility="madame")
-    BajManager.objects.create(user=manager, baj=ours.convention.baj, designated_on=dt.date(2026, 1, 5))
+    designated(user=manager, baj=ours.convention.baj, designated_on=dt.date(2026, 1, 5))
     return {"ours": ours, "theirs": theirs, "manager": manager}
 
 
@@ -175,7 +175,7 @@ def test_a_gestionnaire_of_two_bajs_says_which_one_a_difficulty_concerns(gestion
     """JUR-3: with two BAJs the form asks which one, among those two only; with one it does not ask."""
     assert "Juridiction concernée" not in text(gestionnaire.get(DIFFICULTIES))
     saintes = world["theirs"].convention.baj
-    BajManager.objects.create(user=world["manager"], baj=saintes, designated_on=dt.date(2026, 2, 1))
+    designated(user=world["manager"], baj=saintes, designated_on=dt.date(2026, 2, 1))
     report = {"subject": "Accès", "body": "Un greffier de Saintes n'a pas reçu sa lettre."}
     assert "Choisissez la juridiction." in text(gestionnaire.post(DIFFICULTIES, report))
     other = Baj.objects.exclude(pk__in=[saintes.pk, world["ours"].convention.baj.pk]).first()
