@@ -107,11 +107,13 @@ def login_attempt(*, request, identifier, password, well_formed=True):
     now = time.time()
     request.session[SESSION_STARTED] = now
     request.session[SESSION_LAST_SEEN] = now
+    detail = ""
     if second_factor_required(user):  # AUTH-11: every page waits for the code (SecondFactorMiddleware)
         request.session[SESSION_SECOND_FACTOR] = SECOND_FACTOR_PENDING  # the right code resets the count
+        detail = "mot de passe accepté, code de double authentification attendu"  # the officer reads no full login
     else:
         axes_reset(username=identifier)  # AUTH-3: a success resets the count
-    journal_record(event=JournalEvent.LOGIN_SUCCESS, request=request, user=user)
+    journal_record(event=JournalEvent.LOGIN_SUCCESS, request=request, user=user, detail=detail)
     return LoginResult(LoginOutcome.SUCCESS, user)
 
 

@@ -103,3 +103,20 @@ def test_seed_demo_is_refused_in_production():
     result = run_manage("seed_demo", "--dossiers", "1", env=PRODUCTION)
     assert result.returncode == 1
     assert "refusé" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_every_demo_account_that_asks_a_code_comes_enrolled_with_the_readme_secret():
+    """AUTH-11, NF-3: a newcomer logs in as every demo account the README lists: each one that asks a code has its
+    fixed secret there (CAF59701 had none: its first login asked an enrolment)."""
+    from django.conf import settings
+
+    from habilitations.models import User
+    from habilitations.permissions import second_factor_required
+
+    call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    asking = [user.identifier for user in User.objects.all() if second_factor_required(user)]
+    assert asking, "the demo has staff accounts"
+    for identifier in asking:
+        assert f"| `{identifier}` | `{DEMO_TOTP_SECRETS[identifier]}` |" in readme, identifier

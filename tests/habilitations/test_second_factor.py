@@ -402,3 +402,18 @@ def test_wrong_codes_are_failures_in_the_officers_report(client, settings):
     assert [(f.rule, f.subject, f.count) for f in findings if f.rule == "failures_per_identifier"] == [
         ("failures_per_identifier", "CAF16187", 3)
     ]
+
+
+def test_the_journal_says_a_password_alone_is_no_full_login(client):
+    """AUTH-11, JRN-1: an officer reading « Connexion réussie » after the password alone took it for a completed
+    login; the line says the code is awaited, and the code's own line follows when it is given."""
+    agent = enrolled("CAF16198")
+    password_only(client, agent)
+    line = events(agent, JournalEvent.LOGIN_SUCCESS).latest("pk")
+    assert line.detail == "mot de passe accepté, code de double authentification attendu"
+    assert not events(agent, JournalEvent.SECOND_FACTOR_SUCCESS).filter(pk__gt=line.pk).exists()
+    pass_second_factor(client, agent)
+    assert events(agent, JournalEvent.SECOND_FACTOR_SUCCESS).filter(pk__gt=line.pk).exists()
+    greffier = HabilitationFactory(user=UserFactory(identifier="T1001161")).user
+    Client().post("/", {"identifier": "T1001161", "password": "Zq9xw4"})
+    assert events(greffier, JournalEvent.LOGIN_SUCCESS).latest("pk").detail == ""  # no code asked: a full login
