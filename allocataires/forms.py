@@ -137,14 +137,27 @@ class SearchForm(forms.Form):
         return data
 
     def _refuse_suspended(self, cafs):
-        """BO-9: a multi-CAF greffier whose access to one of `cafs` is suspended is told so (the CAF's own act)."""
+        """BO-9: a multi-CAF greffier whose access to one of `cafs` is suspended is told so (the CAF's own act), or
+        that it waits for that CAF to confirm their new credentials (ROLE-7)."""
         caf = self.access.suspended_among(cafs)
         if caf is not None:
             self.add_error(
                 "postal_code",
                 f"Votre accès à la {caf.name} est suspendu : adressez-vous à cette Caf pour le rétablir.",
             )
+            return True
+        caf = self.access.awaiting_among(cafs)  # ROLE-7: credentials another CAF issued, not confirmed by this one
+        if caf is not None:
+            self.add_error("postal_code", awaiting_message(caf))
         return caf is not None
+
+
+def awaiting_message(caf):
+    """ROLE-7, BO-9: what a greffier reads of a CAF that has not confirmed the credentials another CAF issued."""
+    return (
+        f"Votre accès à la {caf.name} attend qu'elle confirme vos nouveaux identifiants (délivrés par une autre Caf) "
+        ": adressez-vous à cette Caf."
+    )
 
 
 class PaymentPeriodForm(forms.Form):

@@ -11,6 +11,7 @@ very next request, and an unchanged access costs no query."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from conventions.models import Caf, Convention, Profile
@@ -36,6 +37,9 @@ class Access:
     # BO-9: the CAFs whose habilitation of this user is suspended (and that no other habilitation opens), to tell
     # the greffier why a dossier of theirs is refused.
     suspended: list = field(default_factory=list)
+    # ROLE-7, BO-9: the CAFs whose habilitation of this user is in force but waits for the CAF to confirm credentials
+    # another CAF issued (a letter, an unlock, a second factor reset), to tell the greffier whom to ask.
+    awaiting: list = field(default_factory=list)
 
     @property
     def granted(self):
@@ -67,6 +71,11 @@ class Access:
         ids = {caf.pk for caf in self.suspended}
         return next((caf for caf in cafs if caf.pk in ids), None)
 
+    def awaiting_among(self, cafs):
+        """ROLE-7, BO-9: the first of `cafs` that has not confirmed this user's new credentials yet, else None."""
+        ids = {caf.pk for caf in self.awaiting}
+        return next((caf for caf in cafs if caf.pk in ids), None)
+
     @property
     def organisation(self):
         return self.grants[0].organisation if self.grants else ""
@@ -87,6 +96,7 @@ class Access:
                 for grant in self.grants
             ],
             "suspended": [{name: getattr(caf, name) for name in CAF_FIELDS} for caf in self.suspended],
+            "awaiting": [{name: getattr(caf, name) for name in CAF_FIELDS} for caf in self.awaiting],
         }
 
     @classmethod
@@ -97,6 +107,7 @@ class Access:
                 for item in data["grants"]
             ],
             [Caf(**item) for item in data.get("suspended", [])],
+            [Caf(**item) for item in data.get("awaiting", [])],
         )
 
 
@@ -106,7 +117,8 @@ CAF_FIELDS = ("pk", "number", "name", "is_maritime", "offers_dialogue", "departe
 def compute_access(user, day):
     """A first query: the habilitations of `user` giving access on `day`, with their CAF, profile and BAJ; one grant
     per CAF (the oldest habilitation, should a CAF have issued two). A second one: the CAFs where the user's
-    habilitation is suspended under a convention in force (BO-9)."""
+    habilitation is suspended under a convention in force (BO-9), or in force but waiting for the CAF to confirm
+    credentials another CAF issued (ROLE-7)."""
     grants = {}
     habilitations = (
         Habilitation.objects.giving_access_on(day)
@@ -117,17 +129,25 @@ def compute_access(user, day):
     for habilitation in habilitations:
         caf = habilitation.convention.caf
         grants.setdefault(caf.pk, Grant(caf, habilitation.profile, habilitation.pk, str(habilitation.convention.baj)))
-    suspended = (
+    awaiting = Habilitation.objects.in_force_on(day).awaiting_confirmation().filter(user=user).values("pk")
+    closed = (
         Habilitation.objects.filter(
-            user=user, status=HabilitationStatus.SUSPENDED, convention__in=Convention.objects.active_on(day)
+            Q(status=HabilitationStatus.SUSPENDED, convention__in=Convention.objects.active_on(day))
+            | Q(pk__in=awaiting),
+            user=user,
         )
         .exclude(convention__caf_id__in=list(grants))
         .select_related("convention__caf")
         .order_by("pk")
     )
+    suspended, waiting = {}, {}
+    for habilitation in closed:
+        kept = suspended if habilitation.status == HabilitationStatus.SUSPENDED else waiting
+        kept[habilitation.convention.caf.pk] = habilitation.convention.caf
     return Access(
         sorted(grants.values(), key=lambda grant: (grant.caf.is_maritime, grant.caf.number or "")),
-        list({habilitation.convention.caf.pk: habilitation.convention.caf for habilitation in suspended}.values()),
+        list(suspended.values()),
+        [caf for pk, caf in waiting.items() if pk not in suspended],
     )
 
 

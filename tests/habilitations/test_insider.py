@@ -345,3 +345,17 @@ def test_a_departement_code_is_written_as_insee_writes_it():
     with pytest.raises(ValidationError):
         Departement(code="9é", name="Essai").full_clean()
     Departement(code="2A", name="Corse-du-Sud").clean_fields(exclude=["name"])
+
+
+def test_the_greffier_is_told_which_cafs_wait_to_confirm_the_new_credentials(world, lille):
+    """ROLE-7, BO-9: after Lille's letter, T5900001's home and search name the CAFs that have not confirmed yet
+    (Roubaix: « attend qu'elle confirme vos nouveaux identifiants »), instead of dropping them silently."""
+    password = letter_password(act(lille, "habilitation", "reset_password", [world["habilitations"][LILLE]]))
+    session = session_with("T5900001", password)
+    home = " ".join(session.get(reverse("allocataires:home")).content.decode().split())
+    assert "Votre accès à la Caf de Roubaix attend qu'elle confirme vos nouveaux identifiants" in home
+    dossier = world["dossiers"][ROUBAIX]
+    response = session.post(
+        reverse("allocataires:search"), {"number": dossier.number, "postal_code": dossier.postal_code, **PURPOSE}
+    )
+    assert "attend qu'elle confirme vos nouveaux identifiants" in " ".join(response.content.decode().split())
