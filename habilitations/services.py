@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.models import Baj, BajManager, Caf, Convention
 from conventions.permissions import bajs_managed
+from core.text import ascii_digits
 from habilitations import validators
 from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
 from habilitations.models import (
@@ -803,7 +804,7 @@ def second_factor_verify(*, request, token):
         return LoginOutcome.LOCKED
     token = _digits(token).lower()
     device = totp_device(user)
-    is_code = len(token) == 6 and token.isdigit()
+    is_code = len(token) == 6 and ascii_digits(token)  # ROB-2: « ² » is no digit of a code
     if device is not None and is_code and device.verify_token(token):
         _verified(request, user)
         return LoginOutcome.SUCCESS

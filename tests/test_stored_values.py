@@ -153,3 +153,11 @@ def test_a_dialogue_link_with_other_digits_opens_the_form(client, value):
 @pytest.mark.parametrize("value, expected", [("0123", True), ("²", False), ("١٢", False), ("", False), ("1 2", False)])
 def test_ascii_digits(value, expected):
     assert ascii_digits(value) is expected
+
+
+def test_a_phone_number_is_read_in_ascii_digits_only():
+    """ROB-2: the contacts' phone filter grouped « ² » and other digits as if they were 0 to 9."""
+    from core.templatetags.cafpro import phone
+
+    assert phone("0474456065") == "04 74 45 60 65"
+    assert phone("047445606²") == "047445606²"  # nine digits: shown as typed

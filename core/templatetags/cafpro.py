@@ -7,6 +7,7 @@ from django import template
 from django.forms import BaseForm
 
 from core.dates import month_label
+from core.text import ASCII_DIGITS
 
 register = template.Library()
 
@@ -58,7 +59,7 @@ def page_errors(context):
 @register.filter
 def phone(value):
     """« 04 74 45 60 65 » — a French 10-digit number in pairs (CONV-5: the annex's contacts)."""
-    digits = "".join(c for c in str(value or "") if c.isdigit())
+    digits = "".join(ASCII_DIGITS.findall(str(value or "")))  # ROB-2: the digits 0 to 9 only
     if len(digits) != 10:
         return value
     return " ".join(digits[i : i + 2] for i in range(0, 10, 2))

@@ -417,3 +417,12 @@ def test_the_journal_says_a_password_alone_is_no_full_login(client):
     greffier = HabilitationFactory(user=UserFactory(identifier="T1001161")).user
     Client().post("/", {"identifier": "T1001161", "password": "Zq9xw4"})
     assert events(greffier, JournalEvent.LOGIN_SUCCESS).latest("pk").detail == ""  # no code asked: a full login
+
+
+def test_a_code_of_other_digits_is_a_wrong_code_not_a_server_error(client):
+    """ROB-2, AUTH-11: « 12345² » passed `str.isdigit()` as a six-digit code; it is a wrong code, counted."""
+    agent = enrolled("CAF16197")
+    password_only(client, agent)
+    response = client.post(CODE_PAGE, {"token": "12345²"})
+    assert response.status_code == 200
+    assert events(agent, JournalEvent.SECOND_FACTOR_FAILURE).exists()
