@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from conventions.documents import convention_document, cover_letter_document
-from conventions.enums import ConventionState
+from conventions.enums import CONVENTION_ENDED, ConventionState
 from conventions.models import (
     ALERT_DAYS,
     Baj,
@@ -253,7 +253,7 @@ class ConventionStateFilter(admin.SimpleListFilter):
         if self.value() == "signature":
             return queryset.awaiting_signature_on(today)
         if self.value() == "ended":
-            return queryset.filter(ends_on__lte=today)
+            return queryset.in_state_on(today, *CONVENTION_ENDED)
         if self.value() == "echeance":
             return queryset.due_within(today)
         return queryset
@@ -298,7 +298,7 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         state = obj.state_on()
         if state == ConventionState.DENOUNCED:
             return ("print_convention", "print_cover_letter", "terminate")
-        return self.buttons if obj.ends_on is None else ("print_convention", "print_cover_letter")
+        return ("print_convention", "print_cover_letter") if state in CONVENTION_ENDED else self.buttons
 
     def save_model(self, request, obj, form, change):
         convention_save(convention=obj, by=request.user, form=form, request=request)

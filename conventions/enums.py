@@ -22,6 +22,16 @@ class ConventionState(models.TextChoices):
     TERMINATED = "terminated", "Résiliée (manquement, article 5)"
 
 
+# CONV-2, CONV-4: the states read by every reader of a convention (`Convention.state_on`, its twin
+# `ConventionQuerySet.with_state`): those giving access to its greffiers, those signed by both parties and not ended
+# (a habilitation may be granted), and those ended.
+CONVENTION_GIVING_ACCESS = frozenset(
+    {ConventionState.FIRST_PERIOD, ConventionState.RENEWED, ConventionState.DENOUNCED}
+)
+CONVENTION_SIGNED = CONVENTION_GIVING_ACCESS | {ConventionState.NOT_STARTED}
+CONVENTION_ENDED = frozenset({ConventionState.ENDED, ConventionState.TERMINATED})
+
+
 class ConventionEnd(models.TextChoices):
     """CONV-2: how a convention ends."""
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 
 from conventions.enums import (
+    CONVENTION_GIVING_ACCESS,
+    CONVENTION_SIGNED,
     JURIDICTION_HEADS,
     CafRoleKind,
     ConventionEnd,
@@ -227,25 +229,69 @@ def default_profile():
 ALERT_DAYS = 60
 
 
+class ConventionConditions:
+    """CONV-2, CONV-4: the facts `Convention.state_on` reads on `day`, as conditions on the convention's fields at
+    `prefix` (`"convention__"` from a habilitation) — written once for the state's twin (`state_case`) and the
+    plain filter of the consultation path (`ConventionQuerySet.active_on`)."""
+
+    def __init__(self, day, prefix=""):
+        self.day, self.prefix = day, prefix
+
+    def q(self, **lookups):
+        return models.Q(**{f"{self.prefix}{name}": value for name, value in lookups.items()})
+
+    @property
+    def ended(self):
+        return self.q(ends_on__lte=self.day)
+
+    @property
+    def running(self):
+        """Not ended: the negation of `ended`, written for the index (no NOT over a nullable column)."""
+        return self.q(ends_on__isnull=True) | self.q(ends_on__gt=self.day)
+
+    @property
+    def signed(self):
+        return self.q(caf_signed_on__lte=self.day, partner_signed_on__lte=self.day)
+
+    @property
+    def started(self):
+        return self.q(starts_on__lte=self.day)
+
+    def state_case(self):
+        """`Convention.state_on` in SQL, in the same order: the `ConventionState` of each row on `day`."""
+        when, state = models.When, ConventionState
+        return models.Case(
+            when(self.ended & self.q(end_kind=ConventionEnd.BREACH), then=models.Value(state.TERMINATED)),
+            when(self.ended, then=models.Value(state.ENDED)),
+            when(self.signed & self.q(starts_on__gt=self.day), then=models.Value(state.NOT_STARTED)),
+            when(self.signed & self.q(end_kind=ConventionEnd.DENUNCIATION), then=models.Value(state.DENOUNCED)),
+            when(self.signed & self.q(first_period_ends_on__gte=self.day), then=models.Value(state.FIRST_PERIOD)),
+            when(self.signed, then=models.Value(state.RENEWED)),
+            default=models.Value(state.AWAITING_SIGNATURE),
+            output_field=models.CharField(),
+        )
+
+
 class ConventionQuerySet(models.QuerySet):
-    def signed_by(self, day):
-        """CONV-4: the conventions both parties had signed on `day`."""
-        return self.filter(caf_signed_on__lte=day, partner_signed_on__lte=day)
+    def with_state(self, day):
+        """CONV-2: each convention annotated with its `state` on `day` — the twin of `Convention.state_on` for
+        lists (tested equal to it)."""
+        return self.annotate(state=ConventionConditions(day).state_case())
+
+    def in_state_on(self, day, *states):
+        """CONV-2: the conventions whose state on `day` is one of `states`."""
+        return self.with_state(day).filter(state__in=states)
 
     def awaiting_signature_on(self, day):
         """CONV-4: the conventions not yet signed by both parties on `day`, and not ended."""
-        unsigned = models.Q(caf_signed_on__isnull=True) | models.Q(caf_signed_on__gt=day)
-        unsigned |= models.Q(partner_signed_on__isnull=True) | models.Q(partner_signed_on__gt=day)
-        return self.filter(unsigned).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
+        return self.in_state_on(day, ConventionState.AWAITING_SIGNATURE)
 
     def active_on(self, day):
         """CONV-2, CONV-4: the conventions that give access on `day` — signed by both parties, started, not
-        ended ("après signature d'une convention")."""
-        return (
-            self.signed_by(day)
-            .filter(starts_on__lte=day)
-            .filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day))
-        )
+        ended ("après signature d'une convention"): `state_on(day) in CONVENTION_GIVING_ACCESS`, as a plain filter
+        (the consultation path: no CASE, the index on the dates; tested equal to the state)."""
+        conditions = ConventionConditions(day)
+        return self.filter(conditions.signed, conditions.started, conditions.running)
 
     def due_within(self, day, days=ALERT_DAYS):
         """CONV-2: the running conventions, not denounced, whose next annual deadline, or the last day to denounce
@@ -339,17 +385,12 @@ class Convention(models.Model):
             raise ValidationError(errors)
 
     def is_active_on(self, day):
-        """CONV-2, CONV-4: gives access on `day` (as `ConventionQuerySet.active_on`)."""
-        return self.is_signed_on(day) and self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+        """CONV-2, CONV-4: gives access on `day` (its state; `ConventionQuerySet.active_on` for lists)."""
+        return self.state_on(day) in CONVENTION_GIVING_ACCESS
 
     def is_signed_on(self, day):
-        """CONV-4: signed by both parties on `day`."""
-        return all(signed is not None and signed <= day for signed in (self.caf_signed_on, self.partner_signed_on))
-
-    @property
-    def signed_on(self):
-        """The day the convention was signed by both parties (the later signature), or None."""
-        return max(self.caf_signed_on, self.partner_signed_on) if self.is_signed_on(timezone.localdate()) else None
+        """CONV-4: signed by both parties on `day`, and not ended — a habilitation may be granted under it."""
+        return self.state_on(day) in CONVENTION_SIGNED
 
     @property
     def partner_signatory_title(self):
@@ -394,17 +435,20 @@ class Convention(models.Model):
         return self.notice_limit(self.earliest_denunciation_deadline(day))
 
     def state_on(self, day=None):
-        """CONV-2: the state of the convention on `day` (today by default)."""
+        """CONV-2, CONV-4: the state of the convention on `day` (today by default) — the one reading of its
+        signatures, dates and end, read by every reader (access, lists, alerts, buttons, the national page); its
+        twin for lists is `ConventionQuerySet.with_state`, the same conditions (`ConventionConditions`)."""
         day = day or timezone.localdate()
-        if self.ends_on is not None and day >= self.ends_on:
+        if self.ends_on is not None and self.ends_on <= day:
             return ConventionState.TERMINATED if self.end_kind == ConventionEnd.BREACH else ConventionState.ENDED
-        if not self.is_signed_on(day):
+        signed = all(signed is not None and signed <= day for signed in (self.caf_signed_on, self.partner_signed_on))
+        if not signed:
             return ConventionState.AWAITING_SIGNATURE
         if day < self.starts_on:
             return ConventionState.NOT_STARTED
         if self.end_kind == ConventionEnd.DENUNCIATION:
             return ConventionState.DENOUNCED
-        return ConventionState.FIRST_PERIOD if self.period_index_on(day) == 0 else ConventionState.RENEWED
+        return ConventionState.FIRST_PERIOD if day <= self.first_period_ends_on else ConventionState.RENEWED
 
 
 class History(models.Model):

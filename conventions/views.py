@@ -4,14 +4,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from conventions.enums import ConventionState
+from conventions.enums import CONVENTION_ENDED, ConventionState
 from conventions.models import Convention, DifficultyReport
 from conventions.permissions import Area, area_required
 from conventions.services import difficulty_answer
 from core.exports import csv_response
-
-# ROLE-4, CONV-4: the national page's three tables, by the convention's one state reading (`Convention.state_on`).
-ENDED_STATES = {ConventionState.ENDED, ConventionState.TERMINATED}
 
 
 @area_required(Area.NATIONAL)
@@ -32,7 +29,7 @@ def national_overview(request):
         state = convention.state_on(today)
         key = (
             "ended"
-            if state in ENDED_STATES
+            if state in CONVENTION_ENDED
             else "awaiting"
             if state == ConventionState.AWAITING_SIGNATURE
             else "signed"

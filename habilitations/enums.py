@@ -41,3 +41,23 @@ class RevocationReason(models.TextChoices):
     REMOVAL_REQUEST = "removal_request", "Demande de suppression"
     BREACH = "breach", "Manquement aux obligations de la convention"
     REFUSED = "refused", "Demande refusée par la Caf"
+
+
+class HabilitationState(models.TextChoices):
+    """HAB-1, HAB-2, CONV-4: where a habilitation stands on a given day — its status read with its end date and its
+    convention's state (`Habilitation.state_on`, `HabilitationQuerySet.with_state`). Short labels: list badges."""
+
+    REQUESTED = "requested", "Demandée"
+    ACTIVE = "active", "Active"
+    ENDING = "ending", "Fin programmée"  # active, the removal date still ahead
+    AWAITING_CONVENTION = "awaiting_convention", "Convention pas en vigueur"  # granted, convention not yet in force
+    SUSPENDED = "suspended", "Suspendue"
+    ENDED = "ended", "Terminée"  # its end date, or its convention's, has come
+    REFUSED = "refused", "Refusée"
+    REVOKED = "revoked", "Retirée"
+
+
+# CONS-5, HAB-2: the states whose habilitation opens its CAF's dossiers (`HabilitationQuerySet.in_force_on`, less the
+# ROLE-7 confirmation, a separate flag); the states that no act changes any more.
+HABILITATION_GIVING_ACCESS = frozenset({HabilitationState.ACTIVE, HabilitationState.ENDING})
+HABILITATION_CLOSED = frozenset({HabilitationState.ENDED, HabilitationState.REFUSED, HabilitationState.REVOKED})

@@ -11,10 +11,18 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from conventions.models import Caf, Convention, History
+from conventions.enums import CONVENTION_ENDED, CONVENTION_GIVING_ACCESS
+from conventions.models import Caf, Convention, ConventionConditions, History
 from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
 from core.dates import DATE_VALIDATORS, dates_bounded
-from habilitations.enums import FEMININE_FUNCTIONS, Civility, GreffeFunction, HabilitationStatus, RevocationReason
+from habilitations.enums import (
+    FEMININE_FUNCTIONS,
+    Civility,
+    GreffeFunction,
+    HabilitationState,
+    HabilitationStatus,
+    RevocationReason,
+)
 from journal.models import JournalEntry
 
 identifier_validator = RegexValidator(
@@ -218,10 +226,24 @@ class Surveillance(models.Model):
         return f"{self.user} sous surveillance depuis le {self.started_at:%d/%m/%Y}"
 
 
+def validate_greffe_function(function):
+    """ROLE-1: the profile T12 is reserved to the greffiers of the BAJ — greffiers en chef, greffiers and
+    fonctionnaires faisant fonction de greffier. The one check: the model's validation (`Habilitation.clean`: the
+    admin, `habilitation_edit`) and `habilitation_request` (before it creates an account) call it."""
+    if function not in GreffeFunction.values:
+        raise ValidationError(
+            "Seuls les greffiers en chef, les greffiers et les fonctionnaires faisant fonction de greffier peuvent "
+            "recevoir une habilitation (profil T12).",
+            code="role_1",
+        )
+
+
 class HabilitationQuerySet(models.QuerySet):
     def in_force_on(self, day):
-        """HAB-1, HAB-2, CONV-2, CONV-4: active habilitations, before their end date if a removal was requested,
-        whose convention is signed and in force on `day` — the habilitations a letter may be printed for."""
+        """HAB-1, HAB-2, CONV-2, CONV-4: the habilitations whose state on `day` gives access (active, or ending
+        later: `HABILITATION_GIVING_ACCESS`) — as a plain filter, the consultation path's (tested equal to
+        `state_on`): active, before their end date if a removal was requested, under a convention signed and in
+        force. The habilitations a letter may be printed for."""
         return self.filter(
             models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day),
             status=HabilitationStatus.ACTIVE,
@@ -238,14 +260,49 @@ class HabilitationQuerySet(models.QuerySet):
         """ROLE-7: the habilitations whose CAF has not confirmed the credentials in force (its work list)."""
         return self.filter(models.Exists(PendingConfirmation.objects.owed_for_habilitation()))
 
-    def unused_since(self, moment):
-        """HAB-3: active habilitations whose user has not logged in since `moment` (or never)."""
-        return self.filter(status=HabilitationStatus.ACTIVE).exclude(user__last_login__gte=moment)
+    def with_state(self, day):
+        """HAB-1, HAB-2, CONV-4: each habilitation annotated with its `state` on `day` — `Habilitation.state_on` in
+        SQL, in the same order (tested equal to it), for the lists, their filters and the work list."""
+        state, conventions = HabilitationState, ConventionConditions(day, prefix="convention__")
+        revoked = models.Q(status=HabilitationStatus.REVOKED)
+        in_force = conventions.signed & conventions.started
+        return self.annotate(
+            state=models.Case(
+                models.When(
+                    revoked & models.Q(revocation_reason=RevocationReason.REFUSED),
+                    then=models.Value(state.REFUSED),
+                ),
+                models.When(revoked, then=models.Value(state.REVOKED)),
+                models.When(models.Q(ends_on__lte=day) | conventions.ended, then=models.Value(state.ENDED)),
+                models.When(status=HabilitationStatus.REQUESTED, then=models.Value(state.REQUESTED)),
+                models.When(status=HabilitationStatus.SUSPENDED, then=models.Value(state.SUSPENDED)),
+                models.When(in_force & models.Q(ends_on__isnull=False), then=models.Value(state.ENDING)),
+                models.When(in_force, then=models.Value(state.ACTIVE)),
+                default=models.Value(state.AWAITING_CONVENTION),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_state_on(self, day, *states):
+        """HAB-1: the habilitations whose state on `day` is one of `states`."""
+        return self.with_state(day).filter(state__in=states)
+
+    def unused_since(self, moment, day=None):
+        """HAB-3: the habilitations active on `day` (today by default), granted before `moment` (a habilitation
+        granted this morning is not « unused for 60 days »), whose user has not logged in since (or never). An
+        ended one, or one whose removal is already set, is not listed."""
+        day = day or timezone.localdate()
+        granted_before = models.Q(granted_on__isnull=True) | models.Q(granted_on__lt=timezone.localdate(moment))
+        return (
+            self.in_state_on(day, HabilitationState.ACTIVE)
+            .filter(granted_before)
+            .exclude(user__last_login__gte=moment)
+        )
 
 
 class Habilitation(models.Model):
     """HAB-1, ROLE-1, AUTH-10: the nominative right of one greffier, under one convention of their BAJ, with
-    one profile. It gives access only while it is active and its convention is active."""
+    one profile. It gives access only while it is active and its convention is active (`state_on`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="habilitations", verbose_name="utilisateur"
@@ -283,14 +340,39 @@ class Habilitation(models.Model):
         return f"{self.user} — {self.profile.code} — {self.convention.number}"
 
     def clean(self):
-        """ROLE-1: the profile T12 is reserved to the greffiers of the BAJ."""
-        if self.function not in GreffeFunction.values:
-            raise ValidationError(
-                {
-                    "function": "Seuls les greffiers en chef, les greffiers et les fonctionnaires faisant fonction de "
-                    "greffier peuvent recevoir une habilitation."
-                }
-            )
+        """ROLE-1: the profile T12 is reserved to the greffiers of the BAJ (`validate_greffe_function`)."""
+        try:
+            validate_greffe_function(self.function)
+        except ValidationError as error:
+            raise ValidationError({"function": error.messages}) from None
+
+    def state_on(self, day=None):
+        """HAB-1, HAB-2, CONV-4: the state of the habilitation on `day` (today by default) — the one reading of its
+        status, its end date and its convention's state (`Convention.state_on`), read by the access, the work list,
+        the buttons, the acts, the letters and the partner space; `HabilitationQuerySet.with_state` is its twin.
+        Withdrawn or refused stays so; then a passed end (its own or its convention's) ends it, whatever its
+        status; a request and a suspension stay so; a granted one is active while its convention is in force."""
+        day = day or timezone.localdate()
+        if self.status == HabilitationStatus.REVOKED:
+            if self.revocation_reason == RevocationReason.REFUSED:
+                return HabilitationState.REFUSED
+            return HabilitationState.REVOKED
+        convention = self.convention.state_on(day)
+        if (self.ends_on is not None and self.ends_on <= day) or convention in CONVENTION_ENDED:
+            return HabilitationState.ENDED
+        if self.status == HabilitationStatus.REQUESTED:
+            return HabilitationState.REQUESTED
+        if self.status == HabilitationStatus.SUSPENDED:
+            return HabilitationState.SUSPENDED
+        if convention not in CONVENTION_GIVING_ACCESS:
+            return HabilitationState.AWAITING_CONVENTION
+        return HabilitationState.ENDING if self.ends_on is not None else HabilitationState.ACTIVE
+
+    def ended_on(self):
+        """The first day without access when it ended (`HabilitationState.ENDED`): its own end, or its
+        convention's if earlier."""
+        ends = [end for end in (self.ends_on, self.convention.ends_on) if end is not None]
+        return min(ends, default=None)
 
     @property
     def baj(self):
