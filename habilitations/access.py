@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from conventions.models import Caf, Convention, Profile
-from habilitations.enums import HabilitationStatus
+from conventions.models import Caf, Profile
+from habilitations.enums import HabilitationState
 from habilitations.models import Habilitation
 
 SESSION_KEY = "cafpro_access"
@@ -117,8 +117,8 @@ CAF_FIELDS = ("pk", "number", "name", "is_maritime", "offers_dialogue", "departe
 def compute_access(user, day):
     """A first query: the habilitations of `user` giving access on `day`, with their CAF, profile and BAJ; one grant
     per CAF (the oldest habilitation, should a CAF have issued two). A second one: the CAFs where the user's
-    habilitation is suspended under a convention in force (BO-9), or in force but waiting for the CAF to confirm
-    credentials another CAF issued (ROLE-7)."""
+    habilitation is suspended (its state today, `Habilitation.state_on`: not ended, #24) (BO-9), or in force but
+    waiting for the CAF to confirm credentials another CAF issued (ROLE-7)."""
     grants = {}
     habilitations = (
         Habilitation.objects.giving_access_on(day)
@@ -131,18 +131,15 @@ def compute_access(user, day):
         grants.setdefault(caf.pk, Grant(caf, habilitation.profile, habilitation.pk, str(habilitation.convention.baj)))
     awaiting = Habilitation.objects.in_force_on(day).awaiting_confirmation().filter(user=user).values("pk")
     closed = (
-        Habilitation.objects.filter(
-            Q(status=HabilitationStatus.SUSPENDED, convention__in=Convention.objects.active_on(day))
-            | Q(pk__in=awaiting),
-            user=user,
-        )
+        Habilitation.objects.with_state(day)
+        .filter(Q(state=HabilitationState.SUSPENDED) | Q(pk__in=awaiting), user=user)
         .exclude(convention__caf_id__in=list(grants))
         .select_related("convention__caf")
         .order_by("pk")
     )
     suspended, waiting = {}, {}
     for habilitation in closed:
-        kept = suspended if habilitation.status == HabilitationStatus.SUSPENDED else waiting
+        kept = suspended if habilitation.state == HabilitationState.SUSPENDED else waiting
         kept[habilitation.convention.caf.pk] = habilitation.convention.caf
     return Access(
         sorted(grants.values(), key=lambda grant: (grant.caf.is_maritime, grant.caf.number or "")),

@@ -37,7 +37,13 @@ from core.forms import DateField
 from core.pdf import render_pdf
 from core.words import count
 from habilitations.documents import habilitation_document
-from habilitations.enums import Civility, GreffeFunction, HabilitationStatus, RevocationReason
+from habilitations.enums import (
+    HABILITATION_CLOSED,
+    Civility,
+    GreffeFunction,
+    HabilitationState,
+    RevocationReason,
+)
 from habilitations.forms import UserChangeForm, UserCreationForm
 from habilitations.models import (
     Habilitation,
@@ -232,18 +238,20 @@ class RefusalForm(forms.Form):
     )
 
 
-class EndingFilter(admin.SimpleListFilter):
-    """HAB-2, JUR-2: active habilitations whose end is set (a removal request), the day still to come."""
+class StateFilter(admin.SimpleListFilter):
+    """HAB-1, BO-2 (#24): the habilitations in a state today (`HabilitationState`: the annotation of
+    `HabilitationQuerySet.with_state`, which `HabilitationAdmin.get_queryset` adds) — « Demandée », « Fin
+    programmée »… the work list's lines and the list's filter."""
 
-    title = "fin d'accès"
-    parameter_name = "fin"
+    title = "état"
+    parameter_name = "etat"
 
     def lookups(self, request, model_admin):
-        return [("programmee", "programmée")]
+        return HabilitationState.choices
 
     def queryset(self, request, queryset):
-        if self.value() == "programmee":
-            return queryset.filter(status=HabilitationStatus.ACTIVE, ends_on__gt=timezone.localdate())
+        if self.value() in HabilitationState.values:
+            return queryset.in_state_on(timezone.localdate(), self.value())
         return queryset
 
 
@@ -275,7 +283,8 @@ class HabilitationRequestForm(forms.Form):
 
 
 class UnusedFilter(admin.SimpleListFilter):
-    """HAB-3: habilitations whose user has not logged in for N days."""
+    """HAB-3: active habilitations, granted more than N days ago, whose user has not logged in for N days
+    (`HabilitationQuerySet.unused_since`)."""
 
     title = "dernière connexion"
     parameter_name = "inactif"
@@ -329,18 +338,17 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         "person",
         "function",
         "convention",
-        "status",
+        "state",
         "granted_on",
         "ends_on",
         "last_login",
         "to_confirm",
     ]
     list_filter = [
-        "status",
+        StateFilter,
         ConfirmationFilter,
         UnusedFilter,
         LockedFilter,
-        EndingFilter,
         "function",
         ("convention__baj", admin.RelatedOnlyFieldListFilter),
     ]
@@ -350,7 +358,7 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         "user",
         "convention",
         "profile",
-        "status",
+        "state",
         "granted_on",
         "ends_on",
         "revocation_reason",
@@ -361,7 +369,7 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         "convention",
         "profile",
         "function",
-        "status",
+        "state",
         "granted_on",
         "ends_on",
         "revocation_reason",
@@ -382,24 +390,41 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     ]
     buttons = tuple(actions)
 
+    # BO-3, HAB-1 (#24): the acts each state allows (`Habilitation.state_on`); the unlock, the removal request's
+    # letter and the confirmation besides only when there is a lockout, a removal requested, a confirmation owed.
+    STATE_BUTTONS = {
+        HabilitationState.REQUESTED: {"grant", "refuse", "print_access_request"},
+        HabilitationState.ACTIVE: {"suspend", "revoke", "print_access_request", "unlock", "reset_password"},
+        HabilitationState.ENDING: {"suspend", "revoke", "print_access_request", "unlock", "reset_password"},
+        HabilitationState.AWAITING_CONVENTION: {"suspend", "revoke", "print_access_request", "unlock"},
+        HabilitationState.SUSPENDED: {"reactivate", "revoke", "unlock"},
+        HabilitationState.ENDED: set(),
+        HabilitationState.REFUSED: set(),
+        HabilitationState.REVOKED: set(),
+    }
+
     def buttons_for(self, obj):
-        """BO-3: on a habilitation's page, the acts its state allows (HAB-1)."""
-        allowed = {
-            HabilitationStatus.REQUESTED: {"grant", "refuse", "print_access_request"},
-            HabilitationStatus.ACTIVE: {
-                "suspend",
-                "revoke",
-                "print_access_request",
-                "print_removal_request",
-                "unlock",
-                "reset_password",
-            },
-            HabilitationStatus.SUSPENDED: {"reactivate", "revoke", "print_removal_request", "unlock"},
-            HabilitationStatus.REVOKED: set(),
-        }[obj.status]
-        if obj.status != HabilitationStatus.REVOKED and self.to_confirm(obj):
-            allowed = allowed | {"confirm_credentials"}
+        """BO-3: on a habilitation's page, the acts its state allows today (HAB-1) — « Débloquer » only for an
+        identifier locked now, « Imprimer la demande de suppression » only when a removal was requested,
+        « Confirmer » only while this CAF owes a confirmation (ROLE-7)."""
+        state = obj.state_on()
+        allowed = set(self.STATE_BUTTONS[state])
+        if "unlock" in allowed and not locked_identifiers().filter(username=obj.user.identifier).exists():
+            allowed.discard("unlock")
+        if obj.removal_requested:
+            allowed.add("print_removal_request")
+        if state not in HABILITATION_CLOSED and self.to_confirm(obj):
+            allowed.add("confirm_credentials")
         return [name for name in self.buttons if name in allowed]
+
+    @admin.display(description="état", ordering="state")
+    def state(self, obj):
+        """HAB-1 (#24): the state today — the list's annotation (`with_state`), else read from the object."""
+        return obj.state_label
+
+    def state_of(self, obj):
+        """HAB-1 (#24): the label of the habilitation's state today, for its page's header."""
+        return HabilitationState(obj.state_on()).label
 
     @admin.display(description="identifiants à confirmer")
     def to_confirm(self, obj):
@@ -412,7 +437,8 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         pending = PendingConfirmation.objects.select_related("issued_by", "by")
-        return super().get_queryset(request).prefetch_related(Prefetch("user__pending_confirmations", pending))
+        queryset = super().get_queryset(request).with_state(timezone.localdate())
+        return queryset.prefetch_related(Prefetch("user__pending_confirmations", pending))
 
     @admin.display(description="dernière connexion")
     def last_login(self, obj):
@@ -584,9 +610,9 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
 
 work_list_register(
     WorkItem("nouveaux identifiants à confirmer (émis par une autre Caf)", Habilitation, {"confirmer": "1"}),
-    WorkItem("demandes d'accès à accorder", Habilitation, {"status__exact": HabilitationStatus.REQUESTED}),
+    WorkItem("demandes d'accès à accorder", Habilitation, {"etat": HabilitationState.REQUESTED}),
     WorkItem("identifiants bloqués après trois échecs", Habilitation, {"bloque": "1"}),
-    WorkItem("fins d'accès programmées (demandes de suppression)", Habilitation, {"fin": "programmee"}),
+    WorkItem("fins d'accès programmées (demandes de suppression)", Habilitation, {"etat": HabilitationState.ENDING}),
     WorkItem("habilitations actives sans connexion depuis plus de 60 jours", Habilitation, {"inactif": "60"}),
 )
 

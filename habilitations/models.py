@@ -368,11 +368,21 @@ class Habilitation(models.Model):
             return HabilitationState.AWAITING_CONVENTION
         return HabilitationState.ENDING if self.ends_on is not None else HabilitationState.ACTIVE
 
+    @property
+    def state_label(self):
+        """The label of the state today: the list's annotation (`with_state`) when there is one."""
+        return HabilitationState(getattr(self, "state", None) or self.state_on()).label
+
     def ended_on(self):
         """The first day without access when it ended (`HabilitationState.ENDED`): its own end, or its
         convention's if earlier."""
         ends = [end for end in (self.ends_on, self.convention.ends_on) if end is not None]
         return min(ends, default=None)
+
+    @property
+    def removal_requested(self):
+        """JUR-2, HAB-2: a removal was requested (demande de suppression), its first day without access set."""
+        return self.revocation_reason == RevocationReason.REMOVAL_REQUEST and self.ends_on is not None
 
     @property
     def baj(self):

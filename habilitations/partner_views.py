@@ -13,7 +13,7 @@ from django.utils import timezone
 from conventions.models import Caf, DifficultyReport
 from conventions.permissions import Area, area_required, bajs_managed
 from conventions.services import difficulty_report
-from habilitations.enums import HabilitationStatus
+from habilitations.enums import HabilitationState
 from habilitations.forms import DifficultyForm, PartnerAccessRequestForm, PartnerRemovalForm
 from habilitations.models import Habilitation, HabilitationHistory
 from habilitations.permissions import conventions_managed
@@ -26,9 +26,12 @@ def _page(request, template, context, section):
 
 @area_required(Area.PARTNER)
 def home(request):
-    """JUR-2: the habilitations of the BAJ, their state, the CAF's refusals with their reason."""
+    """JUR-2: the habilitations of the BAJ, their state today (`Habilitation.state_on`'s twin, #24), the CAF's
+    refusals with their reason."""
+    today = timezone.localdate()
     habilitations = (
         Habilitation.objects.filter(convention__in=conventions_managed(request.user))
+        .with_state(today)
         .select_related("user", "convention__caf", "convention__baj")
         .prefetch_related(Prefetch("history", HabilitationHistory.objects.filter(action="refus"), to_attr="refusals"))
         .order_by("user__last_name", "user__first_name", "convention__caf__number")
@@ -38,14 +41,18 @@ def home(request):
         "habilitations/partner/home.html",
         {
             "habilitations": habilitations,
-            "today": timezone.localdate(),
-            "ACTIVE": HabilitationStatus.ACTIVE,
+            "STATES": HabilitationState,
+            "REMOVABLE": REMOVABLE,
             "awaiting": Caf.objects.filter(pk__in=request.user.pending_confirmations.values("caf"))
             .order_by("pk")
             .values_list("name", flat=True),
         },
         "home",
     )
+
+
+# JUR-2, HAB-2 (#24): the states whose removal a gestionnaire may ask (an end already set only moves earlier, HAB-5).
+REMOVABLE = (HabilitationState.ACTIVE, HabilitationState.ENDING, HabilitationState.AWAITING_CONVENTION)
 
 
 def _conventions(user):
@@ -77,9 +84,8 @@ def access_request(request):
 def removal_request(request, pk):
     """JUR-2, HAB-2: « Demander la suppression » of an access of the BAJ, on a change of post."""
     habilitation = (
-        Habilitation.objects.filter(
-            pk=pk, convention__in=conventions_managed(request.user), status=HabilitationStatus.ACTIVE
-        )
+        Habilitation.objects.filter(pk=pk, convention__in=conventions_managed(request.user))
+        .in_state_on(timezone.localdate(), *REMOVABLE)
         .select_related("user", "convention__caf")
         .first()
     )

@@ -22,7 +22,7 @@ from conventions.models import Baj, BajManager, Caf, Convention
 from conventions.permissions import bajs_managed
 from core.text import ascii_digits
 from habilitations import validators
-from habilitations.enums import GreffeFunction, HabilitationStatus, RevocationReason
+from habilitations.enums import HABILITATION_GIVING_ACCESS, HabilitationState, HabilitationStatus, RevocationReason
 from habilitations.models import (
     Habilitation,
     HabilitationHistory,
@@ -30,6 +30,7 @@ from habilitations.models import (
     Surveillance,
     User,
     UserManager,
+    validate_greffe_function,
 )
 from habilitations.permissions import conventions_managed, second_factor_required
 from journal import acts
@@ -275,11 +276,13 @@ def password_reset(*, user, by, request=None, caf=None):
 @transaction.atomic
 def habilitation_password_reset(*, habilitation, by, request=None):
     """AUTH-5, ROLE-7: « Nouveau mot de passe et lettre » — only for a habilitation in force (a letter for a
-    suspended, revoked or requested one would open nothing its CAF answers for), issued by its CAF."""
-    if not Habilitation.objects.in_force_on(timezone.localdate()).filter(pk=habilitation.pk).exists():
+    suspended, ended, revoked or requested one would open nothing its CAF answers for), issued by its CAF: its
+    state today gives access (`HABILITATION_GIVING_ACCESS`, #24)."""
+    state = habilitation.state_on()
+    if state not in HABILITATION_GIVING_ACCESS:
         raise ValidationError(
             f"Aucune lettre pour l'habilitation de {habilitation.user.identifier} : elle ne donne pas accès "
-            f"(état « {habilitation.get_status_display().lower()} »)."
+            f"(état « {state.label.lower()} »)."
         )
     return password_reset(user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf)
 
@@ -392,21 +395,13 @@ def _new_identifier(prefix):
             return identifier
 
 
-def _check_function(function):
-    if function not in GreffeFunction.values:
-        raise ValidationError(
-            "Seuls les greffiers en chef, les greffiers et les fonctionnaires faisant fonction de greffier peuvent "
-            "recevoir une habilitation (profil T12)."
-        )
-
-
 @transaction.atomic
 def habilitation_request(
     *, convention, function, last_name, first_name, email="", civility="", by, user=None, request=None
 ):
     """HAB-1, ROLE-1, AUTH-10: a nominative habilitation requested under a convention, for a new identifier
     (or for an existing person's `user`). It gives no access until granted."""
-    _check_function(function)
+    validate_greffe_function(function)  # ROLE-1, before an account is created
     if user is None:
         user = User.objects.create_user(
             _identifier_for(convention),
@@ -434,12 +429,41 @@ def habilitation_request(
     return habilitation
 
 
-def _transition(habilitation, allowed, action):
-    if habilitation.status not in allowed:
-        of = "d'" if action[0] in "aeiouyéèêàh" else "de "  # « Impossible d'accorder », « de retirer »
+# HAB-1 (#24): each act on a habilitation, the states that allow it (`Habilitation.state_on`), and its participle.
+ACTS = {
+    "accorder": ({HabilitationState.REQUESTED}, "accordé"),
+    "refuser": ({HabilitationState.REQUESTED}, "refusé"),
+    "suspendre": (
+        {HabilitationState.ACTIVE, HabilitationState.ENDING, HabilitationState.AWAITING_CONVENTION},
+        "suspendu",
+    ),
+    "réactiver": ({HabilitationState.SUSPENDED}, "réactivé"),
+    "retirer": (
+        {
+            HabilitationState.REQUESTED,
+            HabilitationState.ACTIVE,
+            HabilitationState.ENDING,
+            HabilitationState.AWAITING_CONVENTION,
+            HabilitationState.SUSPENDED,
+        },
+        "retiré",
+    ),
+}
+
+
+def _transition(habilitation, action):
+    """HAB-1 (#24): `action` only if the habilitation's state today allows it; otherwise a message that says why —
+    « L'accès a pris fin le 05/12/2026 : il ne peut plus être suspendu. » Returns the state."""
+    allowed, done = ACTS[action]
+    state = habilitation.state_on()
+    if state in allowed:
+        return state
+    if state == HabilitationState.ENDED:
         raise ValidationError(
-            f"Impossible {of}{action} une habilitation à l'état « {habilitation.get_status_display().lower()} »."
+            f"L'accès a pris fin le {habilitation.ended_on():%d/%m/%Y} : il ne peut plus être {done}."
         )
+    of = "d'" if action[0] in "aeiouyéèêàh" else "de "  # « Impossible d'accorder », « de retirer »
+    raise ValidationError(f"Impossible {of}{action} une habilitation à l'état « {state.label.lower()} ».")
 
 
 def _answers_for(user, caf, habilitation):
@@ -462,8 +486,8 @@ def habilitation_grant(*, habilitation, by, request=None):
     already has one (a habilitation from another CAF) keeps it — the letter says so, no CAF resets another's
     credentials by a grant — and, unless this CAF already answers for those credentials, it confirms them first
     (its work list): returns None."""
-    _transition(habilitation, {HabilitationStatus.REQUESTED}, "accorder")
-    if not habilitation.convention.is_signed_on(timezone.localdate()):
+    _transition(habilitation, "accorder")
+    if not habilitation.convention.is_signed_on(timezone.localdate()):  # not ended: the state said so
         raise ValidationError(
             f"La convention n° {habilitation.convention.number} n'est pas encore signée par la Caf et par la "
             "juridiction : l'habilitation peut être demandée, pas accordée (CONV-4)."
@@ -493,7 +517,7 @@ def habilitation_grant(*, habilitation, by, request=None):
 def habilitation_suspend(*, habilitation, by, detail="", request=None):
     """HAB-2: active → suspended, effective at once on the CAF it opens, open sessions included; the user's
     habilitations from other CAFs go on giving access."""
-    _transition(habilitation, {HabilitationStatus.ACTIVE}, "suspendre")
+    _transition(habilitation, "suspendre")
     habilitation.status = HabilitationStatus.SUSPENDED
     habilitation.save(update_fields=["status"])
     access_changed(habilitation.user)
@@ -510,7 +534,7 @@ def habilitation_suspend(*, habilitation, by, detail="", request=None):
 @transaction.atomic
 def habilitation_refuse(*, habilitation, by, reason, request=None):
     """JUR-2: the CAF refuses a requested habilitation, with a reason the juridiction's gestionnaire reads."""
-    _transition(habilitation, {HabilitationStatus.REQUESTED}, "refuser")
+    _transition(habilitation, "refuser")
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError("Indiquez le motif du refus : la juridiction le lira.")
@@ -603,7 +627,7 @@ def baj_manager_record(*, baj, designated_on, civility, last_name, first_name, e
 @transaction.atomic
 def habilitation_reactivate(*, habilitation, by, request=None):
     """HAB-1: suspended → active."""
-    _transition(habilitation, {HabilitationStatus.SUSPENDED}, "réactiver")
+    _transition(habilitation, "réactiver")
     habilitation.status = HabilitationStatus.ACTIVE
     habilitation.save(update_fields=["status"])
     habilitation_history(
@@ -621,11 +645,7 @@ def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail="", re
     sessions included (the CAF it opens only); a removal request (demande de suppression) may give a later end
     date, until which the access stays open. An end already set only moves earlier, never later (HAB-5): whoever
     set it, a CAF or a gestionnaire, a later request cannot reopen the days it closed."""
-    _transition(
-        habilitation,
-        {HabilitationStatus.REQUESTED, HabilitationStatus.ACTIVE, HabilitationStatus.SUSPENDED},
-        "retirer",
-    )
+    _transition(habilitation, "retirer")
     if reason not in RevocationReason.values:
         raise ValidationError("Indiquez le motif du retrait.")
     today = timezone.localdate()

@@ -228,7 +228,7 @@ def test_the_first_pass_discovers_what_views_read(world):
     assert {"dossier"} <= set(parameter_names("dialogue/<int:caf_pk>/"))
     assert {"mois", "annee", "modifier"} <= set(parameter_names("dossiers/<int:pk>/<slug:code>/"))
     assert {"q", "o", "action", "_selected_action"} <= set(parameter_names("admin/habilitations/habilitation/"))
-    assert {"bloque", "fin", "inactif"} <= set(parameter_names("admin/habilitations/habilitation/"))
+    assert {"bloque", "etat", "inactif"} <= set(parameter_names("admin/habilitations/habilitation/"))
 
 
 # The values that broke the portal before (session 4's measure): each is given to every parameter of a page, in
