@@ -224,5 +224,28 @@ class SecondFactorResetForm(forms.Form):
         error_messages={"required": "Indiquez le motif de la réinitialisation."},
     )
 
+    caf = forms.ModelChoiceField(
+        label="Pour la Caf",
+        queryset=None,
+        error_messages={"required": "Choisissez la Caf.", "invalid_choice": "Choisissez la Caf."},
+    )
+
+    def __init__(self, *args, cafs, **kwargs):
+        """`cafs`: the CAFs the agent administers (#24: an agent of several chooses the one they act for; none:
+        a national act)."""
+        super().__init__(*args, **kwargs)
+        self.cafs = cafs
+        if len(cafs) > 1:
+            self.fields["caf"].queryset = cafs
+            self.order_fields(["caf"])
+        else:
+            del self.fields["caf"]
+
+    def chosen_caf(self):
+        """The CAF the agent acts for: the one chosen, their only one, or None (a national act)."""
+        if "caf" in self.fields:
+            return self.cleaned_data["caf"]
+        return self.cafs[0] if len(self.cafs) else None
+
     def clean_identifier(self):
         return UserManager.normalize_identifier(self.cleaned_data["identifier"])

@@ -217,22 +217,45 @@ def report(request):
 
 
 class SurveillanceForm(forms.Form):
+    """JRN-4: whom to watch, why — and, for an officer of several CAFs, for which one (#24: the acting CAF is a
+    choice, never the first of several)."""
+
+    caf = forms.ModelChoiceField(
+        label="Pour la Caf",
+        queryset=None,
+        error_messages={"required": "Choisissez la Caf.", "invalid_choice": "Choisissez la Caf."},
+    )
     identifier = forms.CharField(label="Identifiant de l'utilisateur", max_length=32)
     reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, cafs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cafs = cafs
+        if len(cafs) > 1:
+            self.fields["caf"].queryset = cafs
+        else:
+            del self.fields["caf"]
+
+    def chosen_caf(self):
+        """The CAF the surveillance is for: the officer's only one, or the one chosen."""
+        return self.cleaned_data["caf"] if "caf" in self.fields else self.cafs[0]
 
 
 @area_required(Area.SECURITY)
 def surveillances(request):
-    """JRN-4: put a user of the CAF under surveillance, list and lift."""
+    """JRN-4: put a user of the CAF under surveillance (for the CAF chosen, when the officer has several), list
+    and lift."""
     cafs = cafs_in(request.user, Area.SECURITY)
-    form = SurveillanceForm(request.POST or None, initial={"identifier": request.GET.get("utilisateur", "")})
+    form = SurveillanceForm(
+        request.POST or None, cafs=cafs, initial={"identifier": request.GET.get("utilisateur", "")}
+    )
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"].strip().upper()
-        user = User.objects.issued_by(cafs).filter(identifier=identifier).first()
+        caf = form.chosen_caf()
+        user = User.objects.issued_by([caf]).filter(identifier=identifier).first()
         if user is None:
-            form.add_error("identifier", "Aucun utilisateur de votre Caf ne porte cet identifiant.")
+            form.add_error("identifier", f"Aucun utilisateur de la {caf.name} ne porte cet identifiant.")
         else:
-            caf = cafs.filter(conventions__habilitations__user=user).first()
             try:
                 surveillance_start(
                     user=user, caf=caf, reason=form.cleaned_data["reason"], by=request.user, request=request

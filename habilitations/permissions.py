@@ -6,7 +6,7 @@ on their habilitations."""
 from django.db import models
 from django.utils import timezone
 
-from conventions.models import BajManager, CafRole, Convention
+from conventions.models import BajManager, Caf, CafRole, Convention
 from conventions.permissions import EVERY_CAF, Area, Role, bajs_managed, caf_ids_in, has_role
 from habilitations.enums import HabilitationStatus
 from habilitations.models import Habilitation, PendingConfirmation
@@ -49,20 +49,29 @@ def may_reset_second_factors(user):
     return has_role(user, Role.CAF_ADMIN) or has_role(user, Role.NATIONAL_SECURITY)
 
 
-def second_factor_reset_scope(by, user):
-    """AUTH-11: whether `by` may reset `user`'s second factor, and the CAF the act concerns (for its officers'
-    journal): (allowed, caf_id or None). Never one's own (the factor would protect nothing), a superuser's only by
-    a superuser; the national security officer: any staff account, national roles included; a CAF administrator:
-    the agents holding a role at their CAF and the greffiers it habilitated."""
+def second_factor_reset_cafs(by):
+    """AUTH-11 (#24): the CAFs `by` may act for when resetting a second factor — those they administer; none for the
+    superuser and the national security officer, whose reset is a national act."""
+    ids = caf_ids_in(by, Area.CAF_ADMINISTRATION)
+    return Caf.objects.none() if ids is EVERY_CAF else Caf.objects.filter(pk__in=sorted(ids)).order_by("number")
+
+
+def second_factor_reset_scope(by, user, caf=None):
+    """AUTH-11: whether `by` may reset `user`'s second factor, acting for `caf` (#24: the CAF the agent chose, or
+    their only one — never the first of several; None for a national act). Never one's own (the factor would protect
+    nothing), a superuser's only by a superuser; the national security officer: any staff account, national roles
+    included (a national act); a CAF administrator: for a CAF they administer, the agents holding a role at it and
+    the greffiers it habilitated."""
     if by.pk == user.pk or (user.is_superuser and not by.is_superuser):
-        return False, None
+        return False
     user_cafs = set(CafRole.objects.filter(user=user).values_list("caf_id", flat=True))
     admin_cafs = caf_ids_in(by, Area.CAF_ADMINISTRATION)
     if admin_cafs is EVERY_CAF:  # the superuser
-        return True, min(user_cafs, default=None)
-    if has_role(by, Role.NATIONAL_SECURITY) and (user.is_staff or user_cafs):
-        return True, min(user_cafs, default=None)
+        return True
+    if has_role(by, Role.NATIONAL_SECURITY) and caf is None and (user.is_staff or user_cafs):
+        return True
+    if caf is None or caf.pk not in admin_cafs:
+        return False
     live = Habilitation.objects.filter(user=user).exclude(status=HabilitationStatus.REVOKED)  # ROLE-7
     user_cafs |= set(live.values_list("convention__caf_id", flat=True))
-    shared = user_cafs & admin_cafs
-    return bool(shared), min(shared, default=None)
+    return caf.pk in user_cafs

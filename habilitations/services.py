@@ -838,18 +838,21 @@ def second_factor_verify(*, request, token):
 
 
 @transaction.atomic
-def second_factor_reset(*, user, by, caf_id=None, reason="", request=None):
+def second_factor_reset(*, user, by, caf=None, reason="", request=None):
     """AUTH-11, AUD-1, ROLE-7: a lost second factor (phone lost, recovery codes spent) removed by whoever may
-    (`second_factor_reset_scope`); every open session of `user` ends, the next login enrols a new one. A CAF's reset
-    opens that CAF's habilitations only until each other CAF concerned confirms. Journaled as `by`'s act, for the
-    officers of every CAF concerned."""
+    (`second_factor_reset_scope`), for `caf` — the CAF the agent acts for, chosen (#24) — or nationally (None);
+    every open session of `user` ends, the next login enrols a new one. A CAF's reset opens that CAF's habilitations
+    only until each other CAF concerned confirms. Journaled as `by`'s act, for the officers of every CAF concerned
+    (a national act: of every CAF that answers for the account, AUD-2)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     sessions_end_all(user)
-    caf = Caf.objects.filter(pk=caf_id).first() if caf_id is not None else None
-    concerned = _vouched_by_only(user=user, caf=caf, by=by) if caf is not None else []  # ROLE-7, as an unlock
-    cafs = sorted({*concerned, *([caf] if caf is not None else [])}, key=lambda c: c.pk)
-    detail = f"{reason} (par la {caf.name})" if caf is not None else reason
+    if caf is not None:
+        concerned = _vouched_by_only(user=user, caf=caf, by=by)  # ROLE-7, as an unlock
+        cafs = sorted({*concerned, caf}, key=lambda c: c.pk)
+        detail = f"{reason} (par la {caf.name})"
+    else:
+        cafs, detail = list(user.cafs().order_by("pk")), reason
     _journal_to_cafs(
         event=JournalEvent.SECOND_FACTOR_RESET, request=request, by=by, user=user, cafs=cafs, detail=detail
     )

@@ -17,7 +17,11 @@ from conventions.permissions import Role, has_role
 from core.decorators import session_required
 from habilitations.forms import LoginForm, PasswordChangeForm, SecondFactorForm, SecondFactorResetForm
 from habilitations.models import User, UserManager
-from habilitations.permissions import may_reset_second_factors, second_factor_reset_scope
+from habilitations.permissions import (
+    may_reset_second_factors,
+    second_factor_reset_cafs,
+    second_factor_reset_scope,
+)
 from habilitations.services import (
     LoginOutcome,
     PasswordChangeOutcome,
@@ -263,13 +267,13 @@ def second_factor_reset_view(request):
     answer (existence is not leaked)."""
     if not may_reset_second_factors(request.user):
         raise PermissionDenied
-    form = SecondFactorResetForm(request.POST or None)
+    form = SecondFactorResetForm(request.POST or None, cafs=second_factor_reset_cafs(request.user))
     if request.method == "POST" and form.is_valid():
         user = User.objects.filter(identifier=form.cleaned_data["identifier"]).first()
-        allowed, caf_id = second_factor_reset_scope(request.user, user) if user else (False, None)
-        if allowed:
+        caf = form.chosen_caf()
+        if user is not None and second_factor_reset_scope(request.user, user, caf):
             second_factor_reset(
-                user=user, by=request.user, caf_id=caf_id, reason=form.cleaned_data["reason"], request=request
+                user=user, by=request.user, caf=caf, reason=form.cleaned_data["reason"], request=request
             )
             messages.success(
                 request,
