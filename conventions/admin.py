@@ -303,9 +303,13 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         convention_save(convention=obj, by=request.user, form=form, request=request)
 
-    @admin.display(description="état")
+    def get_queryset(self, request):
+        """CONV-2 (#24): each row with its state today (`with_state`, the twin of `state_on`): a sortable column."""
+        return super().get_queryset(request).with_state(timezone.localdate())
+
+    @admin.display(description="état", ordering="state")
     def state(self, obj):
-        return ConventionState(obj.state_on()).label
+        return ConventionState(getattr(obj, "state", None) or obj.state_on()).label
 
     @admin.display(description="prochaine échéance")
     def next_deadline_display(self, obj):
