@@ -17,6 +17,7 @@ from conventions.permissions import EVERY_CAF, Area, Role, caf_ids_in, has_role
 from core.dates import DATE_VALIDATORS, dates_bounded
 from habilitations.enums import (
     FEMININE_FUNCTIONS,
+    HABILITATION_CLOSED,
     Civility,
     GreffeFunction,
     HabilitationState,
@@ -286,6 +287,11 @@ class HabilitationQuerySet(models.QuerySet):
     def in_state_on(self, day, *states):
         """HAB-1: the habilitations whose state on `day` is one of `states`."""
         return self.with_state(day).filter(state__in=states)
+
+    def open_on(self, day):
+        """ROLE-7 (#24): the habilitations not closed on `day` — neither ended, refused nor withdrawn
+        (`HABILITATION_CLOSED`): their CAFs answer for the person's credentials."""
+        return self.with_state(day).exclude(state__in=HABILITATION_CLOSED)
 
     def unused_since(self, moment, day=None):
         """HAB-3: the habilitations active on `day` (today by default), granted before `moment` (a habilitation

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from conventions.models import BajManager, Caf, CafRole, Convention
 from conventions.permissions import EVERY_CAF, Area, Role, bajs_managed, caf_ids_in, has_role
-from habilitations.enums import HabilitationStatus
 from habilitations.models import Habilitation, PendingConfirmation
 
 
@@ -72,6 +71,6 @@ def second_factor_reset_scope(by, user, caf=None):
         return True
     if caf is None or caf.pk not in admin_cafs:
         return False
-    live = Habilitation.objects.filter(user=user).exclude(status=HabilitationStatus.REVOKED)  # ROLE-7
+    live = Habilitation.objects.filter(user=user).open_on(timezone.localdate())  # ROLE-7
     user_cafs |= set(live.values_list("convention__caf_id", flat=True))
     return caf.pk in user_cafs

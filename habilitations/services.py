@@ -217,9 +217,10 @@ def password_change(*, request, user, new_password):
 
 
 def cafs_concerned(user):
-    """ROLE-7: the CAFs that answer for `user`'s credentials — those of their habilitations not revoked, and the
-    CAFs the BAJs they are the gestionnaire of deal with (`Caf.objects.of_bajs`)."""
-    live = Habilitation.objects.filter(user=user).exclude(status=HabilitationStatus.REVOKED)
+    """ROLE-7: the CAFs that answer for `user`'s credentials — those of their habilitations not closed (#24: ended,
+    refused, withdrawn: `open_on`), and the CAFs the BAJs they are the gestionnaire of deal with
+    (`Caf.objects.of_bajs`)."""
+    live = Habilitation.objects.filter(user=user).open_on(timezone.localdate())
     managed = Caf.objects.of_bajs(bajs_managed(user)).values("pk")
     return Caf.objects.filter(models.Q(pk__in=live.values("convention__caf")) | models.Q(pk__in=managed))
 
@@ -468,11 +469,11 @@ def _transition(habilitation, action):
 
 def _answers_for(user, caf, habilitation):
     """ROLE-7: whether `caf` already answers for the credentials in force of `user`: it issued them a habilitation
-    (other than `habilitation`, not revoked) or designated them gestionnaire, and owes no confirmation."""
+    (other than `habilitation`, not closed: `open_on`) or designated them gestionnaire, and owes no confirmation."""
     held = (
         Habilitation.objects.filter(user=user, convention__caf=caf)
         .exclude(pk=habilitation.pk)
-        .exclude(status=HabilitationStatus.REVOKED)
+        .open_on(timezone.localdate())
         .exists()
         or Caf.objects.of_bajs(bajs_managed(user)).filter(pk=caf.pk).exists()
     )

@@ -159,3 +159,18 @@ def test_the_gestionnaire_reads_the_state(client):
     assert f"Terminée le {gone.ends_on:%d/%m/%Y}" in page
     assert reverse("habilitations:partner_removal", args=[gone.pk]) not in page
     assert client.get(reverse("habilitations:partner_removal", args=[gone.pk])).status_code == 404
+
+
+def test_a_caf_whose_habilitation_has_ended_answers_for_no_credentials():
+    """ROLE-7 (#24): a new password printed by one CAF asks a confirmation of the CAFs whose habilitation is open
+    only — not of one whose habilitation has ended (its end date passed, its status still « active »)."""
+    from conventions.models import Baj, Caf
+    from habilitations.models import PendingConfirmation
+    from habilitations.services import cafs_concerned
+
+    ours = HabilitationFactory(user=UserFactory(identifier="T1001161"))
+    saintes = ConventionFactory(caf=Caf.objects.get(number="171"), baj=Baj.objects.get(city="Saintes"))
+    ended(user=ours.user, convention=saintes)
+    assert list(cafs_concerned(ours.user)) == [ours.convention.caf]
+    habilitation_password_reset(habilitation=ours, by=None)
+    assert not PendingConfirmation.objects.filter(user=ours.user).exists()
