@@ -50,7 +50,7 @@ class HabilitationState(models.TextChoices):
     REQUESTED = "requested", "Demandée"
     ACTIVE = "active", "Active"
     ENDING = "ending", "Fin programmée"  # active, the removal date still ahead
-    AWAITING_CONVENTION = "awaiting_convention", "Convention pas en vigueur"  # granted, convention not yet in force
+    AWAITING_CONVENTION = "awaiting_convention", "Convention non en vigueur"  # granted; convention not yet in force
     SUSPENDED = "suspended", "Suspendue"
     ENDED = "ended", "Terminée"  # its end date, or its convention's, has come
     REFUSED = "refused", "Refusée"

@@ -174,3 +174,18 @@ def test_a_caf_whose_habilitation_has_ended_answers_for_no_credentials():
     assert list(cafs_concerned(ours.user)) == [ours.convention.caf]
     habilitation_password_reset(habilitation=ours, by=None)
     assert not PendingConfirmation.objects.filter(user=ours.user).exists()
+
+
+def test_the_daily_alert_lists_neither_an_ended_access_nor_one_granted_this_morning():
+    """HAB-3 (#24): `habilitations_alerts` reads the same rule as the work list."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ended(user=UserFactory(identifier="T1001161"))
+    HabilitationFactory(user=UserFactory(identifier="T1001162"), granted_on=today())
+    HabilitationFactory(user=UserFactory(identifier="T1001163"), granted_on=today() - dt.timedelta(days=90))
+    out = StringIO()
+    call_command("habilitations_alerts", "--days", "60", stdout=out)
+    assert "T1001163" in out.getvalue()
+    assert "T1001161" not in out.getvalue() and "T1001162" not in out.getvalue()
