@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from conventions.enums import ConventionEnd
+from conventions.enums import CONVENTION_ENDED, ConventionEnd
 from conventions.models import CafRole, ConventionHistory, DifficultyReport
 from conventions.permissions import bajs_managed
 from journal.enums import JournalEvent
@@ -152,7 +152,7 @@ def convention_terminate(*, convention, by, reason, on=None, request=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Le motif du manquement est obligatoire (article 5 de la convention).")
-    if convention.ends_on is not None and convention.ends_on <= on:
+    if convention.state_on(on) in CONVENTION_ENDED:
         raise ValidationError("Cette convention a déjà pris fin.")
     convention.end_kind = ConventionEnd.BREACH
     convention.end_reason = reason

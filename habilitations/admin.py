@@ -239,9 +239,9 @@ class RefusalForm(forms.Form):
 
 
 class StateFilter(admin.SimpleListFilter):
-    """HAB-1, BO-2 (#24): the habilitations in a state today (`HabilitationState`: the annotation of
-    `HabilitationQuerySet.with_state`, which `HabilitationAdmin.get_queryset` adds) — « Demandée », « Fin
-    programmée »… the work list's lines and the list's filter."""
+    """HAB-1, BO-2 (#24): the habilitations in a state today (`HabilitationState`, read by
+    `HabilitationQuerySet.in_state_on`, the twin of `Habilitation.state_on`) — « Demandée », « Fin programmée »…:
+    the list's filter and the work list's lines."""
 
     title = "état"
     parameter_name = "etat"
