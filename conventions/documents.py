@@ -25,8 +25,11 @@ def convention_document(convention):
 def cover_letter_document(convention):
     """BO-4: the letter of annex 3 sending the convention and the access requests still to be granted."""
     requests = list(
-        # HabilitationStatus.REQUESTED: habilitations builds on conventions, not the reverse.
-        convention.habilitations.filter(status="requested").select_related("user").order_by("user__last_name")
+        # HabilitationState.REQUESTED (#24: the state today, through the habilitations' own QuerySet — a request
+        # whose end has passed is no longer one): habilitations builds on conventions, not the reverse.
+        convention.habilitations.in_state_on(timezone.localdate(), "requested")
+        .select_related("user")
+        .order_by("user__last_name")
     )
     return render_pdf(
         "documents/lettre_envoi.html",
