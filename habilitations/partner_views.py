@@ -5,7 +5,7 @@ administration, each journaled)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +18,16 @@ from habilitations.forms import DifficultyForm, PartnerAccessRequestForm, Partne
 from habilitations.models import Habilitation, HabilitationHistory
 from habilitations.permissions import conventions_managed
 from habilitations.services import partner_access_request, partner_removal_request
+
+
+def _removable(user):
+    """JUR-2, HAB-5: the accesses of the BAJ whose removal the gestionnaire may ask — active or suspended (a
+    suspended access is still the person's until it is withdrawn), and not yet ended; one already ending may end
+    earlier."""
+    today = timezone.localdate()
+    return Habilitation.objects.filter(
+        convention__in=conventions_managed(user), status__in=[HabilitationStatus.ACTIVE, HabilitationStatus.SUSPENDED]
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
 
 
 def _page(request, template, context, section):
@@ -39,7 +49,7 @@ def home(request):
         {
             "habilitations": habilitations,
             "today": timezone.localdate(),
-            "ACTIVE": HabilitationStatus.ACTIVE,
+            "removable": set(_removable(request.user).values_list("pk", flat=True)),
             "awaiting": Caf.objects.filter(pk__in=request.user.pending_confirmations.values("caf"))
             .order_by("pk")
             .values_list("name", flat=True),
@@ -76,13 +86,7 @@ def access_request(request):
 @area_required(Area.PARTNER)
 def removal_request(request, pk):
     """JUR-2, HAB-2: « Demander la suppression » of an access of the BAJ, on a change of post."""
-    habilitation = (
-        Habilitation.objects.filter(
-            pk=pk, convention__in=conventions_managed(request.user), status=HabilitationStatus.ACTIVE
-        )
-        .select_related("user", "convention__caf")
-        .first()
-    )
+    habilitation = _removable(request.user).filter(pk=pk).select_related("user", "convention__caf").first()
     if habilitation is None:
         raise Http404
     form = PartnerRemovalForm(
