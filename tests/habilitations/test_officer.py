@@ -1,6 +1,7 @@
 """JRN-3, JRN-4, ROLE-2: the security officer's journal, report and surveillance — scoped to their CAF."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -161,3 +162,32 @@ def test_only_security_officers_reach_these_pages(client, world):
     log_in(other, admin)
     assert other.get(JOURNAL).status_code == 403
     assert Client().get(JOURNAL)["Location"] == reverse("habilitations:session_expired")
+
+
+@pytest.mark.parametrize(
+    "roles, national, administration",
+    [
+        ([CafRoleKind.SECURITY_OFFICER], False, True),  # the Dialogue messages of their CAF
+        ([CafRoleKind.SECURITY_OFFICER, CafRoleKind.ADMINISTRATOR], False, True),
+        ([], True, False),  # the national security officer (CNAFSEC1): nothing of the administration
+    ],
+)
+def test_the_officers_menu_links_only_pages_the_officer_may_open(client, world, roles, national, administration):
+    """ROLE-2, ROLE-6 (#24): each link of the menu leads to a page the officer opens — the administration only when
+    it shows them something (not Django's « no permission » page)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(identifier="CNAFSEC1" if national else "RSSI1612", staff=True)
+    CafRole.objects.bulk_create([CafRole(user=user, caf=Caf.objects.get(number="161"), kind=kind) for kind in roles])
+    if national:
+        user.user_permissions.add(Permission.objects.get(codename="view_national_journal"))
+    log_in(client, user)
+    page = client.get(JOURNAL).content.decode()
+    menu = page[page.index('<nav class="menu"') : page.index("</nav>")]
+    links = re.findall(r"<a href=\"(/[^\"]*)\"", menu)
+    assert ("/admin/" in links) is administration
+    for href in links:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        if href == "/admin/":
+            assert response.context["app_list"], "the administration's « no permission » page"
