@@ -102,6 +102,7 @@ def test_the_security_officer_reviews_the_journal_and_watches_then_releases_a_gr
     assert page.get_by_label("Identifiant de l'utilisateur").input_value() == "T1001161"
     page.get_by_label("Motif").fill("Six échecs de connexion, puis des consultations de nuit")
     page.get_by_role("button", name="Mettre sous surveillance").click()
+    assert "T1001161 mis sous surveillance" in page.get_by_role("status").inner_text()
     watched = page.locator("table tbody tr", has_text="T1001161")
     expect(watched).to_have_count(1)
     assert "Six échecs de connexion" in watched.inner_text()
@@ -112,6 +113,7 @@ def test_the_security_officer_reviews_the_journal_and_watches_then_releases_a_gr
     page.get_by_role("link", name="Mises sous surveillance").click()
     page.get_by_role("button", name="Lever la surveillance de T1001161").click()
     expect(page.get_by_role("button", name="Lever la surveillance de T1001161")).to_have_count(0)
+    assert page.get_by_role("status").inner_text() == "Surveillance de T1001161 levée."
     lifted = page.locator("table tbody tr", has_text="T1001161").inner_text()
     assert officer in lifted, "lifted, and by whom"
     log_out(page)

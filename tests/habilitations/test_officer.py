@@ -140,16 +140,25 @@ def test_surveillance_lifecycle(client, world, officer):
     ours, theirs = world
     assert client.post(SURVEILLANCE, {"identifier": "T1711711", "reason": "x"}).status_code == 200
     assert not Surveillance.objects.exists(), "not a user of the officer's CAF"
-    client.post(SURVEILLANCE, {"identifier": "t1001161", "reason": "Consultations nocturnes répétées"})
+    started = client.post(
+        SURVEILLANCE, {"identifier": "t1001161", "reason": "Consultations nocturnes répétées"}, follow=True
+    )
+    assert "T1001161 mis sous surveillance" in " ".join(str(m) for m in started.context["messages"])
     surveillance = Surveillance.objects.get()
     assert (surveillance.user, surveillance.started_by, surveillance.caf.number) == (ours, officer, "161")
     assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_STARTED, detail__startswith="T1001161").exists()
     journal = client.get(JOURNAL)
     assert ours.pk in journal.context["watched"] and "sous surveillance" in journal.content.decode()
-    client.post(reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk]))
+    lift = reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk])
+    listing = client.post(lift, follow=True)
     surveillance.refresh_from_db()
     assert surveillance.lifted_by == officer
     assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).exists()
+    assert "Surveillance de T1001161 levée." in [str(m) for m in listing.context["messages"]]
+    again = client.post(lift, follow=True)  # a second click: told, not a 404, and nothing journaled again
+    assert again.status_code == 200
+    assert [str(m) for m in again.context["messages"]][0].startswith("La surveillance de T1001161 était déjà levée")
+    assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).count() == 1
 
 
 def test_only_security_officers_reach_these_pages(client, world):
