@@ -71,6 +71,9 @@ def test_the_multi_caf_greffier_consults_prints_writes_to_the_caf_and_leaves(des
     assert [message.to for message in mail.outbox] == [["dialogue@caf595.example.fr"]]
     assert "par LEFEBVRE Paul (BAJ Tribunal de grande instance de Lille)" in mail.outbox[0].body
 
+    page.get_by_role("contentinfo").get_by_role("link", name="Mentions légales").click()
+    assert heading(page) == "Mentions légales"
+    assert page.get_by_role("navigation", name="Menu Cafpro").get_by_role("button", name="Consulter").count() == 1
     log_out(page)
     assert heading(page) == "Identification"
 
