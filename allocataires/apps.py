@@ -11,3 +11,9 @@ class AllocatairesConfig(AppConfig):
         from conventions.rubriques import CATALOGUE
 
         CATALOGUE.register(*RUBRIQUES)
+
+        # #24: the legal pages keep the portal's menu for a greffier.
+        from allocataires.views import portal_frame
+        from core.frames import register
+
+        register(portal_frame)

@@ -24,24 +24,35 @@ from core.decorators import session_required
 from core.pdf import html_to_pdf, pdf_response
 from core.text import ascii_digits
 from habilitations.access import access_for
+from habilitations.views import home_of
 from journal.enums import JournalEvent
 
 
 def _portal(request, template, context, *, access, form=None, caf=None, status=200):
     """CONS-1: a page of the portal — the banner carries the signature of the dossier's CAF (`caf`), or of the
     only CAF of a local access; the menu, the search form."""
+    return render(request, template, {**_portal_context(access, form=form, caf=caf), **context}, status=status)
+
+
+def _portal_context(access, *, form=None, caf=None):
     if caf is None and access.granted and access.local:
         caf = access.cafs[0]
-    context = {
+    return {
         "access": access,
         "search_form": form or SearchForm(access=access),
         "caf_links": CAF_LINKS,
         "signature": caf.name if caf else None,
         # DIA-1: the "Dialogue" pictogram, when the CAF of the banner offers the rubrique.
         "dialogue_caf": caf if caf is not None and caf.offers_dialogue else None,
-        **context,
     }
-    return render(request, template, context, status=status)
+
+
+def portal_frame(request):
+    """CONS-1, RGPD-1 (#24, `core.frames`): a greffier reading the legal pages keeps the portal's banner and menu
+    (the search form when the access is granted)."""
+    if home_of(request) != "allocataires:home":
+        return None
+    return "portal.html", _portal_context(access_for(request))
 
 
 def consultation_required(view):

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "habilitations.context_processors.session_timing",
                 "habilitations.context_processors.second_factor_reset",
+                "habilitations.context_processors.administration",
             ],
         },
     },

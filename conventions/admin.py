@@ -313,12 +313,12 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="prochaine échéance")
     def next_deadline_display(self, obj):
-        return None if obj.ends_on else obj.next_deadline(timezone.localdate())
+        return obj.deadline_label(timezone.localdate())
 
     @admin.display(description="prochaine limite de préavis")
     def notice_limit_display(self, obj):
         """CONV-2 (#24): the limit still ahead, never a passed one."""
-        return None if obj.ends_on else obj.next_notice_limit(timezone.localdate())
+        return obj.notice_limit_label(timezone.localdate())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         cafs = cafs_in(request.user, self.area)

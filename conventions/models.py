@@ -434,6 +434,24 @@ class Convention(models.Model):
         one after when its notice limit has passed (the convention is then renewed at the next deadline)."""
         return self.notice_limit(self.earliest_denunciation_deadline(day))
 
+    def deadline_label(self, day):
+        """CONV-2 (#24): the next annual deadline as the CAF's list shows it — a denounced convention's is its last
+        one, the day it ends; a convention without one says why (never a bare « - »)."""
+        if self.ends_on is None:
+            return f"{self.next_deadline(day):%d/%m/%Y}"
+        if self.end_kind != ConventionEnd.DENUNCIATION:
+            return f"Aucune : résiliée, fin de l'accès le {self.ends_on:%d/%m/%Y}"
+        last = self.ends_on - dt.timedelta(days=1)
+        if day <= last:
+            return f"{last:%d/%m/%Y} (dénoncée : fin de la convention)"
+        return f"Aucune : terminée à l'échéance du {last:%d/%m/%Y} (dénonciation)"
+
+    def notice_limit_label(self, day):
+        """CONV-2 (#24): the last day to denounce still ahead, or why there is none (already denounced, ended)."""
+        if self.ends_on is None:
+            return f"{self.next_notice_limit(day):%d/%m/%Y}"
+        return "Sans objet : déjà dénoncée" if self.end_kind == ConventionEnd.DENUNCIATION else "Sans objet : résiliée"
+
     def state_on(self, day=None):
         """CONV-2, CONV-4: the state of the convention on `day` (today by default) — the one reading of its
         signatures, dates and end, read by every reader (access, lists, alerts, buttons, the national page); its

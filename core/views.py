@@ -9,6 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
+from core.frames import frame_for
+
 
 def server_error(request):
     """handler500: the database out of reach is "service indisponible" (503, retried by the user and recovered
@@ -33,15 +35,16 @@ STATEMENT_DATE = dt.date(2026, 11, 28)
 
 
 def accessibility(request):
-    """NF-2: the accessibility statement (the RGAA model), linked from every page's footer."""
+    """NF-2: the accessibility statement (the RGAA model), linked from every page's footer — like the legal pages,
+    in the menu of the reader's role (`core.frames`)."""
     context = {"statement_date": STATEMENT_DATE, "contact": settings.CAFPRO_ACCESSIBILITY_CONTACT}
-    return render(request, "core/accessibilite.html", context)
+    return render(request, "core/accessibilite.html", {**frame_for(request), **context})
 
 
 def legal_notice(request):
     """RGPD-1: « Mentions légales » — publisher, director of publication, host (CAFPRO_LEGAL), linked from every
     page's footer."""
-    return render(request, "core/mentions_legales.html", {"legal": settings.CAFPRO_LEGAL})
+    return render(request, "core/mentions_legales.html", {**frame_for(request), "legal": settings.CAFPRO_LEGAL})
 
 
 def personal_data(request):
@@ -53,4 +56,4 @@ def personal_data(request):
         "idle_minutes": settings.CAFPRO_IDLE_TIMEOUT // 60,
         "session_hours": settings.CAFPRO_SESSION_MAX_AGE // 3600,
     }
-    return render(request, "core/donnees_personnelles.html", context)
+    return render(request, "core/donnees_personnelles.html", {**frame_for(request), **context})

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 
 from habilitations.permissions import may_reset_second_factors
 
@@ -12,3 +13,10 @@ def second_factor_reset(request):
     """AUTH-11: whether to link the reset of lost second factors (the administration's home, the officer's menu);
     read only by the templates that show the link."""
     return {"may_reset_second_factors": lambda: may_reset_second_factors(request.user)}
+
+
+def administration(request):
+    """ROLE-2 … ROLE-4 (#24): whether to link the administration — the administration's own reading (a staff
+    session and at least one page of the site the user may open), so that no role is shown a link to the
+    « no permission » page (the national security officer); read only by the templates that show the link."""
+    return {"may_administer": lambda: admin.site.has_permission(request) and bool(admin.site.get_app_list(request))}

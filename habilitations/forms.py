@@ -116,12 +116,12 @@ class PartnerAccessRequestForm(forms.Form):
     )
     function = forms.ChoiceField(
         label="Fonction",
-        choices=GreffeFunction.choices,
+        choices=[("", "Choisissez"), *GreffeFunction.choices],  # #24: no default, a choice the gestionnaire makes
         error_messages={"required": "Choisissez la fonction.", "invalid_choice": "Choisissez la fonction."},
     )
     civility = forms.ChoiceField(
         label="Civilité",
-        choices=Civility.choices,
+        choices=[("", "Choisissez"), *Civility.choices],
         error_messages={"required": "Choisissez la civilité.", "invalid_choice": "Choisissez la civilité."},
     )
     last_name = forms.CharField(label="Nom", max_length=60, error_messages={"required": "Saisissez le nom."})

@@ -263,6 +263,9 @@ def surveillances(request):
             except ValidationError as error:
                 form.add_error(None, error.messages[0])
             else:
+                messages.success(
+                    request, f"{user.identifier} mis sous surveillance : ses lignes sont marquées au journal."
+                )
                 return redirect("habilitations:officer_surveillances")
     rows = Surveillance.objects.of_cafs(cafs).select_related("user", "caf", "started_by", "lifted_by")
     return render(
@@ -272,10 +275,23 @@ def surveillances(request):
 
 @area_required(Area.SECURITY)
 def surveillance_lift_view(request, pk):
+    """JRN-4: the act answers on the list — lifted, or already lifted (by whom, when)."""
     if request.method != "POST":
         return redirect("habilitations:officer_surveillances")
-    surveillance = get_object_or_404(Surveillance.objects.of_cafs(cafs_in(request.user, Area.SECURITY)).open(), pk=pk)
-    surveillance_lift(surveillance=surveillance, by=request.user, request=request)
+    surveillance = get_object_or_404(
+        Surveillance.objects.of_cafs(cafs_in(request.user, Area.SECURITY)).select_related("user", "lifted_by"), pk=pk
+    )
+    identifier = surveillance.user.identifier
+    if surveillance.lifted_at is not None:  # a second click, or another officer first: said, not a 404
+        lifted = timezone.localtime(surveillance.lifted_at)
+        messages.info(
+            request,
+            f"La surveillance de {identifier} était déjà levée "
+            f"(le {lifted:%d/%m/%Y à %H:%M} par {surveillance.lifted_by.identifier}).",
+        )
+    else:
+        surveillance_lift(surveillance=surveillance, by=request.user, request=request)
+        messages.success(request, f"Surveillance de {identifier} levée.")
     return redirect("habilitations:officer_surveillances")
 
 

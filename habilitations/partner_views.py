@@ -20,6 +20,23 @@ from habilitations.permissions import conventions_managed
 from habilitations.services import partner_access_request, partner_removal_request
 
 
+# JUR-2, HAB-5 (#24): the states whose removal a gestionnaire may ask — a suspended access is still the person's
+# until it is withdrawn, and an end already set only moves earlier.
+REMOVABLE = (
+    HabilitationState.ACTIVE,
+    HabilitationState.ENDING,
+    HabilitationState.AWAITING_CONVENTION,
+    HabilitationState.SUSPENDED,
+)
+
+
+def _removable(user):
+    """JUR-2, HAB-5: the accesses of the BAJ whose removal the gestionnaire may ask, by their state today."""
+    return Habilitation.objects.filter(convention__in=conventions_managed(user)).in_state_on(
+        timezone.localdate(), *REMOVABLE
+    )
+
+
 def _page(request, template, context, section):
     return render(request, template, {"section": section, "bajs": bajs_managed(request.user), **context})
 
@@ -42,17 +59,13 @@ def home(request):
         {
             "habilitations": habilitations,
             "STATES": HabilitationState,
-            "REMOVABLE": REMOVABLE,
+            "removable": set(_removable(request.user).values_list("pk", flat=True)),
             "awaiting": Caf.objects.filter(pk__in=request.user.pending_confirmations.values("caf"))
             .order_by("pk")
             .values_list("name", flat=True),
         },
         "home",
     )
-
-
-# JUR-2, HAB-2 (#24): the states whose removal a gestionnaire may ask (an end already set only moves earlier, HAB-5).
-REMOVABLE = (HabilitationState.ACTIVE, HabilitationState.ENDING, HabilitationState.AWAITING_CONVENTION)
 
 
 def _conventions(user):
@@ -83,12 +96,7 @@ def access_request(request):
 @area_required(Area.PARTNER)
 def removal_request(request, pk):
     """JUR-2, HAB-2: « Demander la suppression » of an access of the BAJ, on a change of post."""
-    habilitation = (
-        Habilitation.objects.filter(pk=pk, convention__in=conventions_managed(request.user))
-        .in_state_on(timezone.localdate(), *REMOVABLE)
-        .select_related("user", "convention__caf")
-        .first()
-    )
+    habilitation = _removable(request.user).filter(pk=pk).select_related("user", "convention__caf").first()
     if habilitation is None:
         raise Http404
     form = PartnerRemovalForm(

@@ -3,7 +3,7 @@ from base64 import b32encode
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from conventions.permissions import Role, has_role
+from conventions.permissions import Role, bajs_managed, has_role
 from core.decorators import session_required
 from habilitations.forms import LoginForm, PasswordChangeForm, SecondFactorForm, SecondFactorResetForm
 from habilitations.models import User, UserManager
@@ -84,6 +84,31 @@ def landing(user):
     if user.is_staff:
         return "admin:index"
     return "allocataires:home"
+
+
+def home_of(request):
+    """The home of the session's role (`landing`), once its login is whole — no frame of a role for a session
+    still owing its second factor or its new password (AUTH-11, AUTH-5); None then, and without a session."""
+    user = request.user
+    if not user.is_authenticated or user.needs_password_change or second_factor_pending(request):
+        return None
+    return landing(user)
+
+
+def role_frame(request):
+    """RGPD-1, NF-2 (#24, `core.frames`): the menu of the back office's roles around the pages no domain owns —
+    the officer's, the juridiction's, the national follow-up's, the administration's (the portal's is the
+    consultation's own: `allocataires.views.portal_frame`)."""
+    home = home_of(request)
+    if home == "habilitations:officer_journal":
+        return "habilitations/officer/base.html", {}
+    if home == "habilitations:partner_home":
+        return "habilitations/partner/base.html", {"bajs": bajs_managed(request.user)}
+    if home == "conventions:national_overview":
+        return "conventions/national_base.html", {}
+    if home == "admin:index":
+        return "admin/base_site.html", admin.site.each_context(request)
+    return None
 
 
 @never_cache

@@ -10,7 +10,15 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from conventions.enums import CafRoleKind
-from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_staff_logged_in, designated, log_in
+from conventions.models import Caf, CafRole
+from tests.habilitations.factories import (
+    STAFF_PASSWORD,
+    HabilitationFactory,
+    UserFactory,
+    caf_staff_logged_in,
+    designated,
+    log_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +116,49 @@ def test_the_personal_data_page_gives_the_article_13_information(client, setting
         "le bureau vous demandera les justificatifs",  # article 13.2.e
     ]:
         assert expected in page, expected
+
+
+LEGAL_PAGES = ["/mentions-legales/", "/donnees-personnelles/", "/accessibilite/"]
+
+
+def test_the_legal_pages_keep_the_menu_of_the_readers_role():
+    """#24 (RGPD-1, NF-2): a greffier reading « Mentions légales » keeps the portal's menu and its search form;
+    every role keeps its own menu; without a session, none."""
+    habilitation = HabilitationFactory(user=UserFactory(identifier="T1001161"))
+    greffier, partner, officer, national, agent = Client(), Client(), Client(), Client(), Client()
+    log_in(greffier, habilitation.user)
+    manager = UserFactory(identifier="G1600001")
+    designated(user=manager, baj=habilitation.convention.baj, designated_on=dt.date(2026, 1, 5))
+    log_in(partner, manager)
+    ministry = UserFactory(identifier="SADJPV01", staff=True)
+    ministry.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
+    log_in(national, ministry)
+    caf_staff_logged_in(officer, "RSSI1611", CafRoleKind.SECURITY_OFFICER)
+    caf_staff_logged_in(agent, "CAF16101", CafRoleKind.ADMINISTRATOR)
+    menus = {
+        "portal": (greffier, ['aria-label="Menu Cafpro"', 'name="number"', "Fermer la session"]),
+        "partner": (partner, ['aria-label="Espace de la juridiction"', "Demander un accès"]),
+        "officer": (officer, ['aria-label="Responsable sécurité"', "Journal des accès"]),
+        "national": (national, ['aria-label="Suivi national"', 'href="/suivi-national/"']),
+        "administration": (agent, ['id="site-name"', 'href="/admin/habilitations/habilitation/"']),
+    }
+    for url in LEGAL_PAGES:
+        for role, (client, expected) in menus.items():
+            response = client.get(url)
+            assert response.status_code == 200, (role, url)
+            page = response.content.decode()
+            assert [each for each in expected if each not in page] == [], (role, url)
+            assert_legal_links(response, f"{role} {url}")
+        anonymous = Client().get(url).content.decode()
+        assert 'class="menu"' not in anonymous and "Fermer la session" not in anonymous
+
+
+def test_a_session_owing_its_second_factor_gets_no_menu_of_its_role():
+    """AUTH-11: before the code, the legal pages open (SECOND_FACTOR_ALLOWED) but show no administration."""
+    agent = UserFactory(identifier="CAF16101", staff=True)
+    CafRole.objects.create(user=agent, caf=Caf.objects.get(number="161"), kind=CafRoleKind.ADMINISTRATOR)
+    client = Client()
+    assert client.post("/", {"identifier": "CAF16101", "password": STAFF_PASSWORD}).status_code == 302
+    for url in LEGAL_PAGES:
+        page = client.get(url).content.decode()
+        assert "/admin/habilitations/" not in page and 'id="site-name"' not in page, url

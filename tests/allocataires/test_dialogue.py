@@ -68,14 +68,18 @@ def test_the_url_refuses_a_caf_without_dialogue_or_out_of_scope(local_greffier, 
 
 
 def test_the_form_is_prefilled_and_carries_the_privacy_mention(local_greffier, client, charente):
-    """DIA-2."""
+    """DIA-2, RGPD-1: the notice cites the RGPD as well as the loi de 1978 (#24) and links its page."""
     response = client.get(reverse("allocataires:dialogue", args=[charente.pk]))
     form = response.context["form"]
     assert form.initial["name"] == "MARTIN Claire"
     assert form.initial["organisation"] == "BAJ Tribunal de grande instance d’Angoulême"
     body = text(response)
     assert "Vérifiez bien que l'adresse électronique est correcte" in body
-    assert "droit d'accès et de rectification" in body and "informatique" in body.lower()
+    notice = body[body.index("Après avoir cliqué sur « Envoyer »") :]
+    assert "droit d'accès, de rectification, de limitation et d'opposition" in notice
+    assert "règlement général sur la protection des données, RGPD" in notice
+    assert "loi n° 78-17 du 6 janvier 1978" in notice
+    assert 'href="/donnees-personnelles/#droits"' in response.content.decode()
 
 
 def test_sending_leads_to_the_confirmation_and_journals(local_greffier, client, charente):

@@ -2,6 +2,8 @@
 keeps its « Résilier » button (article 5)."""
 
 import datetime as dt
+import html
+import re
 from io import StringIO
 
 import pytest
@@ -11,7 +13,7 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind, ConventionEnd
 from conventions.models import Convention
-from conventions.services import convention_denounce
+from conventions.services import convention_denounce, convention_terminate
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import caf_staff_logged_in
 
@@ -54,3 +56,31 @@ def test_a_denounced_convention_still_running_can_be_terminated(client):
         client.post(terminate, {"apply": "1", "reason": "Consultations sans dossier d'aide juridictionnelle"})
     convention = Convention.objects.get(pk=convention.pk)
     assert (convention.end_kind, convention.ends_on) == (ConventionEnd.BREACH, dt.date(2026, 9, 15))
+
+
+def test_a_convention_without_a_next_deadline_says_why(client):
+    """CONV-2 (#24 walk: Rochefort showed « Prochaine échéance : - »): a denounced convention shows its last
+    deadline, the day it ends; an ended or terminated one says why it has none; the list never shows « - »."""
+    running = ConventionFactory(number="000001/2025")
+    denounced = ConventionFactory(number="000002/2025")
+    terminated = ConventionFactory(number="000003/2025")
+    september = dt.date(2026, 9, 15)
+    with time_machine.travel(dt.datetime(2026, 9, 15, 8, tzinfo=dt.UTC)):
+        convention_denounce(convention=denounced, by=None)
+        convention_terminate(convention=terminated, by=None, reason="Codes communiqués à un tiers")
+        assert running.deadline_label(september) == "31/12/2026"
+        assert denounced.deadline_label(september) == "31/12/2026 (dénoncée : fin de la convention)"
+        assert denounced.deadline_label(dt.date(2027, 1, 1)) == (
+            "Aucune : terminée à l'échéance du 31/12/2026 (dénonciation)"
+        )
+        assert terminated.deadline_label(september) == "Aucune : résiliée, fin de l'accès le 15/09/2026"
+        assert (denounced.notice_limit_label(september), terminated.notice_limit_label(september)) == (
+            "Sans objet : déjà dénoncée",
+            "Sans objet : résiliée",
+        )
+        caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
+        listing = client.get(reverse("admin:conventions_convention_changelist")).content.decode()
+        for row in re.findall(r"<tr>.*?</tr>", listing, re.S)[1:]:
+            assert '<td class="field-next_deadline_display">-</td>' not in row
+            assert '<td class="field-notice_limit_display">-</td>' not in row
+        assert "31/12/2026 (dénoncée : fin de la convention)" in html.unescape(listing)

@@ -141,3 +141,17 @@ def test_the_national_page_lists_no_ended_convention_as_signed_and_puts_waiting_
     html = " ".join(page.content.decode().split())
     assert html.index("Lettre perdue") < html.index("Conventions signées"), "the waiting difficulty first"
     assert "Connecté : <strong>Service SADJPV</strong>" in html
+
+
+def test_a_convention_signed_but_not_started_is_not_listed_as_running(client):
+    """ROLE-4, CONV-2 (#24 walk: Cusset under « en cours »): the table of signed conventions says « en vigueur ou à
+    venir », and the row says « pas encore en vigueur », as `Convention.state_on` does."""
+    ConventionFactory(number="000047/2025", starts_on=dt.date(2099, 1, 1), first_period_ends_on=dt.date(2099, 12, 31))
+    ministry = UserFactory(identifier="SADJPV01", staff=True)
+    ministry.user_permissions.add(Permission.objects.get(codename="view_national_overview"))
+    log_in(client, ministry)
+    page = client.get(reverse("conventions:national_overview"))
+    assert [(row[4], row[8]) for row in page.context["signed"]] == [("000047/2025", "Signée, pas encore en vigueur")]
+    html = " ".join(page.content.decode().split())
+    assert "Signées par les deux parties, en vigueur ou à venir : 1 convention" in html
+    assert "en cours :" not in html

@@ -3,10 +3,12 @@ page, screenshots."""
 
 import io
 import os
+import re
 from pathlib import Path
 
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfReader
 
 from allocataires.demo import (
     DEMO_ACCOUNTS,
@@ -70,3 +72,32 @@ def search(page, number, *, postal_code=None, cmaf=False, legal_aid_file="2026/0
     page.get_by_label("N° du dossier d'aide juridictionnelle").fill(legal_aid_file)
     page.locator(f"input[name=procedure][value={procedure}]").check()
     page.get_by_role("button", name="Consulter").click()
+
+
+def log_out(page):
+    """« Fermer la session » (the portal's and the back office's menus) or the administration's « Déconnexion »;
+    waits for the login page."""
+    portal = page.get_by_role("button", name="Fermer la session")
+    (portal if portal.count() else page.get_by_role("button", name="Déconnexion")).first.click()
+    page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)
+
+
+def downloaded_pdf_text(download):
+    """The text of a downloaded PDF, its white space collapsed (a Playwright download)."""
+    pdf = Path(download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF"), "not a PDF"
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def main_text(page):
+    """What the person reads in the page's main region, its white space collapsed."""
+    return " ".join(page.locator("main").inner_text().split())
+
+
+def heading(page):
+    return page.locator("h1").first.inner_text().strip()
+
+
+def link(page, name):
+    """A link by its accessible name (a regular expression, case-sensitive), the first of several."""
+    return page.get_by_role("link", name=re.compile(name)).first

@@ -1,6 +1,7 @@
 """JRN-3, JRN-4, ROLE-2: the security officer's journal, report and surveillance — scoped to their CAF."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -139,16 +140,25 @@ def test_surveillance_lifecycle(client, world, officer):
     ours, theirs = world
     assert client.post(SURVEILLANCE, {"identifier": "T1711711", "reason": "x"}).status_code == 200
     assert not Surveillance.objects.exists(), "not a user of the officer's CAF"
-    client.post(SURVEILLANCE, {"identifier": "t1001161", "reason": "Consultations nocturnes répétées"})
+    started = client.post(
+        SURVEILLANCE, {"identifier": "t1001161", "reason": "Consultations nocturnes répétées"}, follow=True
+    )
+    assert "T1001161 mis sous surveillance" in " ".join(str(m) for m in started.context["messages"])
     surveillance = Surveillance.objects.get()
     assert (surveillance.user, surveillance.started_by, surveillance.caf.number) == (ours, officer, "161")
     assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_STARTED, detail__startswith="T1001161").exists()
     journal = client.get(JOURNAL)
     assert ours.pk in journal.context["watched"] and "sous surveillance" in journal.content.decode()
-    client.post(reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk]))
+    lift = reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk])
+    listing = client.post(lift, follow=True)
     surveillance.refresh_from_db()
     assert surveillance.lifted_by == officer
     assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).exists()
+    assert "Surveillance de T1001161 levée." in [str(m) for m in listing.context["messages"]]
+    again = client.post(lift, follow=True)  # a second click: told, not a 404, and nothing journaled again
+    assert again.status_code == 200
+    assert [str(m) for m in again.context["messages"]][0].startswith("La surveillance de T1001161 était déjà levée")
+    assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).count() == 1
 
 
 def test_only_security_officers_reach_these_pages(client, world):
@@ -161,3 +171,32 @@ def test_only_security_officers_reach_these_pages(client, world):
     log_in(other, admin)
     assert other.get(JOURNAL).status_code == 403
     assert Client().get(JOURNAL)["Location"] == reverse("habilitations:session_expired")
+
+
+@pytest.mark.parametrize(
+    "roles, national, administration",
+    [
+        ([CafRoleKind.SECURITY_OFFICER], False, True),  # the Dialogue messages of their CAF
+        ([CafRoleKind.SECURITY_OFFICER, CafRoleKind.ADMINISTRATOR], False, True),
+        ([], True, False),  # the national security officer (CNAFSEC1): nothing of the administration
+    ],
+)
+def test_the_officers_menu_links_only_pages_the_officer_may_open(client, world, roles, national, administration):
+    """ROLE-2, ROLE-6 (#24): each link of the menu leads to a page the officer opens — the administration only when
+    it shows them something (not Django's « no permission » page)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(identifier="CNAFSEC1" if national else "RSSI1612", staff=True)
+    CafRole.objects.bulk_create([CafRole(user=user, caf=Caf.objects.get(number="161"), kind=kind) for kind in roles])
+    if national:
+        user.user_permissions.add(Permission.objects.get(codename="view_national_journal"))
+    log_in(client, user)
+    page = client.get(JOURNAL).content.decode()
+    menu = page[page.index('<nav class="menu"') : page.index("</nav>")]
+    links = re.findall(r"<a href=\"(/[^\"]*)\"", menu)
+    assert ("/admin/" in links) is administration
+    for href in links:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        if href == "/admin/":
+            assert response.context["app_list"], "the administration's « no permission » page"

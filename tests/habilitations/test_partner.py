@@ -4,6 +4,7 @@ allocataire data and nothing granted there."""
 
 import datetime as dt
 import html
+import re
 
 import pytest
 import time_machine
@@ -238,3 +239,31 @@ def test_the_function_and_habilitee_agree_with_the_civility(gestionnaire, world)
     ours.user.save()
     page = text(gestionnaire.get(reverse("habilitations:partner_removal", args=[ours.pk])))
     assert "greffier, habilité par la Caf" in page
+
+
+def test_a_suspended_access_may_be_removed(gestionnaire, world):
+    """JUR-2, HAB-5: a suspended access is still the person's: the gestionnaire may ask its removal (#24 walk); an
+    access already withdrawn may not."""
+    ours = world["ours"]
+    Habilitation.objects.filter(pk=ours.pk).update(status=HabilitationStatus.SUSPENDED)
+    url = reverse("habilitations:partner_removal", args=[ours.pk])
+    assert url in gestionnaire.get(HOME).content.decode()
+    assert gestionnaire.post(url, {"ends_on": timezone.localdate().isoformat()}).status_code == 302
+    ours.refresh_from_db()
+    assert (ours.status, ours.ends_on) == (HabilitationStatus.REVOKED, timezone.localdate())
+    assert url not in gestionnaire.get(HOME).content.decode()
+    assert gestionnaire.get(url).status_code == 404
+
+
+def test_the_access_request_preselects_neither_function_nor_civility(gestionnaire, world):
+    """#24: the function and the civility are the gestionnaire's choice — an empty first option, selected, and an
+    error when left so."""
+    page = gestionnaire.get(REQUEST).content.decode()
+    for name in ("function", "civility"):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+        assert select and "required" in select.group(0)
+        options = re.findall(r'<option value="([^"]*)"( selected)?', select.group(1))
+        assert options[0] == ("", " selected"), options
+        assert [value for value, selected in options if selected] == [""]
+    response = ask(gestionnaire, world["ours"].convention, function="", civility="")
+    assert "Choisissez la fonction." in text(response) and "Choisissez la civilité." in text(response)
