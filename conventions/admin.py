@@ -139,7 +139,10 @@ class ReferenceAdminMixin(AreaAdminMixin):
         return may_enter(request.user, self.area)
 
 
-class CafContactInline(admin.TabularInline):
+class CafContactInline(admin.StackedInline):
+    """BO-8: stacked, each field with its label (a tabular inline's fields have none, and the CMAF's contacts were
+    1,882 px wide)."""
+
     model = CafContact
     extra = 0
 

@@ -6,6 +6,7 @@ import datetime as dt
 from importlib import import_module
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -98,8 +99,36 @@ def short_date(value):
     return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
+PERMISSION_ACTIONS = {"add": "ajouter", "change": "modifier", "delete": "supprimer", "view": "consulter"}
+
+
+def permission_label(permission):
+    """BO-8: a permission in French where the superuser chooses it — « Habilitations | habilitation | Peut modifier »
+    where Django names its own « Can change habilitation » (ours are named in French in their models)."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _, model_name = permission.codename.partition("_")
+    name = permission.name
+    if action in PERMISSION_ACTIONS and model_name == content_type.model:
+        name = f"Peut {PERMISSION_ACTIONS[action]}"
+    if model is None:
+        return f"{content_type.app_label} | {content_type.model} | {name}"
+    application = apps.get_app_config(model._meta.app_label).verbose_name
+    return f"{application} | {model._meta.verbose_name} | {name}"
+
+
+class FrenchPermissionsMixin:
+    """BO-8: the permissions' choices of an account or a group, in French (`permission_label`)."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        return field
+
+
 @admin.register(User)
-class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
+class UserAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoUserAdmin):
     """AUTH-10: one identifier per person. The full habilitation lifecycle is managed elsewhere (HAB-1)."""
 
     add_title = "Nouveau compte"
@@ -186,7 +215,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(ReferenceAdminMixin, DjangoGroupAdmin):
+class GroupAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoGroupAdmin):
     """AUD-1 (extended), ROLE-2: a group and its permissions are rights — `view_national_journal` given through a
     group opens the national lines. Superusers only; created, changed or deleted through `journal.acts`, journaled with
     the permissions before and after, for the national security officer (a group belongs to no CAF)."""
