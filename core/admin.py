@@ -128,7 +128,9 @@ class ObjectHeaderMixin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
-            context["header"] = self.header(obj)
+            # A form refused on POST left its values in `obj`: the header says what is stored, not what was typed.
+            stored = type(obj)._default_manager.get(pk=obj.pk) if request.method == "POST" else obj
+            context["header"] = self.header(stored)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -407,7 +407,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         ("convention__baj", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["user__identifier", "user__last_name", "user__first_name", "convention__number"]
-    list_select_related = ["user", "convention__baj", "convention__caf"]
+    list_select_related = ["user", "convention__baj", "convention__caf", "profile"]  # str(): the boxes' labels
     readonly_fields = [
         "user",
         "convention",

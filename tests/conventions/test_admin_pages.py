@@ -42,3 +42,24 @@ def test_the_superuser_sees_the_caf_of_each_convention(client):
     ConventionFactory()
     response = client.get(reverse("admin:conventions_convention_changelist"))
     assert "caf_short" in response.context["cl"].list_display
+
+
+def test_a_refused_form_keeps_the_header_of_what_is_stored(client):
+    """BO-7, ROB-2: the values a refused form left in the object (an impossible period) reach no computation of the
+    header: it shows the stored convention (a 400 before)."""
+    caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
+    convention = ConventionFactory(number="900779/2025")
+    url = reverse("admin:conventions_convention_change", args=[convention.pk])
+    data = {
+        "number": "900779/2025",
+        "caf": convention.caf_id,
+        "baj": convention.baj_id,
+        "profile": convention.profile_id,
+        "starts_on": "31/12/9999",  # a date the form reads and the model refuses (ROB-2): the next deadline overflows
+        "first_period_ends_on": "31/12/9999",
+        "history-TOTAL_FORMS": "0",
+        "history-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert "Convention 900779/2025" in response.content.decode()

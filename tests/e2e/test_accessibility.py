@@ -365,6 +365,10 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_the_focus_to_the_content(
     assert page.evaluate("document.activeElement.closest('#content-start') !== null"), (
         "the next stop is in the content"
     )
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.outlineColor, s.boxShadow]; }"
+    )
+    assert ring[0] == "rgb(11, 12, 12)" and "rgb(255, 191, 71)" in ring[1], f"the portal's focus ring: {ring}"
 
 
 # BO-8: keys from the administration's home to the press on « Accorder » for a requested access (#24: 73 before

@@ -113,3 +113,18 @@ def test_the_accounts_list_says_true_and_false_in_french(client):
     assert 'alt="True"' not in page and 'alt="False"' not in page
     assert '<span class="badge badge--desactive">Désactivé</span>' in page
     assert 'ROUX Hugo<span class="cell-note">T1001170</span>' in page
+
+
+def test_the_habilitations_list_reads_a_constant_number_of_queries(client, caf_admin, garnier):
+    """BO-7: the person, the convention, the BAJ and the CAF of each row come with the rows (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:habilitations_habilitation_changelist")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    HabilitationFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 6
+    assert len(six.captured_queries) == len(one.captured_queries)
