@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from conventions.documents import convention_document, cover_letter_document
@@ -31,10 +33,13 @@ from conventions.services import (
     convention_terminate,
 )
 from core.admin import (
+    Header,
     ObjectButtonsMixin,
+    ObjectHeaderMixin,
     ReadOnlyHistoryInline,
     WorkItem,
     action_confirmation,
+    badge,
     work_list_register,
 )
 from core.pdf import pdf_response
@@ -134,20 +139,28 @@ class ReferenceAdminMixin(AreaAdminMixin):
         return may_enter(request.user, self.area)
 
 
-class CafContactInline(admin.TabularInline):
+class CafContactInline(admin.StackedInline):
+    """BO-8: stacked, each field with its label (a tabular inline's fields have none, and the CMAF's contacts were
+    1,882 px wide)."""
+
     model = CafContact
     extra = 0
 
 
 @admin.register(Caf)
 class CafAdmin(ReferenceAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "name", "city", "departement", "is_maritime"]
+    list_display = ["number", "name", "city", "departement", "maritime"]
     list_filter = ["is_maritime", "departement"]
     search_fields = ["number", "name", "city"]
     inlines = [CafContactInline]
 
     def journal_cafs(self, obj):
         return [obj]
+
+    @admin.display(description="maritime (CMAF)", ordering="is_maritime")
+    def maritime(self, obj):
+        """BO-8: in words (Django's icons say « True » and « False » in English)."""
+        return "oui" if obj.is_maritime else "non"
 
 
 @admin.register(Baj)
@@ -162,9 +175,10 @@ class BajAdmin(AreaAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["cafs"]
     REFERENCE = ["juridiction", "city", "departement", "cafs"]
 
-    @admin.display(description="adresse connue", boolean=True)
+    @admin.display(description="adresse connue")
     def address_known(self, obj):
-        return bool(obj.address)
+        """BO-8: in words (Django's icons say « True » and « False » in English)."""
+        return "oui" if obj.address else "non"
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
@@ -228,6 +242,11 @@ class CafRoleAdmin(ReferenceAdminMixin, admin.ModelAdmin):
             caf_role_remove(role=role, by=request.user, request=request)
 
 
+def _short(day):
+    """BO-7: « 05/12/2026 » (« 5 décembre 2026 » takes twice the width of a list's column)."""
+    return date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
 class ConventionHistoryInline(ReadOnlyHistoryInline):
     model = ConventionHistory
 
@@ -264,9 +283,19 @@ class TerminationForm(forms.Form):
 
 
 @admin.register(Convention)
-class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
+class ConventionAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     add_title = "Nouvelle convention"
-    list_display = ["number", "caf", "baj", "starts_on", "state", "next_deadline_display", "notice_limit_display"]
+    # BO-7: the state first, short labels and dates: the list fits 1280 px beside its filters.
+    list_display = [
+        "state_badge",
+        "number",
+        "caf_short",
+        "baj_short",
+        "starts",
+        "next_deadline_display",
+        "notice_limit_display",
+    ]
+    list_display_links = ["number"]
     list_filter = [ConventionStateFilter, ("caf", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number", "baj__city", "caf__name"]
     list_select_related = ["caf", "baj"]
@@ -311,14 +340,56 @@ class ConventionAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     def state(self, obj):
         return ConventionState(getattr(obj, "state", None) or obj.state_on()).label
 
-    @admin.display(description="prochaine échéance")
+    @admin.display(description="état", ordering="state")
+    def state_badge(self, obj):
+        return badge(self.state(obj))
+
+    def get_list_display(self, request):
+        """BO-7: the CAF's column only for those who see several CAFs."""
+        cafs = caf_ids_in(request.user, self.area)
+        if cafs is not EVERY_CAF and len(cafs) == 1:
+            return [name for name in self.list_display if name != "caf_short"]
+        return self.list_display
+
+    @admin.display(description="Caf", ordering="caf")
+    def caf_short(self, obj):
+        return obj.caf.name
+
+    @admin.display(description="juridiction", ordering="baj")
+    def baj_short(self, obj):
+        """BO-7: « BAJ Angoulême », the kind of juridiction under it."""
+        return format_html('BAJ {}<span class="cell-note">{}</span>', obj.baj.city, obj.baj.get_juridiction_display())
+
+    @admin.display(description="début", ordering="starts_on")
+    def starts(self, obj):
+        return _short(obj.starts_on)
+
+    @admin.display(description="échéance")
     def next_deadline_display(self, obj):
         return obj.deadline_label(timezone.localdate())
 
-    @admin.display(description="prochaine limite de préavis")
+    @admin.display(description="préavis avant le")
     def notice_limit_display(self, obj):
         """CONV-2 (#24): the limit still ahead, never a passed one."""
         return obj.notice_limit_label(timezone.localdate())
+
+    def header(self, obj):
+        """BO-7: which convention — CAF, BAJ, number — and its state, above the buttons and the form."""
+        today = timezone.localdate()
+        return Header(
+            title=f"Convention {obj.number}",
+            state=self.state(obj),
+            facts=[
+                ("Caf", obj.caf.name),
+                ("Juridiction", obj.baj),
+                ("Numéro", obj.number),
+                ("En vigueur depuis le", _short(obj.starts_on)),
+                ("Fin le", _short(obj.ends_on)),
+                ("Prochaine échéance", obj.deadline_label(today)),
+                ("Limite de préavis", obj.notice_limit_label(today)),
+            ],
+            history=True,
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         cafs = cafs_in(request.user, self.area)

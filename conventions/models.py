@@ -102,6 +102,7 @@ class Caf(models.Model):
 
     class Meta:
         verbose_name = "Caf"
+        verbose_name_plural = "Caf"  # BO-8: an acronym, invariable (« les Caf »), not Django's « Cafs »
         ordering = ["number"]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
-"""Admin building blocks shared by the apps: read-only pages for what only the application writes, and the
-intermediate page of an action that asks for a reason, and the CAF's work list of the administration's home page."""
+"""Admin building blocks shared by the apps: read-only pages for what only the application writes, the
+intermediate page of an action that asks for a reason, the CAF's work list of the administration's home page, and
+the header of an object's page with its state as a badge."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
 from django_object_actions import BaseDjangoObjectActions
 
 from core.text import ascii_digits
@@ -92,6 +95,43 @@ def _button(name, description):
     run.methods = ("POST",)
     run.button_type = "form"
     return run
+
+
+def badge(label):
+    """BO-7: a state shown as a badge with its words — never a colour alone (the colour, from the words, only adds
+    to them: static/css/admin.css)."""
+    return format_html('<span class="badge badge--{}">{}</span>', slugify(label), label)
+
+
+@dataclass(frozen=True)
+class Header:
+    """BO-7: the top of an object's page — who or what it is, its state, and the facts an agent checks first."""
+
+    title: str
+    state: str
+    facts: list  # [(label, value)]; the page leaves out the empty ones
+    history: bool = False  # the page has its history inline (« Historique » leads there)
+
+    @property
+    def badge(self):
+        return badge(self.state)
+
+
+class ObjectHeaderMixin:
+    """BO-7: an object's page starts, above its buttons and its form, with `header(obj)` (a `Header`). Put it first
+    among the bases: its template extends the buttons' one."""
+
+    change_form_template = "admin/header_change_form.html"
+
+    def header(self, obj):
+        raise NotImplementedError
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            # A form refused on POST left its values in `obj`: the header says what is stored, not what was typed.
+            stored = type(obj)._default_manager.get(pk=obj.pk) if request.method == "POST" else obj
+            context["header"] = self.header(stored)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 def action_confirmation(request, model_admin, queryset, form, action, title):

@@ -6,6 +6,7 @@ import datetime as dt
 from importlib import import_module
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -18,7 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,11 +29,14 @@ from conventions.admin import AreaAdminMixin, ReferenceAdminMixin
 from conventions.models import Baj, BajManager, Caf, Convention
 from conventions.permissions import EVERY_CAF, Area, caf_ids_in, cafs_in
 from core.admin import (
+    Header,
     ObjectButtonsMixin,
+    ObjectHeaderMixin,
     ReadOnlyHistoryInline,
     ReadOnlyMixin,
     WorkItem,
     action_confirmation,
+    badge,
     work_list_register,
 )
 from core.forms import DateField
@@ -81,8 +87,54 @@ import_module("django_otp.plugins.otp_totp.admin")
 admin.site.unregister([TOTPDevice, StaticDevice])
 
 
+def full_name(user):
+    """BO-7: how a page names a person — « Madame Inès GARNIER » (the civility when known, the name in capitals)."""
+    return " ".join(part for part in [user.get_civility_display(), user.first_name, user.last_name.upper()] if part)
+
+
+def person_cell(user):
+    """BO-7: a list's one column for the person — « GARNIER Inès », the identifier under the name."""
+    name = " ".join(part for part in [user.last_name.upper(), user.first_name] if part)
+    if not name:
+        return user.identifier
+    return format_html('{}<span class="cell-note">{}</span>', name, user.identifier)
+
+
+def short_date(value):
+    """BO-7: « 05/12/2026 » in the lists (« 5 décembre 2026 » takes twice the width)."""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+PERMISSION_ACTIONS = {"add": "ajouter", "change": "modifier", "delete": "supprimer", "view": "consulter"}
+
+
+def permission_label(permission):
+    """BO-8: a permission in French where the superuser chooses it — « Habilitations | habilitation | Peut modifier »
+    where Django names its own « Can change habilitation » (ours are named in French in their models)."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _, model_name = permission.codename.partition("_")
+    name = permission.name
+    if action in PERMISSION_ACTIONS and model_name == content_type.model:
+        name = f"Peut {PERMISSION_ACTIONS[action]}"
+    if model is None:
+        return f"{content_type.app_label} | {content_type.model} | {name}"
+    application = apps.get_app_config(model._meta.app_label).verbose_name
+    return f"{application} | {model._meta.verbose_name} | {name}"
+
+
+class FrenchPermissionsMixin:
+    """BO-8: the permissions' choices of an account or a group, in French (`permission_label`)."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        return field
+
+
 @admin.register(User)
-class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
+class UserAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoUserAdmin):
     """AUTH-10: one identifier per person. The full habilitation lifecycle is managed elsewhere (HAB-1)."""
 
     add_title = "Nouveau compte"
@@ -90,7 +142,8 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     ordering = ["identifier"]
-    list_display = ["identifier", "last_name", "first_name", "is_staff", "is_active", "last_login"]
+    list_display = ["account", "person", "administration", "last_login_on"]
+    list_display_links = ["person"]
     search_fields = ["identifier", "last_name", "first_name"]
     readonly_fields = ["password_changed_at", "last_login", "date_joined"]
     fieldsets = [
@@ -101,6 +154,23 @@ class UserAdmin(ReferenceAdminMixin, DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["identifier", "password1", "password2"]})]
     actions = ["unlock", "reset_password"]
+
+    @admin.display(description="compte", ordering="is_active")
+    def account(self, obj):
+        """BO-7: the account's state in words (Django's icons say « True » and « False » in English)."""
+        return badge("Actif" if obj.is_active else "Désactivé")
+
+    @admin.display(description="personne", ordering="last_name")
+    def person(self, obj):
+        return person_cell(obj)
+
+    @admin.display(description="administration", ordering="is_staff")
+    def administration(self, obj):
+        return "superutilisateur" if obj.is_superuser else "oui" if obj.is_staff else "non"
+
+    @admin.display(description="dernière connexion", ordering="last_login")
+    def last_login_on(self, obj):
+        return short_date(obj.last_login and timezone.localtime(obj.last_login))
 
     def user_change_password(self, request, id, form_url=""):
         """AUD-3: no password typed by an administrator for someone else: the reset gives a new initial password,
@@ -151,7 +221,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(ReferenceAdminMixin, DjangoGroupAdmin):
+class GroupAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoGroupAdmin):
     """AUD-1 (extended), ROLE-2: a group and its permissions are rights — `view_national_journal` given through a
     group opens the national lines. Superusers only; created, changed or deleted through `journal.acts`, journaled with
     the permissions before and after, for the national security officer (a group belongs to no CAF)."""
@@ -331,19 +401,11 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Habilitation)
-class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
+class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     caf_path = "convention__caf"
-    list_display = [
-        "user",
-        "person",
-        "function",
-        "convention",
-        "state",
-        "granted_on",
-        "ends_on",
-        "last_login",
-        "to_confirm",
-    ]
+    # BO-7: the state first, one column for the person, short labels: the list fits 1280 px beside its filters.
+    list_display = ["state_badge", "person", "function_short", "convention_short", "access_dates", "last_login"]
+    list_display_links = ["person"]
     list_filter = [
         StateFilter,
         ConfirmationFilter,
@@ -353,7 +415,7 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         ("convention__baj", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["user__identifier", "user__last_name", "user__first_name", "convention__number"]
-    list_select_related = ["user", "convention__baj", "convention__caf"]
+    list_select_related = ["user", "convention__baj", "convention__caf", "profile"]  # str(): the boxes' labels
     readonly_fields = [
         "user",
         "convention",
@@ -431,18 +493,66 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         """ROLE-7: « Identifiants émis par la Caf de Lille (CAF59501) le … » while this CAF has not confirmed."""
         return "; ".join(p.summary for p in obj.user.pending_confirmations.all() if p.caf_id == obj.convention.caf_id)
 
-    @admin.display(description="nom")
+    @admin.display(description="état", ordering="state")
+    def state_badge(self, obj):
+        """BO-7: the state today as a badge; ROLE-7: the credentials this CAF has yet to confirm, under it."""
+        pending = self.to_confirm(obj)
+        if not pending:
+            return badge(self.state(obj))
+        return format_html('{}<span class="cell-note">À confirmer : {}</span>', badge(self.state(obj)), pending)
+
+    @admin.display(description="personne", ordering="user__last_name")
     def person(self, obj):
-        return obj.user.get_full_name()
+        return person_cell(obj.user)
+
+    @admin.display(description="fonction", ordering="function")
+    def function_short(self, obj):
+        return obj.function_label
+
+    @admin.display(description="convention", ordering="convention__number")
+    def convention_short(self, obj):
+        """BO-7: « 900001/2025 », the BAJ's city and the CAF under it."""
+        convention = obj.convention
+        return format_html(
+            '{}<span class="cell-note">BAJ {} · {}</span>', convention.number, convention.baj.city, convention.caf.name
+        )
+
+    @admin.display(description="accès", ordering="granted_on")
+    def access_dates(self, obj):
+        """HAB-1, HAB-2: « depuis le 01/01/2025 », and the end of the access when one is set."""
+        start = f"depuis le {short_date(obj.granted_on)}" if obj.granted_on else ""
+        if obj.ends_on is None:
+            return start
+        return format_html('{}<span class="cell-note">fin le {}</span>', start, short_date(obj.ends_on))
+
+    def header(self, obj):
+        """BO-7: who the habilitation is for — civility, name, function in agreement, e-mail, juridiction — and its
+        state, above the buttons and the form."""
+        user, convention = obj.user, obj.convention
+        return Header(
+            title=full_name(user) or user.identifier,
+            state=self.state_of(obj),
+            facts=[
+                ("Fonction", obj.function_label),
+                ("Identifiant", user.identifier),
+                ("Adresse électronique", user.email),
+                ("Juridiction", convention.baj),
+                ("Convention", convention.number),
+                ("Caf", convention.caf.name),
+                ("Fin de l'accès le", obj.ends_on and short_date(obj.ends_on)),
+                ("Identifiants à confirmer", self.to_confirm(obj)),
+            ],
+            history=True,
+        )
 
     def get_queryset(self, request):
         pending = PendingConfirmation.objects.select_related("issued_by", "by")
         queryset = super().get_queryset(request).with_state(timezone.localdate())
         return queryset.prefetch_related(Prefetch("user__pending_confirmations", pending))
 
-    @admin.display(description="dernière connexion")
+    @admin.display(description="dernière connexion", ordering="user__last_login")
     def last_login(self, obj):
-        return obj.user.last_login
+        return short_date(obj.user.last_login and timezone.localtime(obj.user.last_login))
 
     def add_view(self, request, form_url="", extra_context=None):
         """HAB-1, ROLE-3: "Ajouter" is the request of a habilitation for one person (a new identifier), by an
@@ -655,13 +765,14 @@ class BajManagerForm(forms.ModelForm):
 
 
 @admin.register(BajManager)
-class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
+class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     """JUR-1: the CAF records the gestionnaire of a BAJ of its département and prints the letter with the initial
     password; the account sees the juridiction's space only (no allocataire data, nothing to grant)."""
 
     caf_path = "baj__cafs"
     add_title = "Nouveau gestionnaire de juridiction"
-    list_display = ["user", "person", "baj", "designated_on", "recorded_by", "recording_caf", "to_confirm"]
+    list_display = ["state_badge", "person", "baj", "designated", "recorded", "to_confirm"]
+    list_display_links = ["person"]
     list_select_related = ["user", "baj", "recorded_by", "recording_caf"]
     list_filter = [ManagerConfirmationFilter]
     readonly_fields = ["user", "baj", "designated_on", "recorded_by", "recording_caf", "recorded_at", "to_confirm"]
@@ -708,9 +819,49 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
                 credentials_confirm(user=manager.user, caf=caf, by=request.user, request=request)
                 self.message_user(request, f"{manager.user} : confirmé pour la {caf.name}.")
 
-    @admin.display(description="nom")
+    def state_of(self, obj):
+        """BO-7: the gestionnaire's state in words — confirmations still owed by a CAF (ROLE-7), or the account."""
+        if obj.user.pending_confirmations.all():
+            return "À confirmer"
+        return "Compte actif" if obj.user.is_active else "Compte désactivé"
+
+    @admin.display(description="état")
+    def state_badge(self, obj):
+        return badge(self.state_of(obj))
+
+    @admin.display(description="personne", ordering="user__last_name")
     def person(self, obj):
-        return f"{obj.user.get_civility_display()} {obj.user.first_name} {obj.user.last_name.upper()}".strip()
+        return person_cell(obj.user)
+
+    @admin.display(description="désignation", ordering="designated_on")
+    def designated(self, obj):
+        return short_date(obj.designated_on)
+
+    @admin.display(description="enregistrement", ordering="recorded_at")
+    def recorded(self, obj):
+        """JUR-1: the agent and, under it, the CAF it recorded the gestionnaire for."""
+        if obj.recorded_by is None:
+            return ""
+        return format_html(
+            '{}<span class="cell-note">{}</span>', obj.recorded_by, obj.recording_caf.name if obj.recording_caf else ""
+        )
+
+    def header(self, obj):
+        """BO-7: who the gestionnaire is — civility, name, e-mail, juridiction — and the state, above the buttons."""
+        user = obj.user
+        return Header(
+            title=full_name(user) or user.identifier,
+            state=self.state_of(obj),
+            facts=[
+                ("Fonction", "Gestionnaire de juridiction"),
+                ("Identifiant", user.identifier),
+                ("Adresse électronique", user.email),
+                ("Juridiction", obj.baj),
+                ("Date de désignation", short_date(obj.designated_on)),
+                ("Enregistrement", obj.recording_caf and f"{obj.recording_caf.name}, par {obj.recorded_by}"),
+                ("Confirmations attendues", self.to_confirm(obj)),
+            ],
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None:

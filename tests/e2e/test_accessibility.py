@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from allocataires.demo import SHOWCASE_NUMBER
+from allocataires.demo import DEMO_CAF_AGENTS, SHOWCASE_NUMBER
 from tests.e2e.helpers import PASSWORDS, log_in, search, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -271,3 +271,136 @@ def test_axe_on_the_administration_pages_a_caf_agent_opens(page, demo):
     assert "Motif du retrait" in page.locator("main, #content").first.inner_text()
     admin_audit("confirmation")
     assert failures == [], "\n".join(failures)
+
+
+# BO-8: the administration is audited with WCAG 2.2's target size too (axe « target-size »: 24 × 24 px).
+WCAG_ADMIN = {**WCAG, "runOnly": {"type": "tag", "values": [*WCAG["runOnly"]["values"], "wcag22aa"]}}
+
+
+def admin_audit(page, name, failures, width=1280, screenshot=None):
+    """BO-7, BO-8: axe finds no serious or critical violation, and at `width` nothing scrolls sideways — neither the
+    page nor a list's box of results. `screenshot`: the name of its picture in docs/screenshots."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.wait_for_load_state()
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth,"
+        " ...[...document.querySelectorAll('.results')].map(e => e.scrollWidth - e.clientWidth)]"
+    )
+    if widths[0] > width or any(overflow > 0 for overflow in widths[1:]):
+        failures.append(f"{name}: scrolls sideways at {width} px {widths}")
+    for violation in Axe().run(page, options=WCAG_ADMIN).response["violations"]:
+        if violation["impact"] in {"serious", "critical"}:
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            failures.append(f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}")
+    assert page.locator("html").get_attribute("lang") == "fr", name
+    assert page.locator("h1").count() == 1, name
+    if screenshot:
+        shot(page, screenshot)
+
+
+def test_the_administration_each_role_opens_fits_and_passes_axe(page, demo):
+    """BO-7, BO-8: the pages each role opens — the CAF agent's (who is also its CAF's security officer), the
+    superuser's, the national follow-up's — at 1280 px; the officer's journal and the national page at 1024 px."""
+    from conventions.models import BajManager, Caf, Convention
+    from habilitations.models import Habilitation
+
+    failures = []
+    habilitation = Habilitation.objects.filter(convention__caf__number="161").order_by("pk").first()
+    convention = Convention.objects.filter(caf__number="161").order_by("pk").first()
+    manager = BajManager.objects.order_by("pk").first()
+    caf_agent = [
+        ("travail", "/admin/"),
+        ("habilitations-demandees", "/admin/habilitations/habilitation/?status__exact=requested"),
+        ("habilitations-inutilisees", "/admin/habilitations/habilitation/?inactif=60"),
+        ("habilitation", f"/admin/habilitations/habilitation/{habilitation.pk}/change/"),
+        ("conventions", "/admin/conventions/convention/"),
+        ("convention", f"/admin/conventions/convention/{convention.pk}/change/"),
+        ("gestionnaires", "/admin/conventions/bajmanager/"),
+        ("gestionnaire", f"/admin/conventions/bajmanager/{manager.pk}/change/"),
+    ]
+    log_in(page, DEMO_CAF_AGENTS[0][0])
+    for name, url in caf_agent:
+        page.goto(url)
+        admin_audit(page, f"caf-{name}", failures)
+    page.goto("/responsable-securite/journal/")
+    admin_audit(page, "caf-journal", failures, width=1024, screenshot="admin-journal-1024px")
+    page.get_by_role("button", name="Fermer la session").first.click()
+
+    log_in(page, "DEMOADM1")
+    cmaf = Caf.objects.get(is_maritime=True)
+    for name, url in [
+        *caf_agent[:6],
+        ("utilisateurs", "/admin/habilitations/user/"),
+        ("cafs", "/admin/conventions/caf/"),
+        ("cmaf", f"/admin/conventions/caf/{cmaf.pk}/change/"),
+    ]:
+        page.goto(url)
+        pictured = name in {"conventions", "utilisateurs", "cmaf"}
+        admin_audit(
+            page, f"superutilisateur-{name}", failures, screenshot=pictured and f"admin-superutilisateur-{name}"
+        )
+    page.context.clear_cookies()
+
+    log_in(page, "SADJPV01")
+    page.goto("/suivi-national/")
+    admin_audit(page, "suivi-national", failures, width=1024, screenshot="suivi-national-1024px")
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_moves_the_focus_to_the_content(page, demo):
+    """BO-8: « Aller au contenu » first, then, on a list with filters, « Aller aux filtres »."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, DEMO_CAF_AGENTS[0][0])
+    page.goto("/admin/habilitations/habilitation/")
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first["text"] == "Aller au contenu" and first["outline"] != "none", first
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0, "shown when focused"
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Aller aux filtres"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "content-start"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#content-start') !== null"), (
+        "the next stop is in the content"
+    )
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.outlineColor, s.boxShadow]; }"
+    )
+    assert ring[0] == "rgb(11, 12, 12)" and "rgb(255, 191, 71)" in ring[1], f"the portal's focus ring: {ring}"
+
+
+# BO-8: keys from the administration's home to the press on « Accorder » for a requested access (#24: 73 before
+# the skip link and the folded menu). Measured: 28.
+KEYS_TO_GRANT = 35
+
+
+def test_a_caf_agent_grants_a_requested_access_by_keyboard_alone(page, demo):
+    from habilitations.enums import HabilitationStatus
+    from habilitations.models import Habilitation
+
+    requested = Habilitation.objects.get(user__identifier="T1001163")
+    assert requested.status == HabilitationStatus.REQUESTED
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, DEMO_CAF_AGENTS[0][0])
+    page.goto("/admin/")
+    keyboard = Keyboard(page)
+    keyboard.tab_to(lambda e: e["text"] == "Aller au contenu")
+    keyboard.press("Enter")
+    keyboard.tab_to(lambda e: "demandes d'accès à accorder" in e["text"])
+    keyboard.press("Enter")
+    page.wait_for_url("**/habilitation/?status__exact=requested")
+    keyboard.tab_to(lambda e: e["text"] == "Aller au contenu")
+    keyboard.press("Enter")
+    keyboard.tab_to(lambda e: e["text"].startswith("GARNIER Inès"))
+    keyboard.press("Enter")
+    page.wait_for_url(f"**/habilitation/{requested.pk}/change/**")
+    keyboard.tab_to(lambda e: e["text"] == "Aller au contenu")
+    keyboard.press("Enter")
+    keyboard.tab_to(lambda e: e["text"].startswith("Accorder"))
+    with page.expect_response(lambda r: "button_grant" in r.url and r.request.method == "POST"):
+        keyboard.press("Enter")
+    assert keyboard.keys <= KEYS_TO_GRANT, keyboard.keys
+    requested.refresh_from_db()
+    assert requested.status == HabilitationStatus.ACTIVE
