@@ -19,7 +19,6 @@ from habilitations.models import Habilitation, HabilitationHistory
 from habilitations.permissions import conventions_managed
 from habilitations.services import partner_access_request, partner_removal_request
 
-
 # JUR-2, HAB-5 (#24): the states whose removal a gestionnaire may ask — a suspended access is still the person's
 # until it is withdrawn, and an end already set only moves earlier.
 REMOVABLE = (
