@@ -5,6 +5,7 @@ history (who, when, what); the history is read-only."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -125,6 +126,16 @@ class AreaAdminMixin(JournaledAdminMixin):
         if pdf is None:
             raise ValidationError(PDF_UNAVAILABLE)
         acts.document_print(document=document, subject=subject, caf=caf, by=request.user, request=request)
+
+    def _letter_issued(self, request, issue, render, *, document, subject, caf):
+        """AUTH-5, BO-5: a password issued (`issue()`) and the letter that carries it (`render(password)`, the PDF),
+        committed together or not at all — a letter that cannot be rendered leaves the password in use and the
+        state as they were (`_printed` raises). Returns (password, pdf)."""
+        with transaction.atomic():
+            password = issue()
+            pdf = render(password)
+            self._printed(request, pdf, document=document, subject=subject, caf=caf)
+        return password, pdf
 
     def _pdf(self, request, pdf, filename, *, document, subject, caf):
         """A document printed: journaled (`_printed`) and served."""

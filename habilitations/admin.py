@@ -12,7 +12,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -539,16 +538,16 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             return None
         subject = f"habilitation {habilitation.user.identifier}, convention {habilitation.convention.number}"
         try:
-            with transaction.atomic():
-                password = issue(habilitation)
-                pdf = habilitation_document("documents/ouverture_droits.html", habilitation, password=password)
-                self._printed(
-                    request,
-                    pdf,
-                    document="lettre d'ouverture des droits",
-                    subject=subject,
-                    caf=habilitation.convention.caf,
-                )
+            password, pdf = self._letter_issued(
+                request,
+                lambda: issue(habilitation),
+                lambda password: habilitation_document(
+                    "documents/ouverture_droits.html", habilitation, password=password
+                ),
+                document="lettre d'ouverture des droits",
+                subject=subject,
+                caf=habilitation.convention.caf,
+            )
         except ValidationError as error:
             self.message_user(
                 request, f"Habilitation de {person(habilitation.user)} : {error.messages[0]}", messages.ERROR
@@ -1006,11 +1005,12 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             return page
         caf = data["caf"]
         try:
-            with transaction.atomic():
-                password = password_reset(
+            password, pdf = self._letter_issued(
+                request,
+                lambda: password_reset(
                     user=manager.user, by=request.user, request=request, caf=caf, reason=data["reason"]
-                )
-                pdf = render_pdf(
+                ),
+                lambda password: render_pdf(
                     "documents/ouverture_gestionnaire.html",
                     {
                         "caf": caf,
@@ -1019,14 +1019,11 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
                         "password": password,
                         "today": timezone.localdate(),
                     },
-                )
-                self._printed(
-                    request,
-                    pdf,
-                    document="lettre d'ouverture des droits du gestionnaire",
-                    subject=f"gestionnaire {manager.user.identifier}, {manager.baj}",
-                    caf=caf,
-                )
+                ),
+                document="lettre d'ouverture des droits du gestionnaire",
+                subject=f"gestionnaire {manager.user.identifier}, {manager.baj}",
+                caf=caf,
+            )
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
             return object_page(self, manager)
