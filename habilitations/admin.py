@@ -476,7 +476,11 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
         ).active_on(timezone.localdate())
         if request.method == "POST" and form.is_valid():
             habilitation = habilitation_request(by=request.user, request=request, **form.cleaned_data)
-            self.message_user(request, f"Habilitation demandée pour {habilitation.user.identifier}.")
+            self.message_user(
+                request,
+                f"Habilitation demandée pour {person(habilitation.user)} ({habilitation.user.identifier}).",
+                messages.SUCCESS,
+            )
             return redirect(reverse("admin:habilitations_habilitation_change", args=[habilitation.pk]))
         return TemplateResponse(
             request,

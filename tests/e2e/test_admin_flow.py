@@ -45,7 +45,7 @@ def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_rea
     assert page.locator(".field-status .readonly").inner_text() == "Active"
     buttons = page.locator(".object-buttons").inner_text()
     assert "Suspendre" in buttons and "Accorder" not in buttons
-    shot(page, "11-admin-grant-letter")
+    shot(page, "admin-acte-accorder-lettre")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger la lettre d'ouverture des droits (PDF)").click()
     assert download.value.suggested_filename == "ouverture-droits-T1001163.pdf"
@@ -72,10 +72,10 @@ def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_rea
         in page.locator(".act-consequences").inner_text()
     )
     assert page.get_by_role("link", name="Annuler").get_attribute("href").endswith(f"/{habilitation.pk}/change/")
-    shot(page, "12-admin-suspend-confirmation")
+    shot(page, "admin-acte-suspendre-confirmation")
     page.get_by_role("button", name="Confirmer").click()
     assert "Ce champ est obligatoire" in page.locator("#id_reason_error").inner_text()
-    shot(page, "13-admin-suspend-reason-required")
+    shot(page, "admin-acte-suspendre-motif-obligatoire")
     page.get_by_label("Motif de la suspension").fill("Absence prolongée signalée par la juridiction")
     page.get_by_role("button", name="Confirmer").click()
     assert "Habilitation de Madame Inès GARNIER suspendue." in page.locator(".messagelist").inner_text()
@@ -95,6 +95,6 @@ def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_rea
     page.get_by_role("button", name="Confirmer").click()
     assert "Habilitation de Madame Inès GARNIER retirée (Fin de mission)" in page.locator(".messagelist").inner_text()
     assert page.locator(".field-status .readonly").inner_text() == "Révoquée"
-    shot(page, "14-admin-withdrawn")
+    shot(page, "admin-acte-retrait")
     admin.close()
     greffier.close()
