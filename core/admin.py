@@ -123,6 +123,8 @@ def object_page(model_admin, obj):
 
 def _button(name, description, *, destructive=False):
     def run(self, request, obj):
+        if not isinstance(obj, self.model):  # the library's list-wide address of a button: a button is an object's
+            raise Http404
         target = self._button_target(request, obj.pk)
         if target is None:
             raise Http404

@@ -906,13 +906,19 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
     def confirm_designation(self, request, queryset):
         """ROLE-7, JUR-1: each CAF of this agent confirms the designation (and the credentials in force) of a
         gestionnaire another CAF recorded or printed a letter for: the gestionnaire acts on its conventions."""
-        for manager in queryset.select_related("user", "baj"):
+        managers = list(queryset.select_related("user", "baj"))
+        for manager in managers:
             owing = self._owing(request, manager)
             if not owing:
-                self.message_user(request, f"{manager.user} : rien à confirmer pour votre Caf.", messages.ERROR)
+                self.message_user(
+                    request, f"Gestionnaire {person(manager.user)} : rien à confirmer pour votre Caf.", messages.ERROR
+                )
             for caf in owing:
                 credentials_confirm(user=manager.user, caf=caf, by=request.user, request=request)
-                self.message_user(request, f"{manager.user} : confirmé pour la {caf.name}.")
+                self.message_user(
+                    request, f"Gestionnaire {person(manager.user)} confirmé pour la {caf.name}.", messages.SUCCESS
+                )
+        return self.acted(request, managers)
 
     @admin.display(description="nom")
     def person(self, obj):

@@ -328,6 +328,8 @@ def test_an_acts_address_opened_as_a_link_answers_with_the_objects_page(client, 
         )
     )
     assert client.get(button_url(theirs, "suspend")).status_code == 404, "ROLE-3: out of scope is not found"
+    listwide = reverse("admin:habilitations_habilitation_actions", kwargs={"tool": "button_suspend"})
+    assert client.get(listwide).status_code == client.post(listwide).status_code == 404, "was a server error"
 
 
 # --- the acting CAF, explicit (#24) ---------------------------------------------------------------------------------
