@@ -664,6 +664,9 @@ class HabilitationAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
             lambda h, _: (
                 f"Habilitation de {person(h.user)} retirée ({h.get_revocation_reason_display()}) : fin "
                 f"d'accès le {h.ends_on:%d/%m/%Y}."
+                if h.status == HabilitationStatus.REVOKED
+                else f"Fin d'accès de l'habilitation de {person(h.user)} programmée le {h.ends_on:%d/%m/%Y} "
+                f"({h.get_revocation_reason_display()}) : elle donne accès jusqu'à la veille."
             ),
             **data,
         )
@@ -1006,6 +1009,9 @@ class BajManagerAdmin(ObjectButtonsMixin, AreaAdminMixin, admin.ModelAdmin):
                 f"Donner un nouveau mot de passe à {person(m.user)} ({m.user.identifier}), "
                 f"gestionnaire du {m.baj} : le mot de passe actuel ne fonctionne plus ; le nouveau n'existera que "
                 "dans la lettre."
+                if m.user.has_usable_password()
+                else f"Imprimer la lettre d'ouverture des droits de {person(m.user)} ({m.user.identifier}), "
+                f"gestionnaire du {m.baj} : son mot de passe initial n'existera que dans cette lettre."
             ),
             label="Motif de la lettre",
             help_text="Par exemple : première lettre, mot de passe perdu.",

@@ -214,7 +214,7 @@ ASKING = {
     ),
     "print_letter": (
         _manager,
-        "Donner un nouveau mot de passe à Madame Isabelle MOREAU",
+        "Imprimer la lettre d'ouverture des droits de Madame Isabelle MOREAU",
         JournalEvent.PASSWORD_RESET,
         None,
     ),
@@ -288,11 +288,18 @@ def test_the_withdrawal_preselects_no_reason(client, caf_admin):
     assert refused.status_code == 200 and "Ce champ est obligatoire" in text(refused)
     habilitation.refresh_from_db()
     assert habilitation.status == HabilitationStatus.ACTIVE and habilitation.revocation_reason == ""
+    later = client.post(
+        button_url(habilitation, "revoke"), {"apply": "1", "reason": "removal_request", "ends_on": "2099-01-01"}
+    )
+    assert said(later) == [
+        "Fin d'accès de l'habilitation de Madame Inès GARNIER programmée le 01/01/2099 (Demande de suppression) : "
+        "elle donne accès jusqu'à la veille."
+    ]
     client.post(button_url(habilitation, "revoke"), {"apply": "1", "reason": "end_of_mission", "ends_on": ""})
     habilitation.refresh_from_db()
     assert habilitation.status == HabilitationStatus.REVOKED
-    assert "Fin de mission" in habilitation.history.get(action="retrait").detail
-    assert "Fin de mission" in JournalEntry.objects.get(event=JournalEvent.HABILITATION_REVOKED).detail
+    assert "Fin de mission" in habilitation.history.filter(action="retrait").latest("pk").detail
+    assert "Fin de mission" in JournalEntry.objects.filter(event=JournalEvent.HABILITATION_REVOKED).latest("pk").detail
 
 
 def test_destructive_buttons_do_not_look_like_the_print_buttons(client, caf_admin):
@@ -369,6 +376,7 @@ def test_an_agent_of_several_cafs_says_in_whose_name_a_gestionnaire_is_recorded(
     url = button_url(manager, "print_letter")
     asked = text(client.post(url))
     assert "Au nom de la Caf" in asked and "— choisissez —" in asked
+    assert "Imprimer la lettre d'ouverture des droits de Monsieur Louis BLANC" in asked, "a first letter"
     refused = client.post(url, {"apply": "1", "reason": "Première lettre"})
     assert refused.status_code == 200 and "Ce champ est obligatoire" in text(refused)
     assert not User.objects.get(pk=manager.user.pk).has_usable_password()
