@@ -286,6 +286,7 @@ def habilitation_password_reset(*, habilitation, by, reason="", request=None):
             f"Aucune lettre pour l'habilitation de {habilitation.user.identifier} : elle ne donne pas accès "
             f"(état « {habilitation.get_status_display().lower()} »)."
         )
+    # the history row only: the journal line is the password reset's, one per CAF concerned
     HabilitationHistory.objects.create(habilitation=habilitation, by=by, action="nouveau mot de passe", detail=reason)
     return password_reset(
         user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf, reason=reason
@@ -364,6 +365,7 @@ def user_unlock(*, user, by, request=None, caf=None, reason=""):
 def habilitation_unlock(*, habilitation, by, reason="", request=None):
     """AUTH-3, BO-6: the CAF of `habilitation` lifts the lockout of its holder's identifier (`user_unlock`), for the
     `reason` the agent gave — in the habilitation's history and the journal."""
+    # the history row only: the journal line is the unlock's, one per CAF concerned
     HabilitationHistory.objects.create(habilitation=habilitation, by=by, action="déblocage", detail=reason)
     return user_unlock(user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf, reason=reason)
 
