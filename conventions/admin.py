@@ -5,6 +5,7 @@ history (who, when, what); the history is read-only."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -37,6 +38,7 @@ from core.admin import (
     ObjectButtonsMixin,
     ObjectHeaderMixin,
     ReadOnlyHistoryInline,
+    ReasonForm,
     WorkItem,
     action_confirmation,
     badge,
@@ -45,6 +47,11 @@ from core.admin import (
 from core.pdf import pdf_response
 from journal import acts
 from journal.admin import JournaledAdminMixin
+
+PDF_UNAVAILABLE = (
+    "Le document n'a pas pu être produit : l'édition PDF est indisponible sur ce serveur (bibliothèque Pango "
+    "absente). Rien n'a été enregistré ; signalez-le à l'équipe technique."
+)
 
 
 def _follow(obj, path):
@@ -118,14 +125,30 @@ class AreaAdminMixin(JournaledAdminMixin):
             return None
         return objects[0]
 
-    def _pdf(self, request, pdf, filename, *, document, subject, caf):
-        """A document printed: served, and journaled (AUD-1: which document, about what, for which CAF, by whom)."""
+    def _printed(self, request, pdf, *, document, subject, caf):
+        """A document printed is journaled (AUD-1: which document, about what, for which CAF, by whom); a server
+        that cannot render it raises, in French — in the transaction of an act, nothing of it is kept."""
         if pdf is None:
-            self.message_user(
-                request, "Édition PDF indisponible sur ce serveur (bibliothèque Pango absente).", messages.ERROR
-            )
-            return None
+            raise ValidationError(PDF_UNAVAILABLE)
         acts.document_print(document=document, subject=subject, caf=caf, by=request.user, request=request)
+
+    def _letter_issued(self, request, issue, render, *, document, subject, caf):
+        """AUTH-5, BO-5: a password issued (`issue()`) and the letter that carries it (`render(password)`, the PDF),
+        committed together or not at all — a letter that cannot be rendered leaves the password in use and the
+        state as they were (`_printed` raises). Returns (password, pdf)."""
+        with transaction.atomic():
+            password = issue()
+            pdf = render(password)
+            self._printed(request, pdf, document=document, subject=subject, caf=caf)
+        return password, pdf
+
+    def _pdf(self, request, pdf, filename, *, document, subject, caf):
+        """A document printed: journaled (`_printed`) and served."""
+        try:
+            self._printed(request, pdf, document=document, subject=subject, caf=caf)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return None
         return pdf_response(pdf, filename)
 
 
@@ -320,6 +343,13 @@ class ConventionAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
     ]
     actions = ["print_convention", "print_cover_letter", "denounce", "terminate"]
     buttons = tuple(actions)
+    destructive = ("denounce", "terminate")
+
+    def named(self, obj):
+        return f"la convention n° {obj.number}"
+
+    def state_of(self, obj):
+        return ConventionState(obj.state_on()).label
 
     def buttons_for(self, obj):
         """BO-3: a convention that has ended is only printed; a denounced one still running may yet be terminated
@@ -428,35 +458,81 @@ class ConventionAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
             caf=convention.caf,
         )
 
+    def _each(self, request, queryset, service, done, **kwargs):
+        """BO-5: the service on each convention, each answered by a message naming it; one convention ends on its
+        page, several on the list."""
+        objects = list(queryset.select_related("baj", "caf"))
+        for convention in objects:
+            try:
+                service(convention=convention, by=request.user, request=request, **kwargs)
+            except ValidationError as error:
+                self.message_user(request, f"Convention n° {convention.number} : {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, done(convention), messages.SUCCESS)
+        return self.acted(request, objects)
+
+    def _ask(self, request, queryset, form_class, action, title, consequence, **form_kwargs):
+        return action_confirmation(
+            request,
+            self,
+            queryset.select_related("baj", "caf"),
+            form_class,
+            action=action,
+            title=title,
+            consequence=consequence,
+            **form_kwargs,
+        )
+
     @admin.action(description="Dénoncer à la première échéance possible (préavis de 2 mois)")
     def denounce(self, request, queryset):
-        for convention in queryset:
-            try:
-                convention_denounce(convention=convention, by=request.user, request=request)
-            except ValidationError as error:
-                self.message_user(request, f"{convention.number} : {error.messages[0]}", messages.ERROR)
-            else:
-                self.message_user(
-                    request, f"{convention.number} : dénoncée, fin d'accès le {convention.ends_on:%d/%m/%Y}."
-                )
+        """CONV-2, BO-6: asked first, with a reason."""
+        today = timezone.localdate()
+        data, page = self._ask(
+            request,
+            queryset,
+            ReasonForm,
+            "denounce",
+            "Dénoncer la convention",
+            lambda c: (
+                f"Dénoncer la convention n° {c.number} avec le {c.baj} : elle prendra fin à l'échéance du "
+                f"{c.earliest_denunciation_deadline(today):%d/%m/%Y} (préavis de deux mois) ; ses habilitations ne "
+                "donneront plus accès ensuite."
+            ),
+            label="Motif de la dénonciation",
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            convention_denounce,
+            lambda c: f"Convention n° {c.number} dénoncée : fin d'accès le {c.ends_on:%d/%m/%Y}.",
+            reason=data["reason"],
+        )
 
     @admin.action(description="Résilier immédiatement pour manquement (article 5)")
     def terminate(self, request, queryset):
-        form = TerminationForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            for convention in queryset:
-                try:
-                    convention_terminate(
-                        convention=convention, by=request.user, reason=form.cleaned_data["reason"], request=request
-                    )
-                except ValidationError as error:
-                    self.message_user(request, f"{convention.number} : {error.messages[0]}", messages.ERROR)
-                else:
-                    self.message_user(
-                        request, f"{convention.number} : résiliée ; ses habilitations ne donnent plus accès."
-                    )
-            return None
-        return action_confirmation(request, self, queryset, form, "terminate", "Résilier pour manquement")
+        """CONV-2, article 5, BO-6: asked first, with the breach."""
+        data, page = self._ask(
+            request,
+            queryset,
+            TerminationForm,
+            "terminate",
+            "Résilier pour manquement",
+            lambda c: (
+                f"Résilier la convention n° {c.number} avec le {c.baj} : dès aujourd'hui, ses habilitations ne "
+                "donnent plus accès aux dossiers."
+            ),
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            convention_terminate,
+            lambda c: f"Convention n° {c.number} résiliée : ses habilitations ne donnent plus accès.",
+            reason=data["reason"],
+        )
 
 
 work_list_register(

@@ -115,9 +115,10 @@ def caf_role_remove(*, role, by, request=None):
 
 
 @transaction.atomic
-def convention_denounce(*, convention, by, deadline=None, notice_on=None, request=None):
-    """CONV-2: denunciation at an annual deadline with 2 months' notice. Without a deadline, the earliest
-    possible one; a deadline that is not one, or too close, is refused with the earliest possible date."""
+def convention_denounce(*, convention, by, deadline=None, notice_on=None, reason="", request=None):
+    """CONV-2, BO-6: denunciation at an annual deadline with 2 months' notice. Without a deadline, the earliest
+    possible one; a deadline that is not one, or too close, is refused with the earliest possible date. The agent's
+    `reason` in the history and the journal."""
     notice_on = notice_on or timezone.localdate()
     if convention.ends_on is not None:
         raise ValidationError("Cette convention est déjà dénoncée ou résiliée.")
@@ -137,7 +138,8 @@ def convention_denounce(*, convention, by, deadline=None, notice_on=None, reques
         convention=convention,
         by=by,
         action="dénonciation",
-        detail=f"notifiée le {notice_on:%d/%m/%Y}, fin à l'échéance du {deadline:%d/%m/%Y}",
+        detail=f"notifiée le {notice_on:%d/%m/%Y}, fin à l'échéance du {deadline:%d/%m/%Y}"
+        + (f" — motif : {reason}" if reason else ""),
         event=JournalEvent.CONVENTION_DENOUNCED if by else None,
         request=request,
     )

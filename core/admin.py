@@ -1,15 +1,21 @@
-"""Admin building blocks shared by the apps: read-only pages for what only the application writes, the
-intermediate page of an action that asks for a reason, the CAF's work list of the administration's home page, and
-the header of an object's page with its state as a badge."""
+"""Admin building blocks shared by the apps: read-only pages for what only the application writes, the object's
+buttons, the intermediate page of an act that asks a reason (BO-6), the answer on the object's page (BO-5), the
+header of an object's page with its state as a badge (BO-7), and the CAF's work list of the administration's home
+page."""
 
+import base64
+import copy
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django_object_actions import BaseDjangoObjectActions
@@ -54,19 +60,32 @@ class ObjectButtonsMixin(BaseDjangoObjectActions):
     the same code: each runs the list action on that object alone, if this agent's admin shows it (`get_queryset`,
     the CAF's scope: otherwise "not found", as a missing one — no id leaks) and the agent may change it (otherwise
     403); a POST form, never a link. `buttons_for(obj)` narrows them to what the object's state allows; a button
-    the state no longer allows (a stale page) is explained on the object's page. Put it first among the bases."""
+    the state no longer allows (a stale page, a second click) is explained on the object's page (BO-5), and so is
+    a button's address opened as a link. The `destructive` ones ask a reason first (BO-6: `action_confirmation`) and
+    look it. Put it first among the bases."""
 
     buttons = ()
+    destructive = ()
     change_form_template = "admin/cafpro/change_form.html"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for name in cls.buttons:
-            setattr(cls, f"button_{name}", _button(name, getattr(cls, name).short_description))
+            button = _button(name, getattr(cls, name).short_description, destructive=name in cls.destructive)
+            setattr(cls, f"button_{name}", button)
         cls.change_actions = tuple(f"button_{name}" for name in cls.buttons)
 
     def buttons_for(self, obj):
         return self.buttons
+
+    def named(self, obj):
+        """BO-5: the object as a message names it (« l'habilitation de Madame Inès GARNIER (T1001163) »)."""
+        return str(obj)
+
+    def state_of(self, obj):
+        """BO-5, BO-7: the object's state in words, as its page's header shows it and the message of a stale act
+        says it (None: not said)."""
+        return None
 
     def _button_target(self, request, object_id):
         """The object of this agent's scope, or None (ROLE-3: out of scope is "not found")."""
@@ -78,22 +97,61 @@ class ObjectButtonsMixin(BaseDjangoObjectActions):
             return []
         return [f"button_{name}" for name in self.buttons_for(obj)]
 
+    def acted(self, request, objects):
+        """BO-5: an act on one object ends on that object's page; on several, on the list (None: the admin's own
+        redirect), with one message per object."""
+        return object_page(self, objects[0]) if len(objects) == 1 else None
 
-def _button(name, description):
+    def letter_page(self, request, obj, pdf, filename, label, *, secret=True):
+        """BO-5, AUTH-5: the object's page, as a GET shows it now (its new state, its buttons, the messages of the
+        act), with `label`, a link that carries the letter itself (a `data:` URI, saved as `filename`). The password
+        the letter holds is thus kept nowhere on the server — no session, cache, message or row — and the page
+        is not kept by the browser either (no-store)."""
+        page = copy.copy(request)
+        page.method, page.POST = "GET", QueryDict()
+        letter = {
+            "href": f"data:application/pdf;base64,{base64.b64encode(pdf).decode()}",
+            "filename": filename,
+            "label": label,
+            "secret": secret,  # the letter carries a password: said next to the link
+        }
+        response = self.change_view(page, str(obj.pk), extra_context={"letter": letter})
+        patch_cache_control(response, no_store=True)
+        return response
+
+
+def object_page(model_admin, obj):
+    opts = model_admin.model._meta
+    return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+
+def _button(name, description, *, destructive=False):
     def run(self, request, obj):
+        if not isinstance(obj, self.model):  # the library's list-wide address of a button: a button is an object's
+            raise Http404
         target = self._button_target(request, obj.pk)
         if target is None:
             raise Http404
         if not self.has_change_permission(request, target):
             raise PermissionDenied
-        if name not in self.buttons_for(target):  # BO-5: a stale page, explained where the agent is
-            self.message_user(request, f"« {description} » n'est plus possible dans l'état actuel.", messages.WARNING)
+        if request.method != "POST":  # BO-5: an act's address opened as a link (a bookmark, a reload): nothing done
+            self.message_user(request, f"« {description} » se fait avec son bouton, ci-dessous.", messages.WARNING)
+            return None
+        if name not in self.buttons_for(target):  # BO-5: a stale page or a second click, explained where one is
+            state = self.state_of(target)
+            now = f" : {self.named(target)} est maintenant à l'état « {state.lower()} »" if state else ""
+            self.message_user(
+                request,
+                f"« {description} » n'est plus possible{now}. La page ci-dessous montre son état actuel.",
+                messages.WARNING,
+            )
             return None
         return getattr(self, name)(request, self.get_queryset(request).filter(pk=target.pk))
 
     run.label = run.short_description = description
-    run.methods = ("POST",)
+    run.methods = ("GET", "POST")  # a GET is answered with the object's page (above), never the library's bare 405
     run.button_type = "form"
+    run.attrs = {"class": "button destructive" if destructive else "button"}
     return run
 
 
@@ -134,20 +192,49 @@ class ObjectHeaderMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-def action_confirmation(request, model_admin, queryset, form, action, title):
-    """The intermediate page of an action that needs a reason."""
-    return TemplateResponse(
+class ReasonForm(forms.Form):
+    """BO-6: the reason of an act, required, free text — recorded in the history and the journal line."""
+
+    reason = forms.CharField(label="Motif", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label="Motif", help_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = help_text
+
+
+def action_confirmation(request, model_admin, queryset, form_class, *, action, title, consequence, **form_kwargs):
+    """BO-6: the intermediate page of an act that asks a confirmation and a reason first — for each object, what
+    will happen in one sentence (`consequence(obj)`), the form (a required reason, no default), « Confirmer »
+    styled destructive and « Annuler » back to the object's page (the list for several). Returns (the cleaned data
+    of the confirmed form, None), or (None, the page to answer)."""
+    form = form_class(request.POST if "apply" in request.POST else None, **form_kwargs)
+    if form.is_valid():
+        return form.cleaned_data, None
+    objects = list(queryset)
+    opts = model_admin.model._meta
+    if not objects:  # none of those chosen is (any longer) in this agent's scope: nothing to confirm
+        model_admin.message_user(request, "Aucun des éléments choisis n'est disponible : rien n'a été fait.")
+        return None, redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    cancel = (
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[0].pk])
+        if len(objects) == 1
+        else reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    )
+    page = TemplateResponse(
         request,
         "admin/cafpro/action_form.html",
         {
             **model_admin.admin_site.each_context(request),
             "title": title,
-            "objects": queryset,
+            "acts": [(obj, consequence(obj)) for obj in objects],
             "form": form,
             "action": action,
-            "opts": model_admin.model._meta,
+            "cancel": cancel,
+            "opts": opts,
         },
     )
+    return None, page
 
 
 @dataclass(frozen=True)

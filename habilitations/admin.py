@@ -34,14 +34,15 @@ from core.admin import (
     ObjectHeaderMixin,
     ReadOnlyHistoryInline,
     ReadOnlyMixin,
+    ReasonForm,
     WorkItem,
     action_confirmation,
     badge,
+    object_page,
     work_list_register,
 )
 from core.forms import DateField
 from core.pdf import render_pdf
-from core.words import count
 from habilitations.documents import habilitation_document
 from habilitations.enums import (
     HABILITATION_CLOSED,
@@ -71,6 +72,7 @@ from habilitations.services import (
     habilitation_request,
     habilitation_revoke,
     habilitation_suspend,
+    habilitation_unlock,
     locked_identifiers,
     password_reset,
     user_unlock,
@@ -88,8 +90,10 @@ admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 def full_name(user):
-    """BO-7: how a page names a person — « Madame Inès GARNIER » (the civility when known, the name in capitals)."""
-    return " ".join(part for part in [user.get_civility_display(), user.first_name, user.last_name.upper()] if part)
+    """BO-5, BO-7: how a page or a message names a person — « Madame Inès GARNIER » (the civility when known, the
+    name in capitals; the identifier when no name is known)."""
+    parts = (user.get_civility_display(), user.first_name, user.last_name.upper())
+    return " ".join(part for part in parts if part) or user.identifier
 
 
 def person_cell(user):
@@ -194,20 +198,55 @@ class UserAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoUserAdmin):
         """AUD-2: an account deleted reaches the officers of the CAFs that answered for it."""
         return list(obj.cafs())
 
+    def _ask(self, request, queryset, action, title, consequence, **form_kwargs):
+        return action_confirmation(
+            request, self, queryset, ReasonForm, action=action, title=title, consequence=consequence, **form_kwargs
+        )
+
     @admin.action(description="Débloquer l'accès (après trois échecs)", permissions=["change"])
     def unlock(self, request, queryset):
-        """AUTH-3: the CAF lifts a lockout."""
-        for user in queryset:
-            user_unlock(user=user, by=request.user, request=request)
-        self.message_user(
-            request, f"{count(queryset.count(), 'accès débloqué', 'accès débloqués')}.", messages.SUCCESS
+        """AUTH-3, BO-6: the national administration lifts a lockout, asked first with a reason."""
+        data, page = self._ask(
+            request,
+            queryset,
+            "unlock",
+            "Débloquer l'identifiant",
+            lambda user: (
+                f"Débloquer l'identifiant {user.identifier} de {full_name(user)} : trois nouveaux essais de connexion."
+            ),
+            label="Motif du déblocage",
         )
+        if page is not None:
+            return page
+        users = list(queryset)
+        for user in users:
+            user_unlock(user=user, by=request.user, request=request, reason=data["reason"])
+            self.message_user(
+                request, f"Identifiant {user.identifier} de {full_name(user)} débloqué.", messages.SUCCESS
+            )
+        return object_page(self, users[0]) if len(users) == 1 else None
 
     @admin.action(description="Réinitialiser le mot de passe (ferme les sessions ouvertes)", permissions=["change"])
     def reset_password(self, request, queryset):
-        """AUTH-5: a new initial password, shown once on this page (never stored in a message or cookie), to
-        be handed over in the letter opening the rights."""
-        reset = [(user, password_reset(user=user, by=request.user, request=request)) for user in queryset]
+        """AUTH-5, BO-6: a new initial password, asked first with a reason, shown once on this page (never stored
+        in a message or cookie, no-store), to be handed over in the letter opening the rights."""
+        data, page = self._ask(
+            request,
+            queryset,
+            "reset_password",
+            "Réinitialiser le mot de passe",
+            lambda user: (
+                f"Donner un nouveau mot de passe à {full_name(user)} ({user.identifier}) : l'actuel ne "
+                "fonctionne plus et ses sessions ouvertes sont fermées ; le nouveau n'est affiché qu'une fois."
+            ),
+            label="Motif de la réinitialisation",
+        )
+        if page is not None:
+            return page
+        reset = [
+            (user, password_reset(user=user, by=request.user, request=request, reason=data["reason"]))
+            for user in queryset
+        ]
         response = TemplateResponse(
             request,
             "admin/habilitations/password_reset_done.html",
@@ -330,7 +369,12 @@ class HabilitationHistoryInline(ReadOnlyHistoryInline):
 
 
 class RevocationForm(forms.Form):
-    reason = forms.ChoiceField(label="Motif du retrait", choices=RevocationReason.choices)
+    """HAB-2, BO-6: the reason is chosen, never preselected (a refusal is the « Refuser » act's)."""
+
+    reason = forms.ChoiceField(
+        label="Motif du retrait",
+        choices=[("", "— choisissez —"), *[c for c in RevocationReason.choices if c[0] != RevocationReason.REFUSED]],
+    )
     ends_on = DateField(
         label="Fin de l'accès le (demande de suppression)",
         required=False,
@@ -451,6 +495,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         "reset_password",
     ]
     buttons = tuple(actions)
+    destructive = ("suspend", "revoke", "unlock", "reset_password")
 
     # BO-3, HAB-1 (#24): the acts each state allows (`Habilitation.state_on`); the unlock, the removal request's
     # letter and the confirmation besides only when there is a lockout, a removal requested, a confirmation owed.
@@ -530,7 +575,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         state, above the buttons and the form."""
         user, convention = obj.user, obj.convention
         return Header(
-            title=full_name(user) or user.identifier,
+            title=full_name(user),
             state=self.state_of(obj),
             facts=[
                 ("Fonction", obj.function_label),
@@ -565,7 +610,11 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         ).active_on(timezone.localdate())
         if request.method == "POST" and form.is_valid():
             habilitation = habilitation_request(by=request.user, request=request, **form.cleaned_data)
-            self.message_user(request, f"Habilitation demandée pour {habilitation.user.identifier}.")
+            self.message_user(
+                request,
+                f"Habilitation demandée pour {full_name(habilitation.user)} ({habilitation.user.identifier}).",
+                messages.SUCCESS,
+            )
             return redirect(reverse("admin:habilitations_habilitation_change", args=[habilitation.pk]))
         return TemplateResponse(
             request,
@@ -583,48 +632,86 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         the actions."""
         habilitation_edit(habilitation=obj, by=request.user, form=form, request=request)
 
-    def _each(self, request, queryset, service, done, **kwargs):
-        for habilitation in queryset.select_related("user"):
-            try:
-                service(habilitation=habilitation, by=request.user, request=request, **kwargs)
-            except ValidationError as error:
-                self.message_user(request, f"{habilitation.user} : {error.messages[0]}", messages.ERROR)
-            else:
-                self.message_user(request, f"{habilitation.user} : {done}.")
+    def named(self, obj):
+        return f"l'habilitation de {full_name(obj.user)} ({obj.user.identifier})"
 
-    def _letter(self, request, queryset, issue, filename):
-        """CONV-3, AUTH-5: a nominative letter carrying a password that exists only in it."""
+    def _each(self, request, queryset, service, done, **kwargs):
+        """BO-5: the service on each habilitation, each answered by a message naming the person (`done(habilitation,
+        result)`, or the service's refusal); one habilitation ends on its page, several on the list."""
+        objects = list(queryset.select_related("user", "convention__caf"))
+        for habilitation in objects:
+            try:
+                result = service(habilitation=habilitation, by=request.user, request=request, **kwargs)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"Habilitation de {full_name(habilitation.user)} : {error.messages[0]}", messages.ERROR
+                )
+            else:
+                self.message_user(request, done(habilitation, result), messages.SUCCESS)
+        return self.acted(request, objects)
+
+    def _ask(self, request, queryset, form_class, action, title, consequence, **form_kwargs):
+        """BO-6: (the confirmed form's data, None) or (None, the page asking the confirmation and the reason)."""
+        return action_confirmation(
+            request,
+            self,
+            queryset.select_related("user", "convention__caf"),
+            form_class,
+            action=action,
+            title=title,
+            consequence=consequence,
+            **form_kwargs,
+        )
+
+    def _letter(self, request, queryset, issue, filename, done):
+        """CONV-3, AUTH-5, BO-5: a nominative letter carrying a password that exists only in it. The password is
+        committed with the letter that carries it, or not at all (rendered in the same transaction: a server that
+        cannot render PDFs changes nothing); the answer is the habilitation's page with the letter as a link."""
         queryset = queryset.select_related("user", "convention__caf", "convention__baj", "profile")
         habilitation = self._one(request, queryset, NOMINATIVE)
         if habilitation is None:
             return None
+        subject = f"habilitation {habilitation.user.identifier}, convention {habilitation.convention.number}"
         try:
-            password = issue(habilitation)
+            password, pdf = self._letter_issued(
+                request,
+                lambda: issue(habilitation),
+                lambda password: habilitation_document(
+                    "documents/ouverture_droits.html", habilitation, password=password
+                ),
+                document="lettre d'ouverture des droits",
+                subject=subject,
+                caf=habilitation.convention.caf,
+            )
         except ValidationError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-            return None
+            self.message_user(
+                request, f"Habilitation de {full_name(habilitation.user)} : {error.messages[0]}", messages.ERROR
+            )
+            return self.acted(request, [habilitation])
+        self.message_user(request, done(habilitation), messages.SUCCESS)
         if password is None:
             self.message_user(
                 request,
-                f"{habilitation.user} garde le mot de passe qu'il utilise déjà : la lettre n'en contient pas. "
-                "Si votre liste de travail le demande, confirmez ses identifiants : ils ouvriront alors vos dossiers.",
+                f"{full_name(habilitation.user)} garde le mot de passe déjà utilisé par ces identifiants : la lettre "
+                "n'en contient pas. Si votre liste de travail le demande, confirmez ses identifiants : ils ouvriront "
+                "alors vos dossiers.",
                 messages.WARNING,
             )
-        pdf = habilitation_document("documents/ouverture_droits.html", habilitation, password=password)
-        return self._pdf(
+        return self.letter_page(
             request,
+            habilitation,
             pdf,
             f"{filename}-{habilitation.user.identifier}.pdf",
-            document="lettre d'ouverture des droits",
-            subject=f"habilitation {habilitation.user.identifier}, convention {habilitation.convention.number}",
-            caf=habilitation.convention.caf,
+            "Télécharger la lettre d'ouverture des droits (PDF)",
+            secret=password is not None,
         )
 
     @admin.action(description="Confirmer les nouveaux identifiants (émis par une autre Caf)")
     def confirm_credentials(self, request, queryset):
         """ROLE-7: the CAF of each habilitation confirms the credentials another CAF printed (after checking with
         the person that they received them): its habilitations give access again."""
-        for habilitation in queryset.select_related("user", "convention__caf"):
+        objects = list(queryset.select_related("user", "convention__caf"))
+        for habilitation in objects:
             try:
                 credentials_confirm(
                     user=habilitation.user, caf=habilitation.convention.caf, by=request.user, request=request
@@ -634,43 +721,110 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
             else:
                 self.message_user(
                     request,
-                    f"{habilitation.user} : identifiants confirmés pour la {habilitation.convention.caf.name}.",
+                    f"Identifiants de {full_name(habilitation.user)} confirmés pour la "
+                    f"{habilitation.convention.caf.name}.",
+                    messages.SUCCESS,
                 )
+        return self.acted(request, objects)
 
     @admin.action(description="Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)")
     def grant(self, request, queryset):
-        """CONV-3, AUTH-5: the initial password exists only in this letter."""
+        """CONV-3, AUTH-5, BO-5: the initial password exists only in this letter."""
         return self._letter(
             request,
             queryset,
             lambda habilitation: habilitation_grant(habilitation=habilitation, by=request.user, request=request),
             "ouverture-droits",
+            lambda habilitation: (
+                f"Accès accordé à {full_name(habilitation.user)} — téléchargez ci-dessous sa lettre "
+                "d'ouverture des droits."
+            ),
         )
 
     @admin.action(description="Suspendre (ferme les sessions ouvertes)")
     def suspend(self, request, queryset):
-        self._each(request, queryset, habilitation_suspend, "suspendue")
+        """HAB-2, BO-6: asked first, with a reason."""
+        data, page = self._ask(
+            request,
+            queryset,
+            ReasonForm,
+            "suspend",
+            "Suspendre l'habilitation",
+            lambda h: (
+                f"Suspendre l'habilitation de {full_name(h.user)} ({h.user.identifier}) : ses sessions ouvertes "
+                f"sont fermées ; elle n'ouvre plus les dossiers de la {h.convention.caf.name} avant sa réactivation."
+            ),
+            label="Motif de la suspension",
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            habilitation_suspend,
+            lambda h, _: f"Habilitation de {full_name(h.user)} suspendue.",
+            reason=data["reason"],
+        )
 
     @admin.action(description="Réactiver")
     def reactivate(self, request, queryset):
-        self._each(request, queryset, habilitation_reactivate, "réactivée")
+        return self._each(
+            request, queryset, habilitation_reactivate, lambda h, _: f"Habilitation de {full_name(h.user)} réactivée."
+        )
 
     @admin.action(description="Retirer (changement d'affectation, fin de mission, demande de suppression…)")
     def revoke(self, request, queryset):
-        form = RevocationForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._each(request, queryset, habilitation_revoke, "retrait enregistré", **form.cleaned_data)
-            return None
-        return action_confirmation(request, self, queryset, form, "revoke", "Retirer l'habilitation")
+        """HAB-2, BO-6: asked first, with a reason chosen (no default)."""
+        data, page = self._ask(
+            request,
+            queryset,
+            RevocationForm,
+            "revoke",
+            "Retirer l'habilitation",
+            lambda h: (
+                f"Retirer l'habilitation de {full_name(h.user)} ({h.user.identifier}) : elle ne consultera plus "
+                f"les dossiers de la {h.convention.caf.name} à partir de la fin d'accès (aujourd'hui si aucune date)."
+            ),
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            habilitation_revoke,
+            lambda h, _: (
+                f"Habilitation de {full_name(h.user)} retirée ({h.get_revocation_reason_display()}) : fin "
+                f"d'accès le {h.ends_on:%d/%m/%Y}."
+                if h.state_on() == HabilitationState.REVOKED
+                else f"Fin d'accès de l'habilitation de {full_name(h.user)} programmée le {h.ends_on:%d/%m/%Y} "
+                f"({h.get_revocation_reason_display()}) : elle donne accès jusqu'à la veille."
+            ),
+            **data,
+        )
 
     @admin.action(description="Refuser la demande (le motif est communiqué à la juridiction)")
     def refuse(self, request, queryset):
         """JUR-2: a requested habilitation refused, with the reason the juridiction's gestionnaire reads."""
-        form = RefusalForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._each(request, queryset, habilitation_refuse, "demande refusée", **form.cleaned_data)
-            return None
-        return action_confirmation(request, self, queryset, form, "refuse", "Refuser la demande d'habilitation")
+        data, page = self._ask(
+            request,
+            queryset,
+            RefusalForm,
+            "refuse",
+            "Refuser la demande d'habilitation",
+            lambda h: (
+                f"Refuser la demande d'habilitation de {full_name(h.user)} ({h.user.identifier}) : le motif est "
+                "communiqué à la juridiction."
+            ),
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            habilitation_refuse,
+            lambda h, _: f"Demande d'habilitation de {full_name(h.user)} refusée.",
+            **data,
+        )
 
     def _document(self, request, queryset, template, filename, document):
         habilitation = self._one(
@@ -700,21 +854,66 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
 
     @admin.action(description="Débloquer l'accès (après trois échecs)")
     def unlock(self, request, queryset):
-        for habilitation in queryset.select_related("user", "convention"):
-            caf = habilitation.convention.caf
-            user_unlock(user=habilitation.user, by=request.user, request=request, caf=caf)
-        self.message_user(request, f"{count(queryset.count(), 'accès débloqué', 'accès débloqués')}.")
+        """AUTH-3, BO-6: asked first, with a reason."""
+        data, page = self._ask(
+            request,
+            queryset,
+            ReasonForm,
+            "unlock",
+            "Débloquer l'identifiant",
+            lambda h: (
+                f"Débloquer l'identifiant {h.user.identifier} de {full_name(h.user)} : trois nouveaux essais de "
+                f"connexion ; ses identifiants n'ouvriront que les dossiers de la {h.convention.caf.name} tant que "
+                "les autres Caf concernées ne les auront pas confirmés."
+            ),
+            label="Motif du déblocage",
+            help_text="Par exemple : appel de la personne, identité vérifiée.",
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            habilitation_unlock,
+            lambda h, removed: (
+                f"Identifiant {h.user.identifier} de {full_name(h.user)} débloqué."
+                if removed
+                else f"L'identifiant {h.user.identifier} de {full_name(h.user)} n'était pas bloqué ; le déblocage est "
+                "enregistré."
+            ),
+            reason=data["reason"],
+        )
 
     @admin.action(description="Nouveau mot de passe et lettre (ferme les sessions ouvertes)")
     def reset_password(self, request, queryset):
-        """AUTH-5, art. 4: a new access procedure after a lost password; the password is only in the letter."""
+        """AUTH-5, art. 4, BO-6: a new access procedure after a lost password, asked first with a reason; the
+        password is only in the letter."""
+        data, page = self._ask(
+            request,
+            queryset,
+            ReasonForm,
+            "reset_password",
+            "Nouveau mot de passe",
+            lambda h: (
+                f"Donner un nouveau mot de passe à {full_name(h.user)} ({h.user.identifier}) : l'actuel ne "
+                "fonctionne plus et ses sessions ouvertes sont fermées ; le nouveau n'existera que dans la lettre."
+            ),
+            label="Motif du nouveau mot de passe",
+            help_text="Par exemple : mot de passe perdu, lettre non reçue.",
+        )
+        if page is not None:
+            return page
         return self._letter(
             request,
             queryset,
             lambda habilitation: habilitation_password_reset(
-                habilitation=habilitation, by=request.user, request=request
+                habilitation=habilitation, by=request.user, reason=data["reason"], request=request
             ),
             "nouveau-mot-de-passe",
+            lambda habilitation: (
+                f"Nouveau mot de passe de {full_name(habilitation.user)} — téléchargez ci-dessous la lettre qui "
+                "le porte."
+            ),
         )
 
 
@@ -751,9 +950,15 @@ class ManagerConfirmationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BajManagerForm(forms.ModelForm):
-    """JUR-1: the gestionnaire the president of the juridiction designated, and the date of that designation."""
+ACTING_CAF = "Au nom de la Caf"
 
+
+class BajManagerForm(forms.ModelForm):
+    """JUR-1: the gestionnaire the president of the juridiction designated, and the date of that designation; the
+    CAF the agent records them for, when they act for several (`caf`: its choices and whether it is asked are
+    `BajManagerAdmin.get_form`'s)."""
+
+    caf = forms.ModelChoiceField(label=ACTING_CAF, queryset=Caf.objects.none(), required=False)
     civility = forms.ChoiceField(label="Civilité", choices=Civility.choices)
     last_name = forms.CharField(label="Nom", max_length=60)
     first_name = forms.CharField(label="Prénom", max_length=60)
@@ -762,6 +967,31 @@ class BajManagerForm(forms.ModelForm):
     class Meta:
         model = BajManager
         fields = ["baj", "designated_on"]
+
+    def clean(self):
+        data = super().clean()
+        caf, baj = data.get("caf"), data.get("baj")
+        if caf is not None and baj is not None and not caf.bajs.filter(pk=baj.pk).exists():
+            self.add_error("caf", f"La {caf.name} ne traite pas avec le {baj}.")
+        return data
+
+
+class LetterForm(ReasonForm):
+    """BO-6, ROLE-7: a new password printed for a gestionnaire: the reason, and the CAF it is printed in the name
+    of when the agent acts for several CAFs of the BAJ (required, no default)."""
+
+    def __init__(self, *args, cafs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cafs = list(cafs)
+        if len(self.cafs) > 1:
+            self.fields["caf"] = forms.ModelChoiceField(label=ACTING_CAF, queryset=cafs, empty_label="— choisissez —")
+            self.order_fields(["caf", "reason"])
+
+    def clean(self):
+        data = super().clean()
+        if len(self.cafs) == 1:
+            data["caf"] = self.cafs[0]
+        return data
 
 
 @admin.register(BajManager)
@@ -778,6 +1008,7 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
     readonly_fields = ["user", "baj", "designated_on", "recorded_by", "recording_caf", "recorded_at", "to_confirm"]
     actions = ["confirm_designation", "print_letter"]
     buttons = tuple(actions)
+    destructive = ("print_letter",)
 
     def get_queryset(self, request):
         """JUR-1, ROLE-7: the gestionnaires of the BAJs this agent's CAFs deal with (the CMAF's included: it signs
@@ -811,13 +1042,21 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
     def confirm_designation(self, request, queryset):
         """ROLE-7, JUR-1: each CAF of this agent confirms the designation (and the credentials in force) of a
         gestionnaire another CAF recorded or printed a letter for: the gestionnaire acts on its conventions."""
-        for manager in queryset.select_related("user", "baj"):
+        managers = list(queryset.select_related("user", "baj"))
+        for manager in managers:
             owing = self._owing(request, manager)
             if not owing:
-                self.message_user(request, f"{manager.user} : rien à confirmer pour votre Caf.", messages.ERROR)
+                self.message_user(
+                    request,
+                    f"Gestionnaire {full_name(manager.user)} : rien à confirmer pour votre Caf.",
+                    messages.ERROR,
+                )
             for caf in owing:
                 credentials_confirm(user=manager.user, caf=caf, by=request.user, request=request)
-                self.message_user(request, f"{manager.user} : confirmé pour la {caf.name}.")
+                self.message_user(
+                    request, f"Gestionnaire {full_name(manager.user)} confirmé pour la {caf.name}.", messages.SUCCESS
+                )
+        return self.acted(request, managers)
 
     def state_of(self, obj):
         """BO-7: the gestionnaire's state in words — confirmations still owed by a CAF (ROLE-7), or the account."""
@@ -850,7 +1089,7 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
         """BO-7: who the gestionnaire is — civility, name, e-mail, juridiction — and the state, above the buttons."""
         user = obj.user
         return Header(
-            title=full_name(user) or user.identifier,
+            title=full_name(user),
             state=self.state_of(obj),
             facts=[
                 ("Fonction", "Gestionnaire de juridiction"),
@@ -863,11 +1102,22 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
             ],
         )
 
+    def _acting_for_several(self, request):
+        """The agent records for one of several CAFs: the form asks which (« Au nom de la Caf »)."""
+        return cafs_in(request.user, self.area).count() > 1
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None:
             return super().get_form(request, obj, **kwargs)
         form = super().get_form(request, obj, form=BajManagerForm, **kwargs)
-        form.base_fields["baj"].queryset = Baj.objects.filter(cafs__in=cafs_in(request.user, self.area)).distinct()
+        mine = cafs_in(request.user, self.area)
+        form.base_fields["baj"].queryset = Baj.objects.filter(cafs__in=mine).distinct()
+        if self._acting_for_several(request):  # a field of this form class alone, never the declared one changed
+            form.base_fields["caf"] = forms.ModelChoiceField(
+                label=ACTING_CAF, queryset=mine, empty_label="— choisissez —"
+            )
+        else:
+            del form.base_fields["caf"]
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -875,16 +1125,22 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["baj", "designated_on", "civility", "last_name", "first_name", "email"]
+            acting = ["caf"] if self._acting_for_several(request) else []
+            return [*acting, "baj", "designated_on", "civility", "last_name", "first_name", "email"]
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
+        """JUR-1, ROLE-7: recorded in the name of the CAF the agent chose (or their only one dealing with the
+        BAJ) — never an arbitrary one of theirs."""
         if change:
             return
         data = form.cleaned_data
-        caf = cafs_in(request.user, self.area).filter(bajs=data["baj"]).first()
+        caf = data.get("caf")
         if caf is None:
-            raise PermissionDenied
+            mine = list(cafs_in(request.user, self.area).filter(bajs=data["baj"]))
+            if len(mine) != 1:
+                raise PermissionDenied
+            caf = mine[0]
         manager = baj_manager_record(
             baj=data["baj"],
             designated_on=data["designated_on"],
@@ -898,9 +1154,18 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
         )
         obj.pk, obj.user = manager.pk, manager.user
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """BO-5: the gestionnaire recorded, on their page (where the letter is printed)."""
+        self.message_user(
+            request, f"Gestionnaire {full_name(obj.user)} enregistré : imprimez sa lettre d'ouverture des droits."
+        )
+        return object_page(self, obj)
+
     @admin.action(description="Imprimer la lettre d'ouverture des droits (nouveau mot de passe initial)")
     def print_letter(self, request, queryset):
-        """JUR-1, AUTH-5: the gestionnaire's password exists only in this letter, as a greffier's does."""
+        """JUR-1, AUTH-5, BO-5, BO-6: the gestionnaire's password exists only in this letter, as a greffier's does:
+        asked first (a new password ends the one in use), with a reason and, for an agent of several CAFs of the
+        BAJ, the CAF it is printed in the name of; committed with the letter, or not at all."""
         manager = self._one(
             request,
             queryset.select_related("user", "baj"),
@@ -908,25 +1173,63 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
         )
         if manager is None:
             return None
-        caf = self._my_cafs(request, manager).order_by("pk").first()
-        password = password_reset(user=manager.user, by=request.user, request=request, caf=caf)
-        pdf = render_pdf(
-            "documents/ouverture_gestionnaire.html",
-            {
-                "caf": caf,
-                "manager": manager,
-                "user": manager.user,
-                "password": password,
-                "today": timezone.localdate(),
-            },
-        )
-        return self._pdf(
+        data, page = action_confirmation(
             request,
+            self,
+            [manager],
+            LetterForm,
+            action="print_letter",
+            title="Nouveau mot de passe du gestionnaire",
+            consequence=lambda m: (
+                f"Donner un nouveau mot de passe à {full_name(m.user)} ({m.user.identifier}), "
+                f"gestionnaire du {m.baj} : le mot de passe actuel ne fonctionne plus ; le nouveau n'existera que "
+                "dans la lettre."
+                if m.user.has_usable_password()
+                else f"Imprimer la lettre d'ouverture des droits de {full_name(m.user)} ({m.user.identifier}), "
+                f"gestionnaire du {m.baj} : son mot de passe initial n'existera que dans cette lettre."
+            ),
+            label="Motif de la lettre",
+            help_text="Par exemple : première lettre, mot de passe perdu.",
+            cafs=self._my_cafs(request, manager).order_by("name"),
+        )
+        if page is not None:
+            return page
+        caf = data["caf"]
+        try:
+            password, pdf = self._letter_issued(
+                request,
+                lambda: password_reset(
+                    user=manager.user, by=request.user, request=request, caf=caf, reason=data["reason"]
+                ),
+                lambda password: render_pdf(
+                    "documents/ouverture_gestionnaire.html",
+                    {
+                        "caf": caf,
+                        "manager": manager,
+                        "user": manager.user,
+                        "password": password,
+                        "today": timezone.localdate(),
+                    },
+                ),
+                document="lettre d'ouverture des droits du gestionnaire",
+                subject=f"gestionnaire {manager.user.identifier}, {manager.baj}",
+                caf=caf,
+            )
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return object_page(self, manager)
+        self.message_user(
+            request,
+            f"Nouveau mot de passe de {full_name(manager.user)} — téléchargez ci-dessous sa lettre d'ouverture des "
+            "droits.",
+            messages.SUCCESS,
+        )
+        return self.letter_page(
+            request,
+            manager,
             pdf,
             f"ouverture-gestionnaire-{manager.user.identifier}.pdf",
-            document="lettre d'ouverture des droits du gestionnaire",
-            subject=f"gestionnaire {manager.user.identifier}, {manager.baj}",
-            caf=caf,
+            "Télécharger la lettre d'ouverture des droits du gestionnaire (PDF)",
         )
 
 

@@ -249,7 +249,7 @@ def _vouched_by_only(*, user, caf, by):
     return concerned
 
 
-def _credentials_issue(*, user, by, caf, request, event):
+def _credentials_issue(*, user, by, caf, request, event, reason=""):
     """ROLE-7, AUTH-5: a new initial password, printed by `caf` (None: the national administration). It opens
     `caf`'s habilitations only: every other CAF concerned owes a confirmation (`PendingConfirmation`) before its
     habilitations give access again, or the gestionnaire acts on its conventions. Every open session ends (Django
@@ -262,30 +262,39 @@ def _credentials_issue(*, user, by, caf, request, event):
     concerned = _vouched_by_only(user=user, caf=caf, by=by)
     issuer = f"émis par la {caf.name}" if caf is not None else "émis par l'administration nationale"
     cafs = sorted({*concerned, *([caf] if caf is not None else [])}, key=lambda c: c.pk)
-    _journal_to_cafs(event=event, request=request, by=by, user=user, cafs=cafs, detail=issuer)
+    detail = f"{issuer} — motif : {reason}" if reason else issuer
+    _journal_to_cafs(event=event, request=request, by=by, user=user, cafs=cafs, detail=detail)
     return password
 
 
 @transaction.atomic
-def password_reset(*, user, by, request=None, caf=None):
-    """AUTH-5, ROLE-7, AUD-1: a CAF administrator (`caf`) gives a new initial password (lost password, art. 4 of
-    the convention), to be printed in a letter; it opens that CAF's habilitations only until each other CAF
-    concerned confirms (`_credentials_issue`). Returns the password, to be shown once."""
-    return _credentials_issue(user=user, by=by, caf=caf, request=request, event=JournalEvent.PASSWORD_RESET)
+def password_reset(*, user, by, request=None, caf=None, reason=""):
+    """AUTH-5, ROLE-7, AUD-1, BO-6: a CAF administrator (`caf`) gives a new initial password (lost password, art. 4
+    of the convention), to be printed in a letter, for the `reason` the agent gave (journaled); it opens that CAF's
+    habilitations only until each other CAF concerned confirms (`_credentials_issue`). Returns the password, to be
+    shown once."""
+    return _credentials_issue(
+        user=user, by=by, caf=caf, request=request, event=JournalEvent.PASSWORD_RESET, reason=reason
+    )
 
 
 @transaction.atomic
-def habilitation_password_reset(*, habilitation, by, request=None):
-    """AUTH-5, ROLE-7: « Nouveau mot de passe et lettre » — only for a habilitation in force (a letter for a
+def habilitation_password_reset(*, habilitation, by, reason="", request=None):
+    """AUTH-5, ROLE-7, BO-6: « Nouveau mot de passe et lettre » — only for a habilitation in force (a letter for a
     suspended, ended, revoked or requested one would open nothing its CAF answers for), issued by its CAF: its
-    state today gives access (`HABILITATION_GIVING_ACCESS`, #24)."""
+    state today gives access (`HABILITATION_GIVING_ACCESS`, #24); the `reason` in the habilitation's history and the
+    journal."""
     state = habilitation.state_on()
     if state not in HABILITATION_GIVING_ACCESS:
         raise ValidationError(
             f"Aucune lettre pour l'habilitation de {habilitation.user.identifier} : elle ne donne pas accès "
             f"(état « {state.label.lower()} »)."
         )
-    return password_reset(user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf)
+    # the history row only: the journal line is the password reset's, one per CAF concerned
+    HabilitationHistory.objects.create(habilitation=habilitation, by=by, action="nouveau mot de passe", detail=reason)
+    return password_reset(
+        user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf, reason=reason
+    )
 
 
 @transaction.atomic
@@ -341,7 +350,7 @@ def locked_identifiers():
 
 
 @transaction.atomic
-def user_unlock(*, user, by, request=None, caf=None):
+def user_unlock(*, user, by, request=None, caf=None, reason=""):
     """AUTH-3, ROLE-7, AUD-1: a CAF administrator (`caf`) lifts the lockout of an identifier — which then opens that
     CAF's habilitations only until each other CAF concerned confirms (`_vouched_by_only`) —, or the national security
     officer that of a staff identifier; journaled as their act for the officers of every CAF the identity holds a
@@ -351,8 +360,18 @@ def user_unlock(*, user, by, request=None, caf=None):
         _vouched_by_only(user=user, caf=caf, by=by)
     cafs = sorted({*cafs_concerned(user), *([caf] if caf is not None else [])}, key=lambda c: c.pk)
     by_caf = f"par la {caf.name}" if caf is not None else "par l'administration nationale"
-    _journal_to_cafs(event=JournalEvent.UNLOCK, request=request, by=by, user=user, cafs=cafs, detail=by_caf)
+    detail = f"{by_caf} — motif : {reason}" if reason else by_caf
+    _journal_to_cafs(event=JournalEvent.UNLOCK, request=request, by=by, user=user, cafs=cafs, detail=detail)
     return removed
+
+
+@transaction.atomic
+def habilitation_unlock(*, habilitation, by, reason="", request=None):
+    """AUTH-3, BO-6: the CAF of `habilitation` lifts the lockout of its holder's identifier (`user_unlock`), for the
+    `reason` the agent gave — in the habilitation's history and the journal."""
+    # the history row only: the journal line is the unlock's, one per CAF concerned
+    HabilitationHistory.objects.create(habilitation=habilitation, by=by, action="déblocage", detail=reason)
+    return user_unlock(user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf, reason=reason)
 
 
 def sessions_end_all(user):
@@ -515,9 +534,9 @@ def habilitation_grant(*, habilitation, by, request=None):
 
 
 @transaction.atomic
-def habilitation_suspend(*, habilitation, by, detail="", request=None):
-    """HAB-2: active → suspended, effective at once on the CAF it opens, open sessions included; the user's
-    habilitations from other CAFs go on giving access."""
+def habilitation_suspend(*, habilitation, by, reason="", request=None):
+    """HAB-2, BO-6: active → suspended, effective at once on the CAF it opens, open sessions included; the user's
+    habilitations from other CAFs go on giving access. The agent's `reason` in the history and the journal."""
     _transition(habilitation, "suspendre")
     habilitation.status = HabilitationStatus.SUSPENDED
     habilitation.save(update_fields=["status"])
@@ -526,7 +545,7 @@ def habilitation_suspend(*, habilitation, by, detail="", request=None):
         habilitation=habilitation,
         by=by,
         action="suspension",
-        detail=detail,
+        detail=reason,
         event=JournalEvent.HABILITATION_SUSPENDED,
         request=request,
     )

@@ -66,6 +66,10 @@ def submit(client, url, **changes):
     return response
 
 
+# BO-6: the reason a destructive act asks before it is done.
+REASON = {"apply": "1", "reason": "Appel de la personne, identité vérifiée"}
+
+
 def act(client, model, action, objects, **extra):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return client.post(url, {"action": action, "_selected_action": [o.pk for o in objects], **extra})
@@ -142,11 +146,11 @@ def test_a_habilitation_requested_and_its_function_edited(client, caf_admin):
     "action, status, event, extra",
     [
         ("grant", "requested", JournalEvent.HABILITATION_GRANTED, {}),
-        ("suspend", "active", JournalEvent.HABILITATION_SUSPENDED, {}),
+        ("suspend", "active", JournalEvent.HABILITATION_SUSPENDED, REASON),
         ("reactivate", "suspended", JournalEvent.HABILITATION_REACTIVATED, {}),
         ("revoke", "active", JournalEvent.HABILITATION_REVOKED, {"apply": "1", "reason": "end_of_mission"}),
-        ("unlock", "active", JournalEvent.UNLOCK, {}),
-        ("reset_password", "active", JournalEvent.PASSWORD_RESET, {}),
+        ("unlock", "active", JournalEvent.UNLOCK, REASON),
+        ("reset_password", "active", JournalEvent.PASSWORD_RESET, REASON),
     ],
 )
 def test_every_habilitation_action(client, caf_admin, action, status, event, extra):
@@ -187,7 +191,7 @@ def test_an_account_created_and_its_rights_changed(client, superuser):
 )
 def test_every_account_action(client, superuser, action, event):
     greffier = UserFactory(identifier="T1001161")
-    act(client, User, action, [greffier])
+    act(client, User, action, [greffier], **REASON)
     line = only_line(event)
     assert line.user == superuser and line.detail.startswith("T1001161 :")
 
@@ -269,6 +273,19 @@ def _dialogue_message():
         email="a@b.fr",
         body="x",
     )
+
+
+def _manager_form(baj):
+    """The gestionnaire's add form; « Au nom de la Caf » is asked of whoever acts for several CAFs (the superuser)."""
+    return {
+        "caf": str(baj.cafs.order_by("pk").first().pk),
+        "baj": str(baj.pk),
+        "designated_on": "05/01/2026",
+        "civility": "madame",
+        "last_name": "Roux",
+        "first_name": "Anne",
+        "email": "anne.roux@justice.fr",
+    }
 
 
 def _baj_manager(owing=False):
@@ -381,13 +398,14 @@ CASES = {
             "partner_signatory_capacity": "head",
         },
         "change": lambda: {"caf_signatory": "Mme Durand"},
-        "actions": {"terminate": {"apply": "1", "reason": "Codes communiqués à un tiers"}},
+        "actions": {"terminate": {"apply": "1", "reason": "Codes communiqués à un tiers"}, "denounce": REASON},
         "mark": lambda obj: obj.number,
     },
     "habilitations.User": {
         "make": _account,
         "add": lambda: {"identifier": "agent777", "password1": "Kp7wz3", "password2": "Kp7wz3"},
         "change": lambda: {"last_name": "Roux"},
+        "actions": {"unlock": REASON, "reset_password": REASON},
         "mark": lambda obj: obj.identifier,
     },
     "habilitations.Habilitation": {
@@ -403,19 +421,16 @@ CASES = {
         "actions": {
             "revoke": {"apply": "1", "reason": "end_of_mission"},
             "refuse": {"apply": "1", "reason": "Demande incomplète"},
+            "suspend": REASON,
+            "unlock": REASON,
+            "reset_password": REASON,
         },
         "mark": lambda obj: obj.user.identifier,
     },
     "conventions.BajManager": {
         "make": lambda action: _baj_manager(owing=action == "confirm_designation"),
-        "add": lambda: {
-            "baj": str(ConventionFactory().baj_id),
-            "designated_on": "05/01/2026",
-            "civility": "madame",
-            "last_name": "Roux",
-            "first_name": "Anne",
-            "email": "anne.roux@justice.fr",
-        },
+        "add": lambda: _manager_form(ConventionFactory().baj),
+        "actions": {"print_letter": REASON},
         "mark": lambda obj: obj.user.identifier,
     },
     "allocataires.DialogueMessage": {

@@ -1,6 +1,8 @@
-"""HAB-1, HAB-2, CONV-3 in the browser: a CAF administrator grants a habilitation and prints the letter, the
-greffier logs in with the password of the letter, the administrator revokes the habilitation, and the
-greffier's open session is refused on its next request."""
+"""HAB-1, HAB-2, CONV-3, BO-5, BO-6 in the browser: a CAF administrator grants a habilitation from its page, sees
+what was done there (the message, the new state and buttons) and downloads the letter from the link the page
+carries; the greffier logs in with the password of the letter; the administrator suspends the habilitation with a
+reason (asked, and required), and the greffier's open session is refused on its next request; then withdraws it
+with a chosen reason."""
 
 import io
 import re
@@ -10,20 +12,20 @@ import pytest
 from pypdf import PdfReader
 
 from allocataires.demo import DEMO_CAF_AGENTS
+from habilitations.models import Habilitation
 from tests.e2e.helpers import log_in, seed_demo, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def run_action(page, identifier, action_label):
-    page.goto("/admin/habilitations/habilitation/")
-    row = page.locator("#result_list tbody tr", has_text=identifier)
-    row.locator("input.action-select").check()
-    page.locator("select[name=action]").select_option(label=action_label)
-    page.locator("button[name=index], input[name=index]").first.click()
+def act(page, label):
+    """A button of the object's page (BO-3)."""
+    page.locator(".object-buttons").get_by_role("button", name=label).click()
 
 
-def test_grant_print_the_letter_revoke_and_the_open_session_is_refused(browser, live_server, reference_data):
+def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_reason(
+    browser, live_server, reference_data
+):
     seed_demo()
     admin = browser.new_context(locale="fr-FR", base_url=live_server.url, accept_downloads=True)
     greffier = browser.new_context(locale="fr-FR", base_url=live_server.url)
@@ -33,10 +35,20 @@ def test_grant_print_the_letter_revoke_and_the_open_session_is_refused(browser, 
     log_in(page, DEMO_CAF_AGENTS[0][0])
     page.goto("/admin/habilitations/habilitation/")
     shot(page, "10-admin-habilitations")
-    assert "T1001163" in page.locator("#result_list").inner_text()
+    page.locator("#result_list").get_by_role("link", name="T1001163").click()
+    habilitation = Habilitation.objects.get(user__identifier="T1001163")
+    assert page.url.endswith(f"/admin/habilitations/habilitation/{habilitation.pk}/change/")
 
+    # BO-5: the grant answers on the habilitation's page — the message, the new state, its buttons, the letter.
+    act(page, "Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)")
+    assert "Accès accordé à Madame Inès GARNIER" in page.locator(".messagelist").inner_text()
+    assert page.locator(".field-status .readonly").inner_text() == "Active"
+    buttons = page.locator(".object-buttons").inner_text()
+    assert "Suspendre" in buttons and "Accorder" not in buttons
+    shot(page, "admin-acte-accorder-lettre")
     with page.expect_download() as download:
-        run_action(page, "T1001163", "Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)")
+        page.get_by_role("link", name="Télécharger la lettre d'ouverture des droits (PDF)").click()
+    assert download.value.suggested_filename == "ouverture-droits-T1001163.pdf"
     letter = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
     initial = re.search(r"mot de passe personnel : (\S+)", " ".join(letter.split())).group(1)
     assert "T1001163" in letter
@@ -52,12 +64,37 @@ def test_grant_print_the_letter_revoke_and_the_open_session_is_refused(browser, 
     greffier_page.get_by_role("button", name="Changer le mot de passe").click()
     greffier_page.wait_for_url("**/accueil/")
 
-    run_action(page, "T1001163", "Retirer (changement d'affectation, fin de mission, demande de suppression…)")
-    page.get_by_label("Motif du retrait").select_option(label="Fin de mission")
+    # BO-6: « Suspendre » asks first: what will happen, a required reason, « Confirmer » destructive, « Annuler ».
+    page.goto(f"/admin/habilitations/habilitation/{habilitation.pk}/change/")
+    act(page, "Suspendre (ferme les sessions ouvertes)")
+    assert (
+        "Suspendre l'habilitation de Madame Inès GARNIER (T1001163) : ses sessions ouvertes sont fermées"
+        in page.locator(".act-consequences").inner_text()
+    )
+    assert page.get_by_role("link", name="Annuler").get_attribute("href").endswith(f"/{habilitation.pk}/change/")
+    shot(page, "admin-acte-suspendre-confirmation")
     page.get_by_role("button", name="Confirmer").click()
-    assert "retrait enregistré" in page.locator(".messagelist").inner_text()
+    assert "Ce champ est obligatoire" in page.locator("#id_reason_error").inner_text()
+    shot(page, "admin-acte-suspendre-motif-obligatoire")
+    page.get_by_label("Motif de la suspension").fill("Absence prolongée signalée par la juridiction")
+    page.get_by_role("button", name="Confirmer").click()
+    assert "Habilitation de Madame Inès GARNIER suspendue." in page.locator(".messagelist").inner_text()
+    assert page.locator(".field-status .readonly").inner_text() == "Suspendue"
+    assert (
+        "Absence prolongée signalée par la juridiction"
+        in page.locator("#history-group, .inline-group").first.inner_text()
+    )
 
     greffier_page.reload()
     assert "Accès suspendu ou retiré" in greffier_page.locator("h1").inner_text()
+
+    # BO-6: « Retirer » with a reason chosen (none preselected).
+    act(page, "Retirer (changement d'affectation, fin de mission, demande de suppression…)")
+    assert page.get_by_label("Motif du retrait").input_value() == ""
+    page.get_by_label("Motif du retrait").select_option(label="Fin de mission")
+    page.get_by_role("button", name="Confirmer").click()
+    assert "Habilitation de Madame Inès GARNIER retirée (Fin de mission)" in page.locator(".messagelist").inner_text()
+    assert page.locator(".field-status .readonly").inner_text() == "Révoquée"
+    shot(page, "admin-acte-retrait")
     admin.close()
     greffier.close()

@@ -81,10 +81,11 @@ def test_from_the_juridictions_request_to_the_greffiers_first_login(browser, liv
     page.goto("/admin/")
     page.get_by_role("link", name=re.compile("demandes d'accès à accorder")).click()
     page.get_by_role("link", name=re.compile("T16")).first.click()
-    with page.expect_download() as download:
-        page.get_by_role(
-            "button", name="Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)"
-        ).click()
+    page.get_by_role(
+        "button", name="Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)"
+    ).click()
+    with page.expect_download() as download:  # BO-5: the letter is a link on the habilitation's page
+        page.get_by_role("link", name="Télécharger la lettre d'ouverture des droits (PDF)").click()
     letter = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
     letter = " ".join(letter.split())
     identifier = re.search(r"code identifiant : (\S+)", letter).group(1)

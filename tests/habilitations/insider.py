@@ -89,17 +89,28 @@ def asks_removal(client, habilitation, ends_on):
     return client.post(url, {"ends_on": f"{ends_on:%d/%m/%Y}"})
 
 
+# BO-6: the acts that ask a confirmation and a reason first, confirmed as the agent does.
+CONFIRMED = {"apply": "1", "reason": "Appel de la personne, identité vérifiée"}
+ASKING = {"reset_password", "unlock", "suspend", "print_letter"}
+
+
 def act(client, model, action, objects, **extra):
-    """A list action of the administration on `objects`."""
+    """A list action of the administration on `objects` (confirmed, with a reason, when it asks one)."""
     app = "conventions" if model == "bajmanager" else "habilitations"
     return client.post(
         reverse(f"admin:{app}_{model}_changelist"),
-        {"action": action, "_selected_action": [o.pk for o in objects], **extra},
+        {
+            "action": action,
+            "_selected_action": [o.pk for o in objects],
+            **(CONFIRMED if action in ASKING else {}),
+            **extra,
+        },
     )
 
 
 def button(client, habilitation, name):
-    """The same act as a button on the habilitation's page (BO-3)."""
+    """The same act as a button on the habilitation's page (BO-3), confirmed when it asks (BO-6)."""
     return client.post(
-        reverse("admin:habilitations_habilitation_actions", kwargs={"pk": habilitation.pk, "tool": f"button_{name}"})
+        reverse("admin:habilitations_habilitation_actions", kwargs={"pk": habilitation.pk, "tool": f"button_{name}"}),
+        CONFIRMED if name in ASKING else {},
     )

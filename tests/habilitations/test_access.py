@@ -161,7 +161,7 @@ def test_each_cafs_staff_see_and_suspend_only_their_cafs_habilitations(two_cafs)
     assert client.get(reverse("admin:habilitations_habilitation_change", args=[lille.pk])).status_code == 302
     client.post(
         reverse("admin:habilitations_habilitation_changelist"),
-        {"action": "suspend", "_selected_action": [lille.pk, roubaix.pk]},
+        {"action": "suspend", "_selected_action": [lille.pk, roubaix.pk], "apply": "1", "reason": "Poste vacant"},
     )
     lille.refresh_from_db(), roubaix.refresh_from_db()
     assert (lille.status, roubaix.status) == (HabilitationStatus.ACTIVE, HabilitationStatus.SUSPENDED)

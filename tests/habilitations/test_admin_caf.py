@@ -1,8 +1,10 @@
 """ROLE-3, HAB-3, CONV-3: the CAF administrator's pages — scoped to their CAF (also by URL), the lifecycle
 actions, the read-only history, the printable documents."""
 
+import base64
 import html
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -11,6 +13,7 @@ from pypdf import PdfReader
 
 from conventions.enums import CafRoleKind
 from conventions.models import Caf, CafRole, Convention
+from habilitations.admin import full_name as person
 from habilitations.enums import GreffeFunction, HabilitationStatus
 from habilitations.models import Habilitation
 from tests.conventions.factories import ConventionFactory
@@ -19,9 +22,23 @@ from tests.habilitations.factories import HabilitationFactory, UserFactory, caf_
 pytestmark = pytest.mark.django_db
 
 
+LETTER = re.compile(r'href="data:application/pdf;base64,([A-Za-z0-9+/=]+)"\s+download="([^"]+)"')
+
+
+def letter_pdf(response):
+    """BO-5: the letter an act answers with on the object's page, as the link's download (and its file name)."""
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html"), response
+    assert "no-store" in response["Cache-Control"], "the page carrying a password is not kept by the browser"
+    found = LETTER.search(response.content.decode())
+    assert found, "no letter on the page"
+    return base64.b64decode(found.group(1)), found.group(2)
+
+
 def pdf_text(response):
-    assert response["Content-Type"] == "application/pdf", response
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
+    """The text of a printed PDF, served as a download or, for a letter carrying a password, linked on the object's
+    page (BO-5)."""
+    content = response.content if response["Content-Type"] == "application/pdf" else letter_pdf(response)[0]
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
 
 
 @pytest.fixture
@@ -145,10 +162,15 @@ def test_terminate_needs_a_reason_and_denounce_gives_the_date(client, caf_admin,
     act(client, "convention", "terminate", [ours.convention], apply="1", reason="")
     ours.convention.refresh_from_db()
     assert ours.convention.ends_on is None
-    act(client, "convention", "denounce", [ours.convention])
+    asked = act(client, "convention", "denounce", [ours.convention])  # BO-6: asked first, with a reason
+    ours.convention.refresh_from_db()
+    assert asked.status_code == 200 and "Motif de la dénonciation" in asked.content.decode()
+    assert ours.convention.ends_on is None
+    act(client, "convention", "denounce", [ours.convention], apply="1", reason="Juridiction supprimée")
     ours.convention.refresh_from_db()
     assert ours.convention.ends_on is not None
-    assert Convention.objects.get(pk=ours.convention.pk).history.filter(action="dénonciation").exists()
+    history = Convention.objects.get(pk=ours.convention.pk).history.get(action="dénonciation")
+    assert "Juridiction supprimée" in history.detail
 
 
 def test_unlock_and_reset_from_the_habilitations(client, caf_admin, two_cafs):
@@ -156,8 +178,9 @@ def test_unlock_and_reset_from_the_habilitations(client, caf_admin, two_cafs):
     other = Client()
     for _ in range(3):
         other.post("/", {"identifier": "T1001161", "password": "Wrong1"})
-    act(client, "habilitation", "unlock", [ours])
-    letter = act(client, "habilitation", "reset_password", [ours])
+    reason = {"apply": "1", "reason": "Appel de la greffière, identité vérifiée"}
+    act(client, "habilitation", "unlock", [ours], **reason)
+    letter = act(client, "habilitation", "reset_password", [ours], **reason)
     password = pdf_text(letter).split("mot de passe personnel :")[1].split()[0]
     assert other.post("/", {"identifier": "T1001161", "password": password})["Location"] == reverse(
         "habilitations:password_change"
@@ -222,8 +245,13 @@ def test_lifecycle_buttons_on_the_habilitations_page(client, caf_admin, two_cafs
     assert f'action="{suspend}"' in page and ">Suspendre (ferme les sessions ouvertes)</button>" in page
     assert "button_reactivate" not in page and "button_grant" not in page, "only what an active one allows"
     assert "onclick" not in page, "no script: a form and its button"
-    assert client.get(suspend).status_code == 405, "a state change is never a link"
-    assert client.post(suspend).status_code == 302
+    opened = client.get(suspend, follow=True)  # a state change is never a link: the page says so, nothing done
+    assert opened.redirect_chain == [(reverse("admin:habilitations_habilitation_change", args=[ours.pk]), 302)]
+    assert "se fait avec son bouton" in html.unescape(opened.content.decode())
+    ours.refresh_from_db()
+    assert ours.status == HabilitationStatus.ACTIVE
+    assert client.post(suspend).status_code == 200, "BO-6: asked first"
+    assert client.post(suspend, {"apply": "1", "reason": "Poste vacant"}).status_code == 302
     ours.refresh_from_db()
     assert ours.status == HabilitationStatus.SUSPENDED
     assert ours.history.filter(action="suspension").exists()
@@ -271,7 +299,10 @@ def test_a_button_the_state_no_longer_allows_is_explained_on_the_page(client, ca
     grant = reverse("admin:habilitations_habilitation_actions", kwargs={"pk": ours.pk, "tool": "button_grant"})
     response = client.post(grant, follow=True)
     assert response.status_code == 200
-    assert "n'est plus possible dans l'état actuel" in html.unescape(response.content.decode())
+    assert (
+        "« Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial) » n'est plus possible : "
+        f"l'habilitation de {person(ours.user)} (T1001161) est maintenant à l'état « active »"
+    ) in html.unescape(response.content.decode())
     assert ours.history.count() == 0
 
 

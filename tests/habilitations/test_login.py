@@ -184,7 +184,8 @@ def test_the_caf_unlocks_from_the_admin(client, greffier, login):
         login("T1001161", "Wrong1")
     log_in(client, UserFactory(superuser=True))
     response = client.post(
-        reverse("admin:habilitations_user_changelist"), {"action": "unlock", "_selected_action": [greffier.pk]}
+        reverse("admin:habilitations_user_changelist"),
+        {"action": "unlock", "_selected_action": [greffier.pk], "apply": "1", "reason": "Identité vérifiée"},
     )
     assert response.status_code == 302
     client.logout()

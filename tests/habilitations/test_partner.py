@@ -207,7 +207,7 @@ def test_the_caf_records_a_gestionnaire_and_prints_the_letter(world, agent):
     letter = pdf_text(
         agent.post(
             reverse("admin:conventions_bajmanager_changelist"),
-            {"action": "print_letter", "_selected_action": [manager.pk]},
+            {"action": "print_letter", "_selected_action": [manager.pk], "apply": "1", "reason": "Première lettre"},
         )
     )
     password = letter.split("mot de passe personnel :")[1].split()[0]

@@ -158,7 +158,8 @@ def test_a_reset_ends_every_open_session_and_forces_a_change(client, greffier, l
 def test_the_admin_reset_shows_the_password_once_and_not_in_a_message(client, greffier):
     log_in(client, UserFactory(superuser=True))
     response = client.post(
-        reverse("admin:habilitations_user_changelist"), {"action": "reset_password", "_selected_action": [greffier.pk]}
+        reverse("admin:habilitations_user_changelist"),
+        {"action": "reset_password", "_selected_action": [greffier.pk], "apply": "1", "reason": "Mot de passe perdu"},
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
