@@ -40,6 +40,14 @@ def garnier(**traits):
     return HabilitationFactory(user=user, **traits)
 
 
+def locked_garnier():
+    """Madame GARNIER after three failed logins: « Débloquer » is offered only for a locked identifier (#24)."""
+    habilitation = garnier()
+    for _ in range(3):
+        Client().post("/", {"identifier": "T1001163", "password": "Wrong1"})
+    return habilitation
+
+
 def page_url(obj):
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
@@ -189,7 +197,7 @@ ASKING = {
         "suspension",
     ),
     "unlock": (
-        garnier,
+        locked_garnier,
         "Débloquer l'identifiant T1001163 de Madame Inès GARNIER : trois nouveaux essais de connexion",
         JournalEvent.UNLOCK,
         "déblocage",
