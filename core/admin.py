@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django_object_actions import BaseDjangoObjectActions
@@ -192,15 +193,50 @@ class ObjectHeaderMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+def credentials_fingerprint(users):
+    """BO-5: a fingerprint of the passwords in force of `users` — an HMAC of their hashes under the site's key, which
+    tells whether they changed and reveals nothing of them."""
+    material = "|".join(f"{user.pk}:{user.password}" for user in sorted(users, key=lambda user: user.pk))
+    return salted_hmac("cafpro.core.admin.credentials", material, algorithm="sha256").hexdigest()
+
+
 class ReasonForm(forms.Form):
-    """BO-6: the reason of an act, required, free text — recorded in the history and the journal line."""
+    """BO-6: the reason of an act, required, free text — recorded in the history and the journal line.
 
-    reason = forms.CharField(label="Motif", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    BO-5: for an act that issues a password (`users`: whose), the page also carries the fingerprint of the passwords
+    in force when it was shown. The answer to the act is the page with the letter (a POST's answer: no redirect can
+    carry the letter), so a reload sends the same form again; the passwords have changed since, and the form refuses
+    it — no second password voids the letter just downloaded — until the agent confirms again, knowingly."""
 
-    def __init__(self, *args, label="Motif", help_text="", **kwargs):
+    reason = forms.CharField(
+        label="Motif", max_length=300, widget=forms.Textarea(attrs={"rows": 3, "autofocus": True})
+    )
+
+    def __init__(self, *args, label="Motif", help_text="", users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.fields["reason"].help_text = help_text
+        self.fingerprint = None
+        if users is not None:
+            self.fingerprint = credentials_fingerprint(users)
+            self.fields["credentials"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            if self.is_bound:
+                # A guard against the browser's reload, not a right: a form sent without it is the agent's own act.
+                self.sent_fingerprint = self.data.get("credentials", self.fingerprint)
+                self.data = self.data.copy()  # shown again, the page carries the passwords now in force
+                self.data["credentials"] = self.fingerprint
+            else:
+                self.initial["credentials"] = self.fingerprint
+
+    def clean(self):
+        data = super().clean()
+        if self.fingerprint is not None and not constant_time_compare(self.sent_fingerprint, self.fingerprint):
+            raise ValidationError(
+                "Le mot de passe a changé depuis l'affichage de cette page (page rechargée après l'envoi ?) : aucun "
+                "nouveau mot de passe n'a été donné, la lettre déjà téléchargée reste valable. Pour en donner un "
+                "autre, confirmez de nouveau."
+            )
+        return data
 
 
 def action_confirmation(request, model_admin, queryset, form_class, *, action, title, consequence, **form_kwargs):

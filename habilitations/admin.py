@@ -240,6 +240,7 @@ class UserAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoUserAdmin):
                 "fonctionne plus et ses sessions ouvertes sont fermées ; le nouveau n'est affiché qu'une fois."
             ),
             label="Motif de la réinitialisation",
+            users=list(queryset),
         )
         if page is not None:
             return page
@@ -900,6 +901,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
             ),
             label="Motif du nouveau mot de passe",
             help_text="Par exemple : mot de passe perdu, lettre non reçue.",
+            users=[habilitation.user for habilitation in queryset.select_related("user")],
         )
         if page is not None:
             return page
@@ -1191,6 +1193,7 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
             label="Motif de la lettre",
             help_text="Par exemple : première lettre, mot de passe perdu.",
             cafs=self._my_cafs(request, manager).order_by("name"),
+            users=[manager.user],
         )
         if page is not None:
             return page

@@ -310,7 +310,7 @@ def test_the_administration_each_role_opens_fits_and_passes_axe(page, demo):
     manager = BajManager.objects.order_by("pk").first()
     caf_agent = [
         ("travail", "/admin/"),
-        ("habilitations-demandees", "/admin/habilitations/habilitation/?status__exact=requested"),
+        ("habilitations-demandees", "/admin/habilitations/habilitation/?etat=requested"),
         ("habilitations-inutilisees", "/admin/habilitations/habilitation/?inactif=60"),
         ("habilitation", f"/admin/habilitations/habilitation/{habilitation.pk}/change/"),
         ("conventions", "/admin/conventions/convention/"),
@@ -390,7 +390,7 @@ def test_a_caf_agent_grants_a_requested_access_by_keyboard_alone(page, demo):
     keyboard.press("Enter")
     keyboard.tab_to(lambda e: "demandes d'accès à accorder" in e["text"])
     keyboard.press("Enter")
-    page.wait_for_url("**/habilitation/?status__exact=requested")
+    page.wait_for_url("**/habilitation/?etat=requested")
     keyboard.tab_to(lambda e: e["text"] == "Aller au contenu")
     keyboard.press("Enter")
     keyboard.tab_to(lambda e: e["text"].startswith("GARNIER Inès"))

@@ -42,7 +42,7 @@ def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_rea
     # BO-5: the grant answers on the habilitation's page — the message, the new state, its buttons, the letter.
     act(page, "Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)")
     assert "Accès accordé à Madame Inès GARNIER" in page.locator(".messagelist").inner_text()
-    assert page.locator(".field-status .readonly").inner_text() == "Active"
+    assert page.locator(".object-header .badge").inner_text() == "Active"
     buttons = page.locator(".object-buttons").inner_text()
     assert "Suspendre" in buttons and "Accorder" not in buttons
     shot(page, "admin-acte-accorder-lettre")
@@ -79,7 +79,7 @@ def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_rea
     page.get_by_label("Motif de la suspension").fill("Absence prolongée signalée par la juridiction")
     page.get_by_role("button", name="Confirmer").click()
     assert "Habilitation de Madame Inès GARNIER suspendue." in page.locator(".messagelist").inner_text()
-    assert page.locator(".field-status .readonly").inner_text() == "Suspendue"
+    assert page.locator(".object-header .badge").inner_text() == "Suspendue"
     assert (
         "Absence prolongée signalée par la juridiction"
         in page.locator("#history-group, .inline-group").first.inner_text()
@@ -94,7 +94,7 @@ def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_rea
     page.get_by_label("Motif du retrait").select_option(label="Fin de mission")
     page.get_by_role("button", name="Confirmer").click()
     assert "Habilitation de Madame Inès GARNIER retirée (Fin de mission)" in page.locator(".messagelist").inner_text()
-    assert page.locator(".field-status .readonly").inner_text() == "Révoquée"
+    assert page.locator(".object-header .badge").inner_text() == "Retirée"
     shot(page, "admin-acte-retrait")
     admin.close()
     greffier.close()

@@ -161,6 +161,35 @@ def test_a_new_password_whose_letter_cannot_be_rendered_keeps_the_old_one(client
     assert not habilitation.history.exists()
 
 
+def _hidden(page, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+@pytest.mark.parametrize("name", ["reset_password", "print_letter"])
+def test_a_reloaded_letter_page_issues_no_second_password(client, caf_admin, name):
+    """BO-5 (#24 walk): the letter's page is the answer to a POST; reloading it sent the form again and issued a
+    second password, voiding the letter just downloaded. The form carries the fingerprint of the password in force
+    when it was shown: sent again, it issues nothing and says why; confirmed again from that page, it does."""
+    obj = garnier() if name == "reset_password" else _manager()
+    asked = text(client.post(button_url(obj, name)))
+    confirmed = {"apply": "1", "reason": REASON, "credentials": _hidden(asked, "credentials")}
+    first = client.post(button_url(obj, name), confirmed)
+    assert "no-store" in first["Cache-Control"]
+    assert "data:application/pdf;base64," in text(first)
+    obj.user.refresh_from_db()
+    issued, journaled = obj.user.password, JournalEntry.objects.count()
+
+    reloaded = text(client.post(button_url(obj, name), confirmed))  # F5 on the letter's page
+    obj.user.refresh_from_db()
+    assert obj.user.password == issued and JournalEntry.objects.count() == journaled
+    assert "aucun nouveau mot de passe n'a été donné, la lettre déjà téléchargée reste valable" in reloaded
+    assert "data:application/pdf" not in reloaded
+
+    again = client.post(button_url(obj, name), {**confirmed, "credentials": _hidden(reloaded, "credentials")})
+    obj.user.refresh_from_db()
+    assert obj.user.password != issued and "data:application/pdf;base64," in text(again)
+
+
 # --- BO-6: the destructive acts ask first, with a required reason --------------------------------------------------
 
 
