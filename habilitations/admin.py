@@ -664,6 +664,12 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
             **form_kwargs,
         )
 
+    # CONV-3, AUTH-5: the letter opening the rights, and the letter of a new password (#24 walk: not the opening).
+    LETTERS = {
+        "ouverture-droits": ("documents/ouverture_droits.html", "lettre d'ouverture des droits"),
+        "nouveau-mot-de-passe": ("documents/nouveau_mot_de_passe.html", "lettre du nouveau mot de passe"),
+    }
+
     def _letter(self, request, queryset, issue, filename, done):
         """CONV-3, AUTH-5, BO-5: a nominative letter carrying a password that exists only in it. The password is
         committed with the letter that carries it, or not at all (rendered in the same transaction: a server that
@@ -673,14 +679,19 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         if habilitation is None:
             return None
         subject = f"habilitation {habilitation.user.identifier}, convention {habilitation.convention.number}"
+        template, document = self.LETTERS[filename]
         try:
             password, pdf = self._letter_issued(
                 request,
                 lambda: issue(habilitation),
                 lambda password: habilitation_document(
-                    "documents/ouverture_droits.html", habilitation, password=password
+                    template,
+                    habilitation,
+                    password=password,
+                    # ROLE-7: other CAFs' dossiers now wait for their confirmation (said, not named)
+                    awaiting=habilitation.user.pending_confirmations.exclude(caf=habilitation.convention.caf).exists(),
                 ),
-                document="lettre d'ouverture des droits",
+                document=document,
                 subject=subject,
                 caf=habilitation.convention.caf,
             )
@@ -703,7 +714,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
             habilitation,
             pdf,
             f"{filename}-{habilitation.user.identifier}.pdf",
-            "Télécharger la lettre d'ouverture des droits (PDF)",
+            f"Télécharger la {document} (PDF)",
             secret=password is not None,
         )
 

@@ -423,3 +423,23 @@ def test_an_agent_of_several_cafs_says_in_whose_name_a_gestionnaire_is_recorded(
     assert "Caf de Roubaix" in pdf_text(letter)
     lille = PendingConfirmation.objects.get(user=manager.user, caf__number="595")
     assert lille.issued_by == roubaix, "printed in the name of Roubaix: Lille confirms"
+
+
+def test_a_new_password_comes_in_its_own_letter_which_says_other_cafs_wait(client, caf_admin):
+    """AUTH-5, ROLE-7 (#24 walk): « Nouveau mot de passe et lettre » printed the opening letter (« Après réception de
+    la convention signée … ouverture des droits ») to a person who has had access for a year, and did not say that
+    the other CAFs' dossiers now wait for their confirmation. Its own letter says both — without naming those CAFs
+    to the agent printing it."""
+    habilitation = garnier()
+    HabilitationFactory(
+        user=habilitation.user,
+        convention=ConventionFactory(caf=Caf.objects.get(number="171"), baj=Baj.objects.get(city="Saintes")),
+    )
+    asked = text(client.post(button_url(habilitation, "reset_password")))
+    assert "Motif du nouveau mot de passe" in asked
+    answered = client.post(button_url(habilitation, "reset_password"), {"apply": "1", "reason": REASON})
+    assert "Télécharger la lettre du nouveau mot de passe (PDF)" in text(answered)
+    letter = pdf_text(answered)
+    assert "Cafpro — Nouveau mot de passe" in letter and "ouverture des droits" not in letter.lower()
+    assert "Ceux des autres Caf qui vous ont habilitée vous seront de nouveau ouverts" in letter
+    assert "La Rochelle" not in letter and "Charente-Maritime" not in letter
