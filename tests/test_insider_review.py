@@ -514,3 +514,55 @@ def test_nothing_of_roubaix_on_lilles_convention_list_or_filter(world, lille, th
     page = _text(lille.get(reverse("admin:habilitations_habilitation_changelist") + f"?q={SECRET_NAME}"))
     assert "T5970002" not in page, "the search term is echoed in its box; the person's identifier is not shown"
     assert Convention.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_buttons_list_wide_address_acts_on_nothing(world, lille, theirs, ours, method):
+    """BO-3: the library's list-wide address of a button (no object): not found, nothing suspended."""
+    url = reverse("admin:habilitations_habilitation_changelist") + "actions/button_suspend/"
+    response = getattr(lille, method)(url, CONFIRMED if method == "post" else None)
+    assert response.status_code == 404
+    assert _untouched(theirs) and _untouched(ours)
+
+
+def test_a_security_officer_alone_acts_on_no_habilitation(world, ours):
+    """ROLE-3, ROLE-4: Lille's security officer, not its administrator: the administration's acts are refused,
+    by the list and by the button; no second factor reset either (AUTH-11)."""
+    client, _ = agent("CAF59508", LILLE, kinds=(CafRoleKind.SECURITY_OFFICER,))
+    response = act(client, "habilitation", "suspend", [ours])
+    assert response.status_code in (302, 403)
+    assert button(client, ours, "suspend").status_code in (302, 403, 404)
+    assert _untouched(ours)
+    client.post(reverse("habilitations:second_factor_reset"), {"identifier": "T5950002", "reason": "téléphone perdu"})
+    assert not PendingConfirmation.objects.filter(user=ours.user).exists()
+
+
+def test_a_refused_reason_leaves_the_act_undone_and_asks_again(world, lille, ours):
+    """BO-6: `apply` with an empty reason: the page asks again, nothing done (no default reason)."""
+    response = lille.post(
+        reverse("admin:habilitations_habilitation_changelist"),
+        {"action": "suspend", "_selected_action": [ours.pk], "apply": "1", "reason": "  "},
+    )
+    assert response.status_code == 200 and "act-confirmation" in _text(response)
+    assert _untouched(ours)
+
+
+def test_the_national_officers_staff_unlock_asks_a_reason_first(db, client):
+    """BO-6, AUD-1: « Débloquer » a staff identifier (the national security officer's page) without a reason:
+    nothing done; with one, the reason is in the journal line."""
+    from django.contrib.auth.models import Permission
+
+    from journal.enums import JournalEvent
+
+    officer = UserFactory(identifier="CNAF0001", staff=True)
+    officer.user_permissions.add(Permission.objects.get(codename="view_national_journal"))
+    log_in(client, officer)
+    UserFactory(identifier="CAF59509", staff=True)
+    for _ in range(3):
+        Client().post("/", {"identifier": "CAF59509", "password": "Wrong1-Wrong1"})
+    url = reverse("habilitations:officer_staff_lockouts")
+    assert "Motif du déblocage" in _text(client.get(url))
+    client.post(url, {"identifier": "CAF59509"})
+    assert not JournalEntry.objects.filter(event=JournalEvent.UNLOCK).exists()
+    client.post(url, {"identifier": "CAF59509", "reason": "appel de l'agent, identité vérifiée"})
+    assert JournalEntry.objects.get(event=JournalEvent.UNLOCK).detail.endswith("appel de l'agent, identité vérifiée")
