@@ -566,3 +566,47 @@ def test_the_national_officers_staff_unlock_asks_a_reason_first(db, client):
     assert not JournalEntry.objects.filter(event=JournalEvent.UNLOCK).exists()
     client.post(url, {"identifier": "CAF59509", "reason": "appel de l'agent, identité vérifiée"})
     assert JournalEntry.objects.get(event=JournalEvent.UNLOCK).detail.endswith("appel de l'agent, identité vérifiée")
+
+
+def test_no_delete_action_on_a_habilitation(world, lille, ours):
+    """HAB-3, AUD-1: Django's « delete_selected » posted: not offered, nothing deleted."""
+    lille.post(
+        reverse("admin:habilitations_habilitation_changelist"),
+        {"action": "delete_selected", "_selected_action": [ours.pk], "post": "yes"},
+    )
+    assert Habilitation.objects.filter(pk=ours.pk).exists()
+
+
+def test_a_convention_created_for_another_caf_is_refused(world, lille):
+    before = Convention.objects.count()
+    response = lille.post(
+        reverse("admin:conventions_convention_add"),
+        {"number": "999999/2026", "caf": caf(ROUBAIX).pk, "baj": world["baj"].pk},
+    )
+    assert response.status_code == 200
+    assert Convention.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:habilitations_user_changelist",
+        "admin:journal_journalentry_changelist",
+        "admin:conventions_cafrole_changelist",
+        "admin:habilitations_surveillance_changelist",
+        "admin:auth_group_changelist",
+    ],
+)
+def test_the_superusers_pages_are_refused_to_an_agent(world, lille, name):
+    assert lille.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["greffier", "gestionnaire"])
+def test_a_greffier_or_a_gestionnaire_reaches_no_act_of_the_administration(world, ours, who):
+    """ROLE-1, JUR-1: a non-staff session posting an act of the administration is sent to the login page."""
+    if who == "gestionnaire":
+        designated(user=UserFactory(identifier="G5900007"), baj=world["baj"], designated_on=dt.date(2026, 1, 5))
+    session = session_with("T5900001" if who == "greffier" else "G5900007", PASSWORD)
+    response = act(session, "habilitation", "suspend", [ours])
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert _untouched(ours)
