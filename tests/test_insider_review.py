@@ -610,3 +610,60 @@ def test_a_greffier_or_a_gestionnaire_reaches_no_act_of_the_administration(world
     response = act(session, "habilitation", "suspend", [ours])
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert _untouched(ours)
+
+
+XSS = '<img src=x onerror="alert(1)">'
+
+
+def test_a_name_typed_by_a_juridiction_is_never_markup_in_the_administration(world, lille):
+    """ROB-2, ROLE-7: a person's name typed by a gestionnaire (or another CAF's agent) with markup: the list, the
+    page's header, the confirmation page and the act's message show it as text."""
+    person = UserFactory(identifier="T5950009", last_name=XSS, first_name=XSS)
+    habilitation = HabilitationFactory(user=person, convention=world["conventions"][LILLE])
+    pages = [
+        lille.get(reverse("admin:habilitations_habilitation_changelist")),
+        lille.get(reverse("admin:habilitations_habilitation_change", args=[habilitation.pk])),
+        lille.post(
+            reverse("admin:habilitations_habilitation_changelist"),
+            {"action": "suspend", "_selected_action": [habilitation.pk]},
+        ),
+        _followed(lille, button(lille, habilitation, "suspend")),
+        _followed(lille, button(lille, habilitation, "suspend")),  # the stale act's message
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert 'onerror="alert(1)"' not in _text(page).replace("&quot;", "'")
+        assert "<img src=x" not in _text(page).lower()
+
+
+def test_no_act_of_the_administration_before_the_second_factor(world, ours):
+    """AUTH-11: a staff session that gave its password but not its second factor: the administration's pages and
+    acts are refused (sent to the login), its « Administration » link is not shown."""
+    user = UserFactory(identifier="CAF59510", staff=True)
+    CafRole.objects.create(user=user, caf=caf(LILLE), kind=CafRoleKind.ADMINISTRATOR)
+    client = Client()
+    assert client.post("/", {"identifier": user.identifier, "password": STAFF_PASSWORD}).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(reverse("admin:habilitations_habilitation_change", args=[ours.pk])).status_code == 302
+    response = act(client, "habilitation", "suspend", [ours])
+    assert response.status_code == 302
+    assert button(client, ours, "reset_password").status_code == 302
+    assert _untouched(ours)
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "user__password__startswith=a",
+        "user__habilitations__convention__caf__number=597",
+        "user__pending_confirmations__caf__number=597",
+        "convention__baj__conventions__caf__number=597",
+    ],
+)
+def test_the_lists_filters_are_no_oracle_on_passwords_or_other_cafs(world, lille, ours, lookup):
+    """ROLE-3: a lookup through the list's URL that is none of its filters is refused — no oracle on a password's
+    hash nor on what another CAF holds of the same person."""
+    response = lille.get(reverse("admin:habilitations_habilitation_changelist") + f"?{lookup}")
+    assert response.status_code in (400, 302)
+    if response.status_code == 302:
+        assert "e=1" in response["Location"]
