@@ -667,3 +667,24 @@ def test_the_lists_filters_are_no_oracle_on_passwords_or_other_cafs(world, lille
     assert response.status_code in (400, 302)
     if response.status_code == 302:
         assert "e=1" in response["Location"]
+
+
+def test_a_baj_address_changed_by_lille_reaches_every_caf_whose_letters_go_there(world, lille):
+    """ROLE-7, AUD-2, BO-4: the BAJ of Lille's postal address is where every CAF of the BAJ mails the letter that
+    carries a greffier's or a gestionnaire's initial password (documents/ouverture_droits.html). Lille's agent
+    changes it: Roubaix, Douai and the CMAF — whose next letters go there — read the change in their journal,
+    not Lille's officers alone."""
+    from habilitations.models import journal_visible_to_officer
+    from journal.enums import JournalEvent
+
+    baj = world["baj"]
+    response = lille.post(
+        reverse("admin:conventions_baj_change", args=[baj.pk]),
+        {"address": "Boîte postale 12\n59000 LILLE", "phone": "", "fax": ""},
+    )
+    assert response.status_code == 302
+    lines = JournalEntry.objects.filter(event=JournalEvent.BAJ_CONTACT_EDITED)
+    assert {line.caf.number if line.caf else None for line in lines} >= {LILLE, ROUBAIX, DOUAI, None}
+    assert all("Caf de Lille" in line.detail for line in lines), "which CAF's agent changed it"
+    _, officer = agent("CAF59711", ROUBAIX, kinds=(CafRoleKind.SECURITY_OFFICER,))
+    assert journal_visible_to_officer(officer).filter(event=JournalEvent.BAJ_CONTACT_EDITED).exists()
