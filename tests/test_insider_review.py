@@ -688,3 +688,25 @@ def test_a_baj_address_changed_by_lille_reaches_every_caf_whose_letters_go_there
     assert all("Caf de Lille" in line.detail for line in lines), "which CAF's agent changed it"
     _, officer = agent("CAF59711", ROUBAIX, kinds=(CafRoleKind.SECURITY_OFFICER,))
     assert journal_visible_to_officer(officer).filter(event=JournalEvent.BAJ_CONTACT_EDITED).exists()
+
+
+def test_a_baj_address_changed_by_the_superuser_reaches_every_caf_of_the_baj_too(world, superuser):
+    """AUD-1 (extended), AUD-2: the CMAF, which signed with the BAJ of Lille and mails its letters there, reads
+    the superuser's change of the BAJ's address as the Nord's CAFs do."""
+    client, _ = superuser
+    baj = world["baj"]
+    page = client.get(reverse("admin:conventions_baj_change", args=[baj.pk]))
+    form = page.context["adminform"].form
+    data = {
+        "juridiction": baj.juridiction,
+        "city": baj.city,
+        "departement": baj.departement_id,
+        "cafs": [c.pk for c in baj.cafs.all()],
+        "address": "Boîte postale 13\n59000 LILLE",
+        "phone": "",
+        "fax": "",
+    }
+    assert set(data) >= {name for name in form.fields if form.fields[name].required}
+    assert client.post(reverse("admin:conventions_baj_change", args=[baj.pk]), data).status_code == 302
+    cafs = {line.caf_id for line in JournalEntry.objects.filter(detail__contains="Boîte postale 13")}
+    assert caf(None).pk in cafs and caf(ROUBAIX).pk in cafs
