@@ -710,3 +710,31 @@ def test_a_baj_address_changed_by_the_superuser_reaches_every_caf_of_the_baj_too
     assert client.post(reverse("admin:conventions_baj_change", args=[baj.pk]), data).status_code == 302
     cafs = {line.caf_id for line in JournalEntry.objects.filter(detail__contains="Boîte postale 13")}
     assert caf(None).pk in cafs and caf(ROUBAIX).pk in cafs
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open hole (ROLE-7, BO-4): one CAF's agent sets the address where the other CAFs of the BAJ mail their "
+    "password letters; now journaled to each of them (AUD-2), not yet confirmed by them before it is used",
+)
+def test_roubaix_does_not_mail_a_password_letter_to_an_address_only_lille_entered(world, lille):
+    """ROLE-7: Lille's agent sets the BAJ of Lille's postal address to one they collect; Roubaix grants a new
+    greffier of that BAJ and prints the letter carrying the initial password, recommended mail, to that address:
+    the password reaches Lille's insider and opens Roubaix's dossiers. The letter of a CAF should not carry an
+    address that CAF has not confirmed (or the address should be each CAF's own entry)."""
+    from tests.habilitations.test_admin_caf import pdf_text
+
+    lille.post(
+        reverse("admin:conventions_baj_change", args=[world["baj"].pk]),
+        {"address": "Chez l'intrus, 1 rue du Guet\n59000 LILLE", "phone": "", "fax": ""},
+    )
+    roubaix_client, _ = agent("CAF59712", ROUBAIX)
+    request = HabilitationFactory(
+        user=UserFactory(identifier="T5970004", password="!"), convention=world["conventions"][ROUBAIX], requested=True
+    )
+    request.user.set_unusable_password()
+    request.user.save()
+    response = act(roubaix_client, "habilitation", "grant", [request])
+    text = pdf_text(response)
+    assert letter_password(response), "a letter carrying the initial password"
+    assert "intrus" not in text
