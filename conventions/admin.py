@@ -198,6 +198,11 @@ class BajAdmin(AreaAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["cafs"]
     REFERENCE = ["juridiction", "city", "departement", "cafs"]
 
+    def journal_cafs(self, obj):
+        """AUD-2, ROLE-7: every CAF the BAJ deals with — those of its département and those it signed with (the
+        CMAF) — mails its letters, initial passwords included, to the BAJ's address: each reads its changes."""
+        return list(Caf.objects.of_bajs([obj])) if obj.pk is not None else super().journal_cafs(obj)
+
     @admin.display(description="adresse connue")
     def address_known(self, obj):
         """BO-8: in words (Django's icons say « True » and « False » in English)."""

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conventions.enums import CONVENTION_ENDED, ConventionEnd
-from conventions.models import CafRole, ConventionHistory, DifficultyReport
+from conventions.models import Caf, CafRole, ConventionHistory, DifficultyReport
 from conventions.permissions import bajs_managed
 from journal.enums import JournalEvent
 from journal.services import changes, journal_record
@@ -73,16 +73,20 @@ def difficulty_answer(*, report, by, answer, request=None):
 @transaction.atomic
 def baj_contact_save(*, baj, caf, by, form, request=None):
     """BO-4, AUD-1: the postal address, telephone and fax of a BAJ, entered by an agent of `caf` (one of its CAFs)
-    for the letters and the convention — saved and journaled for that CAF with the fields before and after."""
+    for the letters and the convention — saved and journaled with the fields before and after. ROLE-7, AUD-2: every
+    CAF the BAJ deals with mails its letters there, those carrying an initial password included: each reads the
+    change in its journal (one line per CAF, naming the CAF whose agent made it), not the editing CAF alone."""
     baj.full_clean()
     baj.save()
-    journal_record(
-        event=JournalEvent.BAJ_CONTACT_EDITED,
-        request=request,
-        user=by,
-        caf=caf,
-        detail=f"{baj} : {changes(form)}",
-    )
+    cafs = sorted({caf, *Caf.objects.of_bajs([baj])}, key=lambda c: c.pk)
+    for each in cafs:
+        journal_record(
+            event=JournalEvent.BAJ_CONTACT_EDITED,
+            request=request,
+            user=by,
+            caf=each,
+            detail=f"{baj} : {changes(form)} (par la {caf.name})",
+        )
     return baj
 
 

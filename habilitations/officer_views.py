@@ -298,12 +298,16 @@ def surveillance_lift_view(request, pk):
 @area_required(Area.STAFF_LOCKOUTS)
 def staff_lockouts(request):
     """AUTH-3, ROLE-7: the staff identifiers locked now (their lockout lifts by itself after the cool-off); the
-    national security officer unlocks one at once, journaled as their act. A CAF's staff cannot unlock another
-    CAF's agent, nor themselves."""
+    national security officer unlocks one at once, journaled as their act — BO-6: with a required reason, no
+    default, in the journal line. A CAF's staff cannot unlock another CAF's agent, nor themselves."""
     locked = User.objects.staff().filter(identifier__in=locked_identifiers()).order_by("identifier")
     if request.method == "POST":
         user = get_object_or_404(locked, identifier=str(request.POST.get("identifier", ""))[:32])
-        user_unlock(user=user, by=request.user, request=request)
+        reason = str(request.POST.get("reason", "")).strip()[:300]
+        if not reason:
+            messages.error(request, f"Indiquez le motif du déblocage de {user.identifier} : rien n'a été fait.")
+            return redirect("habilitations:officer_staff_lockouts")
+        user_unlock(user=user, by=request.user, request=request, reason=reason)
         messages.success(request, f"Accès de {user.identifier} débloqué.")
         return redirect("habilitations:officer_staff_lockouts")
     return render(

@@ -368,7 +368,11 @@ def user_unlock(*, user, by, request=None, caf=None, reason=""):
 @transaction.atomic
 def habilitation_unlock(*, habilitation, by, reason="", request=None):
     """AUTH-3, BO-6: the CAF of `habilitation` lifts the lockout of its holder's identifier (`user_unlock`), for the
-    `reason` the agent gave — in the habilitation's history and the journal."""
+    `reason` the agent gave — in the habilitation's history and the journal. ROLE-7, HAB-1 (#24): only while the
+    habilitation is the CAF's answer for the identity (the states whose page offers « Débloquer »): a CAF whose
+    habilitation is withdrawn, ended, refused or only requested unlocks nothing another CAF trusts — the list action
+    too, not the button only."""
+    _transition(habilitation, "débloquer")
     # the history row only: the journal line is the unlock's, one per CAF concerned
     HabilitationHistory.objects.create(habilitation=habilitation, by=by, action="déblocage", detail=reason)
     return user_unlock(user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf, reason=reason)
@@ -458,6 +462,15 @@ ACTS = {
         "suspendu",
     ),
     "réactiver": ({HabilitationState.SUSPENDED}, "réactivé"),
+    "débloquer": (
+        {
+            HabilitationState.ACTIVE,
+            HabilitationState.ENDING,
+            HabilitationState.AWAITING_CONVENTION,
+            HabilitationState.SUSPENDED,
+        },
+        "débloqué",
+    ),
     "retirer": (
         {
             HabilitationState.REQUESTED,

@@ -80,10 +80,14 @@ def test_the_national_security_officer_unlocks_a_staff_identifier(client, nation
 
     assert client.post(URL, {"identifier": "T1001161"}).status_code == 404
     response = client.post(URL, {"identifier": "ADMIN001"}, follow=True)
+    assert "Indiquez le motif du déblocage de ADMIN001" in response.content.decode(), "BO-6: a reason first"
+    assert attempt("ADMIN001", STAFF_PASSWORD)["Location"] == LOCKED
+    response = client.post(URL, {"identifier": "ADMIN001", "reason": "appel de l'agent"}, follow=True)
     assert "Accès de ADMIN001 débloqué." in response.content.decode()
     assert attempt("ADMIN001", STAFF_PASSWORD)["Location"] != LOCKED
     unlock = JournalEntry.objects.get(event=JournalEvent.UNLOCK)
     assert unlock.user == national_officer and unlock.detail.startswith("ADMIN001 :"), "AUD-1: who acted, on which"
+    assert "appel de l'agent" in unlock.detail, "BO-6: the reason in the journal line"
     assert attempt("T1001161", "Zq9xw4")["Location"] == LOCKED
 
 
