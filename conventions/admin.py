@@ -214,6 +214,17 @@ class BajAdmin(AreaAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def has_change_permission(self, request, obj=None):
+        """ROLE-7, BO-4: a CAF's agent enters the address of a BAJ only when their CAF is the only one dealing with it.
+        Every CAF of a BAJ mails its letters there, initial passwords included: an address one CAF's agent entered
+        would carry another CAF's passwords to whoever that agent chose. A BAJ shared by several CAFs is edited by
+        the national administration (the superuser), as reference data."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if request.user.is_superuser or obj is None:
+            return True
+        return not Caf.objects.of_bajs([obj]).exclude(pk__in=cafs_in(request.user, self.area)).exists()
+
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else self.REFERENCE
 

@@ -76,6 +76,11 @@ def baj_contact_save(*, baj, caf, by, form, request=None):
     for the letters and the convention — saved and journaled with the fields before and after. ROLE-7, AUD-2: every
     CAF the BAJ deals with mails its letters there, those carrying an initial password included: each reads the
     change in its journal (one line per CAF, naming the CAF whose agent made it), not the editing CAF alone."""
+    others = Caf.objects.of_bajs([baj]).exclude(pk=caf.pk)
+    if others.exists():  # ROLE-7: the address carries the other CAFs' letters too (`BajAdmin.has_change_permission`)
+        raise ValidationError(
+            f"Le {baj} traite aussi avec d'autres Caf : son adresse est modifiée par l'administration nationale."
+        )
     baj.full_clean()
     baj.save()
     cafs = sorted({caf, *Caf.objects.of_bajs([baj])}, key=lambda c: c.pk)
