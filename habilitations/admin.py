@@ -511,13 +511,17 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         HabilitationState.REVOKED: set(),
     }
 
+    def locked(self, obj):
+        """AUTH-3: the user's identifier is locked now (three failures)."""
+        return locked_identifiers().filter(username=obj.user.identifier).exists()
+
     def buttons_for(self, obj):
         """BO-3: on a habilitation's page, the acts its state allows today (HAB-1) — « Débloquer » only for an
         identifier locked now, « Imprimer la demande de suppression » only when a removal was requested,
         « Confirmer » only while this CAF owes a confirmation (ROLE-7)."""
         state = obj.state_on()
         allowed = set(self.STATE_BUTTONS[state])
-        if "unlock" in allowed and not locked_identifiers().filter(username=obj.user.identifier).exists():
+        if "unlock" in allowed and not self.locked(obj):
             allowed.discard("unlock")
         if obj.removal_requested:
             allowed.add("print_removal_request")
@@ -587,6 +591,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
                 ("Caf", convention.caf.name),
                 ("Fin de l'accès le", obj.ends_on and short_date(obj.ends_on)),
                 ("Identifiants à confirmer", self.to_confirm(obj)),
+                ("Connexion", self.locked(obj) and "identifiant bloqué après trois échecs (« Débloquer » ci-dessous)"),
             ],
             history=True,
         )

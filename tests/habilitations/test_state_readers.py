@@ -92,9 +92,13 @@ def test_the_page_offers_only_what_the_state_allows(client, caf_admin):
     assert buttons(client, gone) == {"print_removal_request"}
     active = HabilitationFactory(user=UserFactory(identifier="T1001162"))
     assert buttons(client, active) == {"suspend", "revoke", "reset_password"}
+    page = reverse("admin:habilitations_habilitation_change", args=[active.pk])
+    assert "identifiant bloqué" not in client.get(page).content.decode()
     for _ in range(3):
         Client().post("/", {"identifier": "T1001162", "password": "Wrong1"})
     assert "unlock" in buttons(client, active)
+    # AUTH-3 (#24 walk): a locked identifier looked « Active » and nothing else; the header says it
+    assert "identifiant bloqué après trois échecs" in html.unescape(client.get(page).content.decode())
     habilitation_revoke(
         habilitation=active, by=None, reason=RevocationReason.REMOVAL_REQUEST, ends_on=today() + dt.timedelta(5)
     )
