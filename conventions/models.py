@@ -450,7 +450,11 @@ class Convention(models.Model):
     def notice_limit_label(self, day):
         """CONV-2 (#24): the last day to denounce still ahead, or why there is none (already denounced, ended)."""
         if self.ends_on is None:
-            return f"{self.next_notice_limit(day):%d/%m/%Y}"
+            deadline = self.earliest_denunciation_deadline(day)
+            if deadline == self.next_deadline(day):
+                return f"{self.notice_limit(deadline):%d/%m/%Y}"
+            # the next deadline's limit has passed: the useful limit is for the one after (#24 walk: no riddle)
+            return f"{self.notice_limit(deadline):%d/%m/%Y} (pour l'échéance du {deadline:%d/%m/%Y})"
         return "Sans objet : déjà dénoncée" if self.end_kind == ConventionEnd.DENUNCIATION else "Sans objet : résiliée"
 
     def state_on(self, day=None):

@@ -84,3 +84,11 @@ def test_a_convention_without_a_next_deadline_says_why(client):
             assert '<td class="field-next_deadline_display">-</td>' not in row
             assert '<td class="field-notice_limit_display">-</td>' not in row
         assert "31/12/2026 (dénoncée : fin de la convention)" in html.unescape(listing)
+
+
+def test_a_notice_limit_past_the_next_deadline_says_which_deadline_it_is_for():
+    """CONV-2 (#24 walk): on 6 December the list showed « échéance 31/12/2026 » beside « préavis avant le
+    31/10/2027 », a riddle; the limit says the deadline it is for when it is not the next one."""
+    convention = ConventionFactory()  # deadlines on 31 December, limits on 31 October
+    assert convention.notice_limit_label(dt.date(2026, 9, 15)) == "31/10/2026"
+    assert convention.notice_limit_label(dt.date(2026, 12, 6)) == "31/10/2027 (pour l'échéance du 31/12/2027)"
