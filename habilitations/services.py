@@ -876,8 +876,8 @@ def second_factor_reset(*, user, by, caf=None, reason="", request=None):
     (`second_factor_reset_scope`), for `caf` — the CAF the agent acts for, chosen (#24) — or nationally (None);
     every open session of `user` ends, the next login enrols a new one. A CAF's reset opens that CAF's habilitations
     only until each other CAF concerned confirms. Journaled as `by`'s act, for the officers of every CAF concerned
-    (a national act: of every CAF that answers for the account, AUD-2)."""
-    TOTPDevice.objects.filter(user=user).delete()
+    (a national act: of every CAF that answers for the account, AUD-2). Returns whether a phone was enrolled."""
+    enrolled, _ = TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     sessions_end_all(user)
     if caf is not None:
@@ -889,3 +889,4 @@ def second_factor_reset(*, user, by, caf=None, reason="", request=None):
     _journal_to_cafs(
         event=JournalEvent.SECOND_FACTOR_RESET, request=request, by=by, user=user, cafs=cafs, detail=detail
     )
+    return bool(enrolled)

@@ -19,6 +19,7 @@ from habilitations.forms import LoginForm, PasswordChangeForm, SecondFactorForm,
 from habilitations.models import User, UserManager
 from habilitations.permissions import (
     may_reset_second_factors,
+    second_factor_required,
     second_factor_reset_cafs,
     second_factor_reset_scope,
 )
@@ -297,13 +298,20 @@ def second_factor_reset_view(request):
         user = User.objects.filter(identifier=form.cleaned_data["identifier"]).first()
         caf = form.chosen_caf()
         if user is not None and second_factor_reset_scope(request.user, user, caf):
-            second_factor_reset(
+            enrolled = second_factor_reset(
                 user=user, by=request.user, caf=caf, reason=form.cleaned_data["reason"], request=request
+            )
+            # what happened, and only that (#24 walk: it promised a code to an account that is asked none)
+            done = "son téléphone est retiré" if enrolled else "aucun téléphone n'était enregistré"
+            then = (
+                "un nouveau lui sera demandé à sa prochaine connexion"
+                if second_factor_required(user)
+                else "son compte ne demande pas de code"
             )
             messages.success(
                 request,
-                f"La double authentification de {user.identifier} est réinitialisée : ses sessions sont fermées, "
-                "elle sera de nouveau activée à sa prochaine connexion.",
+                f"Double authentification de {user.identifier} réinitialisée : {done}, ses sessions sont fermées ; "
+                f"{then}.",
             )
             return redirect("habilitations:second_factor_reset")
         form.add_error("identifier", "Aucun compte de votre ressort ne porte cet identifiant.")

@@ -65,3 +65,15 @@ def test_a_caf_the_agent_does_not_administer_is_no_choice(client, greffier):
     other = Caf.objects.get(number="591")
     refused = client.post(RESET_PAGE, {"identifier": "T1001161", "reason": "perdu", "caf": other.pk})
     assert refused.status_code == 200 and "Choisissez la Caf." in refused.content.decode()
+
+
+def test_the_reset_says_what_it_did_and_only_that(client, greffier):
+    """AUTH-11 (#24 walk): the reset of a greffier with no phone, whose CAF asks no code, answered « elle sera de
+    nouveau activée à sa prochaine connexion »; it says no phone was enrolled and the account is asked no code."""
+    agent_of_both(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
+    answer = client.post(
+        RESET_PAGE, {"identifier": "T1001161", "reason": "téléphone perdu", "caf": Caf.objects.get(number="161").pk}
+    )
+    said = " ".join(str(m) for m in answer.wsgi_request._messages)
+    assert "aucun téléphone n'était enregistré" in said and "son compte ne demande pas de code" in said
+    assert "sera de nouveau activée" not in said
