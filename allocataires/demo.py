@@ -721,6 +721,8 @@ def ensure_demo_journal(as_of):
             occurred_at=night + dt.timedelta(minutes=index),
         )
         written += 1
+    # HAB-3 (#24): the greffier who consulted logged in then — not « sans connexion depuis plus de 60 jours »
+    User.objects.filter(pk=greffier.pk).update(last_login=night)
     return written
 
 

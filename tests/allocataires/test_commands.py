@@ -120,3 +120,19 @@ def test_every_demo_account_that_asks_a_code_comes_enrolled_with_the_readme_secr
     assert asking, "the demo has staff accounts"
     for identifier in asking:
         assert f"| `{identifier}` | `{DEMO_TOTP_SECRETS[identifier]}` |" in readme, identifier
+
+
+@pytest.mark.django_db
+def test_the_demo_raises_no_false_alarm_of_unused_habilitations():
+    """HAB-3 (#24): the demo greffier whose consultations the journal shows was listed « sans connexion depuis plus
+    de 60 jours » on the Caf de la Charente's work list (never logged in, for the database)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from habilitations.models import Habilitation
+
+    call_command("seed_demo", "--dossiers", "1", stdout=StringIO())
+    charente = Habilitation.objects.filter(convention__caf__number="161")
+    assert charente.filter(user__identifier="T1001161").in_state_on(timezone.localdate(), "active").exists()
+    assert not charente.unused_since(timezone.now() - dt.timedelta(days=60)).exists()
