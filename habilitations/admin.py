@@ -511,6 +511,17 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         HabilitationState.REVOKED: set(),
     }
 
+    def get_readonly_fields(self, request, obj=None):
+        """HAB-1 (#24 walk): an ended, refused or withdrawn habilitation is a record: nothing more to edit."""
+        if obj is not None and obj.state_on() in HABILITATION_CLOSED:
+            return [*self.readonly_fields, "function"]
+        return self.readonly_fields
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None and obj.state_on() in HABILITATION_CLOSED:
+            context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def locked(self, obj):
         """AUTH-3: the user's identifier is locked now (three failures)."""
         return locked_identifiers().filter(username=obj.user.identifier).exists()

@@ -193,3 +193,14 @@ def test_the_daily_alert_lists_neither_an_ended_access_nor_one_granted_this_morn
     call_command("habilitations_alerts", "--days", "60", stdout=out)
     assert "T1001163" in out.getvalue()
     assert "T1001161" not in out.getvalue() and "T1001162" not in out.getvalue()
+
+
+def test_a_closed_habilitation_is_a_record_with_nothing_to_save(client, caf_admin):
+    """HAB-1 (#24 walk): a withdrawn habilitation kept its « Fonction » select and « Enregistrer »; saving said
+    Django's « modifié avec succès »."""
+    gone = ended(user=UserFactory(identifier="T1001161"))
+    page = client.get(reverse("admin:habilitations_habilitation_change", args=[gone.pk])).content.decode()
+    assert 'name="function"' not in page and 'name="_save"' not in page
+    live = HabilitationFactory(user=UserFactory(identifier="T1001162"))
+    page = client.get(reverse("admin:habilitations_habilitation_change", args=[live.pk])).content.decode()
+    assert 'name="function"' in page and 'name="_save"' in page
