@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -89,6 +91,12 @@ class AreaAdminMixin(JournaledAdminMixin):
         name = self.model._meta.verbose_name
         title = capfirst(name) if object_id else self.add_title or f"Ajouter : {name}"
         return super().changeform_view(request, object_id, form_url, {"title": title, **(extra_context or {})})
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """ROLE-3: one answer whether the record is missing or another CAF's (existence is not leaked), in words an
+        agent reads — not Django's « … avec l'identifiant « 3 » n'existe pas » (the database's number)."""
+        self.message_user(request, "Cette fiche n'existe pas ou ne relève pas de votre Caf.", messages.WARNING)
+        return redirect(reverse("admin:index", current_app=self.admin_site.name))
 
     def has_module_permission(self, request):
         return may_enter(request.user, self.area)

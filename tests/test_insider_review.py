@@ -737,3 +737,16 @@ def test_roubaix_does_not_mail_a_password_letter_to_an_address_only_lille_entere
     text = pdf_text(response)
     assert letter_password(response), "a letter carrying the initial password"
     assert "intrus" not in text
+
+
+def test_another_cafs_record_and_a_missing_one_get_the_same_words(world, lille):
+    """ROLE-3 (#24 walk): Django said « Habilitation avec l'identifiant « 3 » n'existe pas. Peut-être a-t-il été
+    supprimé ? » — the database's number, in words that confuse an agent; one answer for both, in ours."""
+    from habilitations.models import Habilitation
+
+    theirs = Habilitation.objects.filter(convention=world["conventions"][ROUBAIX]).first()
+    said = []
+    for pk in (theirs.pk, 999_999):
+        response = lille.get(reverse("admin:habilitations_habilitation_change", args=[pk]), follow=True)
+        said.append([str(m) for m in response.context["messages"]])
+    assert said[0] == said[1] == ["Cette fiche n'existe pas ou ne relève pas de votre Caf."]
