@@ -421,6 +421,7 @@ def test_an_agent_of_several_cafs_says_in_whose_name_a_gestionnaire_is_recorded(
     assert "Télécharger la lettre d'ouverture des droits du gestionnaire (PDF)" in text(letter)
     assert letter_pdf(letter)[1] == f"ouverture-gestionnaire-{manager.user.identifier}.pdf"
     assert "Caf de Roubaix" in pdf_text(letter)
+    assert "Désigné le" in pdf_text(letter), "Monsieur: « Désigné », not « Désigné(e) » (#24 walk)"
     lille = PendingConfirmation.objects.get(user=manager.user, caf__number="595")
     assert lille.issued_by == roubaix, "printed in the name of Roubaix: Lille confirms"
 
