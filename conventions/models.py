@@ -393,6 +393,31 @@ class Convention(models.Model):
         """CONV-4: signed by both parties on `day`, and not ended — a habilitation may be granted under it."""
         return self.state_on(day) in CONVENTION_SIGNED
 
+    # CONV-4 (#24): the fields that make the signed contract — frozen once both parties have signed; its end goes
+    # only through the acts (`convention_denounce`, `convention_terminate`).
+    CONTRACT_FIELDS = (
+        "number",
+        "caf",
+        "baj",
+        "profile",
+        "caf_signatory",
+        "caf_signed_on",
+        "partner_signatory",
+        "partner_signatory_capacity",
+        "partner_signed_on",
+        "starts_on",
+        "first_period_ends_on",
+        "ends_on",
+        "end_kind",
+        "end_notice_on",
+        "end_reason",
+    )
+
+    def is_sealed_on(self, day=None):
+        """CONV-4 (#24): signed by both parties (or ended) on `day` — its contract (`CONTRACT_FIELDS`) can no longer
+        be edited; before the signatures, everything can."""
+        return self.state_on(day) != ConventionState.AWAITING_SIGNATURE
+
     @property
     def partner_signatory_title(self):
         """CONV-1: the head of the juridiction, or their delegate."""

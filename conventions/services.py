@@ -31,14 +31,35 @@ def convention_history(*, convention, by, action, detail="", event=None, request
 def convention_save(*, convention, by, form, request=None):
     """CONV-1, CONV-4, HAB-3, AUD-1: a convention created or edited in the administration — saved, its history
     and its journal line written with the changed fields before and after; the second signature is the act of
-    signing (the access of its greffiers follows: migration `habilitations/0006`)."""
+    signing (the access of its greffiers follows: migration `habilitations/0006`). CONV-4 (#24): once signed by both
+    parties (or ended), its contract (`Convention.CONTRACT_FIELDS`) is refused any change, whoever asks; its end
+    goes through `convention_denounce` / `convention_terminate`."""
     created = convention.pk is None
-    was_signed = not created and type(convention).objects.get(pk=convention.pk).is_signed_on(timezone.localdate())
+    today = timezone.localdate()
+    stored = None if created else type(convention).objects.get(pk=convention.pk)
+    was_signed = stored is not None and stored.is_signed_on(today)
+    if stored is not None and stored.is_sealed_on(today):
+        changed = [
+            str(convention._meta.get_field(name).verbose_name)
+            for name in convention.CONTRACT_FIELDS
+            if getattr(stored, convention._meta.get_field(name).attname)
+            != getattr(convention, convention._meta.get_field(name).attname)
+        ]
+        if changed and stored.state_on(today) in CONVENTION_ENDED:
+            raise ValidationError(
+                f"La convention n° {stored.number} a pris fin : elle ne peut plus être modifiée "
+                f"({', '.join(changed)})."
+            )
+        if changed:
+            raise ValidationError(
+                f"La convention n° {stored.number} est signée par les deux parties : ses termes ne peuvent plus être "
+                f"modifiés ({', '.join(changed)}). Pour y mettre fin, utilisez « Dénoncer » ou « Résilier »."
+            )
     convention.full_clean()
     convention.save()
     if created:
         event, action = JournalEvent.CONVENTION_CREATED, "création"
-    elif not was_signed and convention.is_signed_on(timezone.localdate()):
+    elif not was_signed and convention.is_signed_on(today):
         event, action = JournalEvent.CONVENTION_SIGNED, "signature"
     else:
         event, action = JournalEvent.CONVENTION_EDITED, "modification"
