@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind
 from conventions.models import Baj, BajManager, Caf, CafRole, DifficultyReport
+from conventions.services import convention_terminate
 from habilitations.access import compute_access
 from habilitations.enums import GreffeFunction, HabilitationStatus
 from habilitations.models import Habilitation
@@ -267,3 +268,25 @@ def test_the_access_request_preselects_neither_function_nor_civility(gestionnair
         assert [value for value, selected in options if selected] == [""]
     response = ask(gestionnaire, world["ours"].convention, function="", civility="")
     assert "Choisissez la fonction." in text(response) and "Choisissez la civilité." in text(response)
+
+
+NO_CONVENTION = (
+    "Aucune convention n'est en vigueur entre votre BAJ et une Caf : aucun accès ne peut être demandé. Adressez-vous "
+    "à votre Caf."
+)
+
+
+def test_no_access_can_be_requested_once_the_only_convention_is_terminated(gestionnaire, world):
+    """JUR-2, CONV-4 (#24 walk: an empty « Caf » list, then « Choisissez la Caf »): no form, but why — and the home
+    page offers no « Demander un accès »."""
+    assert NO_CONVENTION not in text(gestionnaire.get(REQUEST)) and NO_CONVENTION not in text(gestionnaire.get(HOME))
+    convention = world["ours"].convention
+    convention_terminate(convention=convention, by=None, reason="Codes communiqués à un tiers")
+    page = gestionnaire.get(REQUEST)
+    assert NO_CONVENTION in text(page) and page.context["form"] is None
+    assert 'name="convention"' not in page.content.decode() and '<form method="post" class="form"' not in text(page)
+    home = gestionnaire.get(HOME)
+    assert NO_CONVENTION in text(home) and f'href="{REQUEST}" class="button"' not in home.content.decode()
+    posted = ask(gestionnaire, convention)
+    assert posted.status_code == 200 and NO_CONVENTION in text(posted)
+    assert not Habilitation.objects.filter(user__last_name="Roux").exists()
