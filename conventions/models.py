@@ -85,16 +85,18 @@ class Caf(models.Model):
     )
     is_maritime = models.BooleanField("caisse maritime (CMAF)", default=False)
     address = models.TextField("adresse postale", blank=True)
+    # DIA-1
     offers_dialogue = models.BooleanField(
-        "propose la rubrique Dialogue", default=False, help_text="DIA-1 : les partenaires peuvent écrire à la Caf."
+        "propose la rubrique Dialogue", default=False, help_text="Les partenaires peuvent écrire à la Caf."
     )
     dialogue_email = models.EmailField(
         "adresse de notification des messages", blank=True, help_text="Facultatif : prévenir la Caf de chaque message."
     )
+    # AUTH-11
     greffiers_second_factor = models.BooleanField(
         "double authentification des greffiers",
         default=False,
-        help_text="AUTH-11 : les greffiers habilités par cette Caf saisissent aussi un code à usage unique après leur "
+        help_text="Les greffiers habilités par cette Caf saisissent aussi un code à usage unique après leur "
         "mot de passe.",
     )
 
@@ -583,8 +585,8 @@ class BajManager(models.Model):
         blank=True,
         related_name="+",
         verbose_name="enregistré pour la Caf",
-        help_text="ROLE-7 : les autres Caf du BAJ confirment la désignation avant que le gestionnaire n'agisse sur "
-        "leurs conventions.",
+        help_text="Les autres Caf du BAJ confirment la désignation avant que le gestionnaire n'agisse sur "
+        "leurs conventions.",  # ROLE-7
     )
     # ROLE-7: the CAFs that answer for the designation — the one that recorded it and those that confirmed it. The
     # gestionnaire acts on these CAFs' conventions only: a CAF that deals with the BAJ later (a convention signed
