@@ -85,8 +85,8 @@ def access_request(request):
     if request.method == "POST" and form.is_valid():
         try:
             habilitation = partner_access_request(manager=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("convention", error)
+        except ValidationError as error:  # a field's error on its field (HAB-1: the person already asked for)
+            form.add_error(None if hasattr(error, "error_dict") else "convention", error)
         else:
             messages.success(
                 request,

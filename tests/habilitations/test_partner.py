@@ -290,3 +290,56 @@ def test_no_access_can_be_requested_once_the_only_convention_is_terminated(gesti
     posted = ask(gestionnaire, convention)
     assert posted.status_code == 200 and NO_CONVENTION in text(posted)
     assert not Habilitation.objects.filter(user__last_name="Roux").exists()
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {},  # the same request twice (#24 walk: two identifiers, both « Demandée »)
+        {"last_name": "ROUX", "first_name": "hugo", "email": "h.roux@justice.fr"},  # the same name, any case
+        {"last_name": "Rousseau", "first_name": "Hugues", "email": "Hugo.Roux@Justice.fr"},  # the same e-mail
+    ],
+)
+def test_a_second_request_for_the_same_person_is_refused_naming_the_first(gestionnaire, world, second):
+    """HAB-1, JUR-2 (#24): one request per person under a convention while the first is open."""
+    convention = world["ours"].convention
+    assert ask(gestionnaire, convention).status_code == 302
+    first = Habilitation.objects.get(user__last_name="Roux")
+    response = ask(gestionnaire, convention, **second)
+    assert response.status_code == 200
+    assert Habilitation.objects.filter(convention=convention).count() == 2, "no second request (the greffier's one)"
+    page = text(response)
+    assert f"identifiant {first.user.identifier}, état « Demandée »" in page and "Hugo ROUX" in page
+    assert "Un accès a déjà été demandé pour" in page
+
+
+def test_a_request_for_a_person_whose_access_is_active_is_refused_and_one_after_a_refusal_accepted(
+    gestionnaire, world
+):
+    """HAB-1 (#24): an active access is « open » too; a refused or withdrawn one leaves the person free to ask for."""
+    convention = world["ours"].convention
+    ours = world["ours"].user
+    response = ask(
+        gestionnaire, convention, last_name=ours.last_name, first_name=ours.first_name, email="x@justice.fr"
+    )
+    assert f"identifiant {ours.identifier}, état « Active »" in text(response)
+    HabilitationFactory(
+        convention=convention,
+        revoked=True,
+        user=UserFactory(identifier="T1001169", last_name="Roux", first_name="Hugo", email="hugo.roux@justice.fr"),
+    )
+    assert ask(gestionnaire, convention).status_code == 302
+
+
+def test_the_service_refuses_the_duplicate_whoever_calls_it(world):
+    from django.core.exceptions import ValidationError
+
+    from habilitations.services import partner_access_request
+
+    person = {"function": GreffeFunction.GREFFIER, "civility": "monsieur", "last_name": "Dupont", "first_name": "Jean"}
+    convention, manager = world["ours"].convention, world["manager"]
+    partner_access_request(manager=manager, convention=convention, email="jean.dupont@justice.fr", **person)
+    with pytest.raises(ValidationError) as error:
+        partner_access_request(manager=manager, convention=convention, email="JEAN.DUPONT@justice.fr", **person)
+    assert list(error.value.message_dict) == ["last_name"] and "état « Demandée »" in error.value.messages[0]
+    assert Habilitation.objects.filter(user__last_name="Dupont").count() == 1
