@@ -139,10 +139,14 @@ def caf_role_remove(*, role, by, request=None):
 def convention_denounce(*, convention, by, deadline=None, notice_on=None, reason="", request=None):
     """CONV-2, BO-6: denunciation at an annual deadline with 2 months' notice. Without a deadline, the earliest
     possible one; a deadline that is not one, or too close, is refused with the earliest possible date. The agent's
-    `reason` in the history and the journal."""
+    `reason` in the history and the journal. CONV-4 (#24): a convention not yet signed is not denounced."""
     notice_on = notice_on or timezone.localdate()
     if convention.ends_on is not None:
         raise ValidationError("Cette convention est déjà dénoncée ou résiliée.")
+    if not convention.is_sealed_on(notice_on):  # CONV-4 (#24): only a signed contract is denounced
+        raise ValidationError(
+            "Cette convention n'est pas encore signée par les deux parties : elle ne peut être dénoncée."
+        )
     earliest = convention.earliest_denunciation_deadline(notice_on)
     deadline = deadline or earliest
     index = convention.period_index_on(max(deadline, convention.starts_on))

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from conventions.enums import CafRoleKind, ConventionState
 from conventions.models import Convention
-from conventions.services import convention_save, convention_terminate
+from conventions.services import convention_denounce, convention_save, convention_terminate
 from habilitations.enums import HabilitationState
 from tests.conventions.factories import ConventionFactory
 from tests.habilitations.factories import HabilitationFactory, caf_staff_logged_in
@@ -143,3 +143,11 @@ def test_the_buttons_follow_the_signature(client, make, buttons):
     page = _page(client, convention).content.decode()
     for name in ("print_cover_letter", "denounce", "terminate"):
         assert (f"button_{name}" in page) == (name in buttons), name
+
+
+def test_a_convention_not_yet_signed_is_not_denounced_whatever_the_path():
+    """CONV-4 (#24): the button is not offered; the list's action, or any caller, gets a clear refusal."""
+    convention = ConventionFactory(unsigned=True)
+    with pytest.raises(ValidationError, match="pas encore signée par les deux parties"):
+        convention_denounce(convention=convention, by=None)
+    assert Convention.objects.get(pk=convention.pk).ends_on is None
