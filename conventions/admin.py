@@ -376,12 +376,36 @@ class ConventionAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
         return ConventionState(obj.state_on()).label
 
     def buttons_for(self, obj):
-        """BO-3: a convention that has ended is only printed; a denounced one still running may yet be terminated
-        for breach (« Résilier », article 5: #24)."""
+        """BO-3, CONV-2, CONV-4 (#24): the cover letter, which asks the BAJ to sign, only while awaiting the signature;
+        « Dénoncer » and « Résilier » only once signed; a denounced one still running may yet be terminated for breach
+        (« Résilier », article 5); a convention that has ended is only printed."""
         state = obj.state_on()
+        if state == ConventionState.AWAITING_SIGNATURE:
+            return ("print_convention", "print_cover_letter")
         if state == ConventionState.DENOUNCED:
-            return ("print_convention", "print_cover_letter", "terminate")
-        return ("print_convention", "print_cover_letter") if state in CONVENTION_ENDED else self.buttons
+            return ("print_convention", "terminate")
+        if state in CONVENTION_ENDED:
+            return ("print_convention",)
+        return ("print_convention", "denounce", "terminate")
+
+    def get_readonly_fields(self, request, obj=None):
+        """CONV-4 (#24): once signed by both parties (or ended), the contract is read-only — its end goes through
+        « Dénoncer » / « Résilier »; before, everything but the end is editable."""
+        if obj is not None and obj.is_sealed_on():
+            return list(Convention.CONTRACT_FIELDS)
+        return self.readonly_fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """CONV-4 (#24): a sealed convention's page has nothing to save."""
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.is_sealed_on():
+            extra_context = {
+                "show_save": False,
+                "show_save_and_continue": False,
+                "show_save_and_add_another": False,
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         convention_save(convention=obj, by=request.user, form=form, request=request)

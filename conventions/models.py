@@ -85,16 +85,18 @@ class Caf(models.Model):
     )
     is_maritime = models.BooleanField("caisse maritime (CMAF)", default=False)
     address = models.TextField("adresse postale", blank=True)
+    # DIA-1
     offers_dialogue = models.BooleanField(
-        "propose la rubrique Dialogue", default=False, help_text="DIA-1 : les partenaires peuvent écrire à la Caf."
+        "propose la rubrique Dialogue", default=False, help_text="Les partenaires peuvent écrire à la Caf."
     )
     dialogue_email = models.EmailField(
         "adresse de notification des messages", blank=True, help_text="Facultatif : prévenir la Caf de chaque message."
     )
+    # AUTH-11
     greffiers_second_factor = models.BooleanField(
         "double authentification des greffiers",
         default=False,
-        help_text="AUTH-11 : les greffiers habilités par cette Caf saisissent aussi un code à usage unique après leur "
+        help_text="Les greffiers habilités par cette Caf saisissent aussi un code à usage unique après leur "
         "mot de passe.",
     )
 
@@ -393,6 +395,31 @@ class Convention(models.Model):
         """CONV-4: signed by both parties on `day`, and not ended — a habilitation may be granted under it."""
         return self.state_on(day) in CONVENTION_SIGNED
 
+    # CONV-4 (#24): the fields that make the signed contract — frozen once both parties have signed; its end goes
+    # only through the acts (`convention_denounce`, `convention_terminate`).
+    CONTRACT_FIELDS = (
+        "number",
+        "caf",
+        "baj",
+        "profile",
+        "caf_signatory",
+        "caf_signed_on",
+        "partner_signatory",
+        "partner_signatory_capacity",
+        "partner_signed_on",
+        "starts_on",
+        "first_period_ends_on",
+        "ends_on",
+        "end_kind",
+        "end_notice_on",
+        "end_reason",
+    )
+
+    def is_sealed_on(self, day=None):
+        """CONV-4 (#24): signed by both parties (or ended) on `day` — its contract (`CONTRACT_FIELDS`) can no longer
+        be edited; before the signatures, everything can."""
+        return self.state_on(day) != ConventionState.AWAITING_SIGNATURE
+
     @property
     def partner_signatory_title(self):
         """CONV-1: the head of the juridiction, or their delegate."""
@@ -562,8 +589,8 @@ class BajManager(models.Model):
         blank=True,
         related_name="+",
         verbose_name="enregistré pour la Caf",
-        help_text="ROLE-7 : les autres Caf du BAJ confirment la désignation avant que le gestionnaire n'agisse sur "
-        "leurs conventions.",
+        help_text="Les autres Caf du BAJ confirment la désignation avant que le gestionnaire n'agisse sur "
+        "leurs conventions.",  # ROLE-7
     )
     # ROLE-7: the CAFs that answer for the designation — the one that recorded it and those that confirmed it. The
     # gestionnaire acts on these CAFs' conventions only: a CAF that deals with the BAJ later (a convention signed

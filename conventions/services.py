@@ -31,14 +31,35 @@ def convention_history(*, convention, by, action, detail="", event=None, request
 def convention_save(*, convention, by, form, request=None):
     """CONV-1, CONV-4, HAB-3, AUD-1: a convention created or edited in the administration — saved, its history
     and its journal line written with the changed fields before and after; the second signature is the act of
-    signing (the access of its greffiers follows: migration `habilitations/0006`)."""
+    signing (the access of its greffiers follows: migration `habilitations/0006`). CONV-4 (#24): once signed by both
+    parties (or ended), its contract (`Convention.CONTRACT_FIELDS`) is refused any change, whoever asks; its end
+    goes through `convention_denounce` / `convention_terminate`."""
     created = convention.pk is None
-    was_signed = not created and type(convention).objects.get(pk=convention.pk).is_signed_on(timezone.localdate())
+    today = timezone.localdate()
+    stored = None if created else type(convention).objects.get(pk=convention.pk)
+    was_signed = stored is not None and stored.is_signed_on(today)
+    if stored is not None and stored.is_sealed_on(today):
+        changed = [
+            str(convention._meta.get_field(name).verbose_name)
+            for name in convention.CONTRACT_FIELDS
+            if getattr(stored, convention._meta.get_field(name).attname)
+            != getattr(convention, convention._meta.get_field(name).attname)
+        ]
+        if changed and stored.state_on(today) in CONVENTION_ENDED:
+            raise ValidationError(
+                f"La convention n° {stored.number} a pris fin : elle ne peut plus être modifiée "
+                f"({', '.join(changed)})."
+            )
+        if changed:
+            raise ValidationError(
+                f"La convention n° {stored.number} est signée par les deux parties : ses termes ne peuvent plus être "
+                f"modifiés ({', '.join(changed)}). Pour y mettre fin, utilisez « Dénoncer » ou « Résilier »."
+            )
     convention.full_clean()
     convention.save()
     if created:
         event, action = JournalEvent.CONVENTION_CREATED, "création"
-    elif not was_signed and convention.is_signed_on(timezone.localdate()):
+    elif not was_signed and convention.is_signed_on(today):
         event, action = JournalEvent.CONVENTION_SIGNED, "signature"
     else:
         event, action = JournalEvent.CONVENTION_EDITED, "modification"
@@ -127,10 +148,14 @@ def caf_role_remove(*, role, by, request=None):
 def convention_denounce(*, convention, by, deadline=None, notice_on=None, reason="", request=None):
     """CONV-2, BO-6: denunciation at an annual deadline with 2 months' notice. Without a deadline, the earliest
     possible one; a deadline that is not one, or too close, is refused with the earliest possible date. The agent's
-    `reason` in the history and the journal."""
+    `reason` in the history and the journal. CONV-4 (#24): a convention not yet signed is not denounced."""
     notice_on = notice_on or timezone.localdate()
     if convention.ends_on is not None:
         raise ValidationError("Cette convention est déjà dénoncée ou résiliée.")
+    if not convention.is_sealed_on(notice_on):  # CONV-4 (#24): only a signed contract is denounced
+        raise ValidationError(
+            "Cette convention n'est pas encore signée par les deux parties : elle ne peut être dénoncée."
+        )
     earliest = convention.earliest_denunciation_deadline(notice_on)
     deadline = deadline or earliest
     index = convention.period_index_on(max(deadline, convention.starts_on))

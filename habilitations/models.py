@@ -87,14 +87,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("créé le", default=timezone.now)
     password_changed_at = models.DateTimeField("mot de passe changé le", null=True, blank=True)
+    # HAB-2
     sessions_revoked_at = models.DateTimeField(
-        "sessions fermées le", null=True, blank=True, help_text="HAB-2 : toute session ouverte avant est refusée."
+        "sessions fermées le", null=True, blank=True, help_text="Toute session ouverte avant est refusée."
     )
     access_version = models.PositiveIntegerField(
         "version des droits",
         default=0,
         editable=False,
-        help_text="CONS-5, HAB-2 : augmentée à chaque changement d'habilitation, de convention ou de Caf.",
+        help_text="Augmentée à chaque changement d'habilitation, de convention ou de Caf.",  # CONS-5, HAB-2
     )
     must_change_password = models.BooleanField(
         "doit changer son mot de passe", default=True, help_text="Mot de passe initial ou réinitialisé par la Caf."

@@ -59,6 +59,7 @@ def home(request):
             "habilitations": habilitations,
             "STATES": HabilitationState,
             "removable": set(_removable(request.user).values_list("pk", flat=True)),
+            "may_request": _conventions(request.user).exists(),  # #24: « Demander un accès » only under one in force
             "awaiting": Caf.objects.filter(pk__in=request.user.pending_confirmations.values("caf"))
             .order_by("pk")
             .values_list("name", flat=True),
@@ -75,13 +76,17 @@ def _conventions(user):
 
 @area_required(Area.PARTNER)
 def access_request(request):
-    """JUR-2: « Demander un accès » — the demande d'accès, online; the CAF grants it and prints the letter."""
-    form = PartnerAccessRequestForm(request.POST or None, conventions=_conventions(request.user))
+    """JUR-2: « Demander un accès » — the demande d'accès, online; the CAF grants it and prints the letter. Without a
+    convention in force (CONV-4, #24: its only one terminated), no form but why: nothing can be requested."""
+    conventions = _conventions(request.user)
+    if not conventions.exists():
+        return _page(request, "habilitations/partner/request.html", {"form": None}, "request")
+    form = PartnerAccessRequestForm(request.POST or None, conventions=conventions)
     if request.method == "POST" and form.is_valid():
         try:
             habilitation = partner_access_request(manager=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("convention", error)
+        except ValidationError as error:  # a field's error on its field (HAB-1: the person already asked for)
+            form.add_error(None if hasattr(error, "error_dict") else "convention", error)
         else:
             messages.success(
                 request,

@@ -593,10 +593,35 @@ def _managed(manager, convention):
 @transaction.atomic
 def partner_access_request(*, manager, convention, function, civility, last_name, first_name, email, request=None):
     """JUR-2: the gestionnaire of a BAJ asks an access for a person, under a convention of that BAJ in force; the
-    CAF grants it (and prints the letter with the initial password) or refuses it."""
+    CAF grants it (and prints the letter with the initial password) or refuses it. HAB-1 (#24): one request for a
+    person — a second one for the same name (last and first) or the same e-mail, whatever the case, while the first
+    is still open under the convention (requested, active, suspended…), is refused, naming the first."""
     _managed(manager, convention)
-    if not Convention.objects.active_on(timezone.localdate()).filter(pk=convention.pk).exists():
+    today = timezone.localdate()
+    # Two requests sent at once for the same person wait for each other here, so the second sees the first.
+    if not Convention.objects.select_for_update().active_on(today).filter(pk=convention.pk).exists():
         raise ValidationError("Cette convention n'est pas en vigueur : aucun accès ne peut être demandé à ce titre.")
+    same_name = models.Q(user__last_name__iexact=last_name.strip(), user__first_name__iexact=first_name.strip())
+    same_email = models.Q(user__email__iexact=email.strip()) if email.strip() else models.Q(pk__in=[])
+    existing = (
+        Habilitation.objects.filter(convention=convention)
+        .open_on(today)
+        .filter(same_name | same_email)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        person = (existing.user.last_name.lower(), existing.user.first_name.lower())
+        field = "last_name" if person == (last_name.strip().lower(), first_name.strip().lower()) else "email"
+        raise ValidationError(
+            {
+                field: f"Un accès a déjà été demandé pour {existing.user.first_name} "
+                f"{existing.user.last_name.upper()} ({existing.user.email or 'sans adresse électronique'}) "
+                f"sous cette convention : identifiant {existing.user.identifier}, état « "
+                f"{HabilitationState(existing.state).label} ». Aucune nouvelle demande n'a été envoyée."
+            }
+        )
     return habilitation_request(
         convention=convention,
         function=function,

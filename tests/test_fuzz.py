@@ -434,7 +434,8 @@ def _store_hostile_values(client, user):
                 save(url, {name: value for name, value in hostile.items() if name not in refused})
                 # A rule across fields (a period's end after its start) or a field refused: each one alone.
                 alone = set(hostile) if "__all__" in refused else refused & set(hostile)
-                for name in sorted(alone):
+                # CONV-4 (#24): a convention's signatures last — once signed it is read-only.
+                for name in sorted(alone, key=lambda name: (name.endswith("signed_on"), name)):
                     save(url, {name: hostile[name]})
     return saved
 
@@ -442,6 +443,8 @@ def _store_hostile_values(client, user):
 def test_values_saved_through_the_administration_break_no_page_for_anyone(world):
     """ROB-2: a CAF agent, then the superuser, save hostile-but-valid values in every administration form they may
     open; then every page, as every role, opened without parameters: no 5xx, no 400."""
+    # CONV-4 (#24): a signed convention is read-only; the form the values go to is one awaiting its signatures.
+    Convention.objects.filter(pk=Convention.objects.order_by("pk").first().pk).update(partner_signed_on=None)
     saved = []
     for role in ("caf_agent", "superuser"):
         saved += _store_hostile_values(_client(world, role), world[role])

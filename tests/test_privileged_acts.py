@@ -387,7 +387,9 @@ CASES = {
         "mark": lambda obj: obj.user.identifier,
     },
     "conventions.Convention": {
-        "make": lambda action: ConventionFactory(),
+        # CONV-4 (#24): the form edits a convention awaiting its signatures (a signed one is read-only); the acts
+        # « Dénoncer », « Résilier » end a signed one
+        "make": lambda action: ConventionFactory(unsigned=action is None),
         "add": lambda: {
             "number": "000077/2026",
             "caf": str(_caf().pk),

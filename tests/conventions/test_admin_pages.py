@@ -48,7 +48,7 @@ def test_a_refused_form_keeps_the_header_of_what_is_stored(client):
     """BO-7, ROB-2: the values a refused form left in the object (an impossible period) reach no computation of the
     header: it shows the stored convention (a 400 before)."""
     caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
-    convention = ConventionFactory(number="900779/2025")
+    convention = ConventionFactory(number="900779/2025", unsigned=True)  # CONV-4: a signed one is read-only
     url = reverse("admin:conventions_convention_change", args=[convention.pk])
     data = {
         "number": "900779/2025",

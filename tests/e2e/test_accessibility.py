@@ -109,6 +109,8 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(page, demo, widt
     log_in(page, "G1600001", "**/juridiction/")
     page.get_by_role("link", name="Contacts des Caf du département").click()
     audit(page, "juridiction-contacts-des-caf", failures)  # CONV-5
+    page.goto("/juridiction/demande-d-acces/")
+    audit(page, "juridiction-demande-d-acces", failures)  # JUR-2 (#24: its Caf select was 334 px wide at 320 px)
     page.get_by_role("button", name="Fermer la session").first.click()
 
     log_in(page, "T1001162")

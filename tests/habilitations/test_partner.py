@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from conventions.enums import CafRoleKind
 from conventions.models import Baj, BajManager, Caf, CafRole, DifficultyReport
+from conventions.services import convention_terminate
 from habilitations.access import compute_access
 from habilitations.enums import GreffeFunction, HabilitationStatus
 from habilitations.models import Habilitation
@@ -267,3 +268,78 @@ def test_the_access_request_preselects_neither_function_nor_civility(gestionnair
         assert [value for value, selected in options if selected] == [""]
     response = ask(gestionnaire, world["ours"].convention, function="", civility="")
     assert "Choisissez la fonction." in text(response) and "Choisissez la civilité." in text(response)
+
+
+NO_CONVENTION = (
+    "Aucune convention n'est en vigueur entre votre BAJ et une Caf : aucun accès ne peut être demandé. Adressez-vous "
+    "à votre Caf."
+)
+
+
+def test_no_access_can_be_requested_once_the_only_convention_is_terminated(gestionnaire, world):
+    """JUR-2, CONV-4 (#24 walk: an empty « Caf » list, then « Choisissez la Caf »): no form, but why — and the home
+    page offers no « Demander un accès »."""
+    assert NO_CONVENTION not in text(gestionnaire.get(REQUEST)) and NO_CONVENTION not in text(gestionnaire.get(HOME))
+    convention = world["ours"].convention
+    convention_terminate(convention=convention, by=None, reason="Codes communiqués à un tiers")
+    page = gestionnaire.get(REQUEST)
+    assert NO_CONVENTION in text(page) and page.context["form"] is None
+    assert 'name="convention"' not in page.content.decode() and '<form method="post" class="form"' not in text(page)
+    home = gestionnaire.get(HOME)
+    assert NO_CONVENTION in text(home) and f'href="{REQUEST}" class="button"' not in home.content.decode()
+    posted = ask(gestionnaire, convention)
+    assert posted.status_code == 200 and NO_CONVENTION in text(posted)
+    assert not Habilitation.objects.filter(user__last_name="Roux").exists()
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {},  # the same request twice (#24 walk: two identifiers, both « Demandée »)
+        {"last_name": "ROUX", "first_name": "hugo", "email": "h.roux@justice.fr"},  # the same name, any case
+        {"last_name": "Rousseau", "first_name": "Hugues", "email": "Hugo.Roux@Justice.fr"},  # the same e-mail
+    ],
+)
+def test_a_second_request_for_the_same_person_is_refused_naming_the_first(gestionnaire, world, second):
+    """HAB-1, JUR-2 (#24): one request per person under a convention while the first is open."""
+    convention = world["ours"].convention
+    assert ask(gestionnaire, convention).status_code == 302
+    first = Habilitation.objects.get(user__last_name="Roux")
+    response = ask(gestionnaire, convention, **second)
+    assert response.status_code == 200
+    assert Habilitation.objects.filter(convention=convention).count() == 2, "no second request (the greffier's one)"
+    page = text(response)
+    assert f"identifiant {first.user.identifier}, état « Demandée »" in page and "Hugo ROUX" in page
+    assert "Un accès a déjà été demandé pour" in page
+
+
+def test_a_request_for_a_person_whose_access_is_active_is_refused_and_one_after_a_refusal_accepted(
+    gestionnaire, world
+):
+    """HAB-1 (#24): an active access is « open » too; a refused or withdrawn one leaves the person free to ask for."""
+    convention = world["ours"].convention
+    ours = world["ours"].user
+    response = ask(
+        gestionnaire, convention, last_name=ours.last_name, first_name=ours.first_name, email="x@justice.fr"
+    )
+    assert f"identifiant {ours.identifier}, état « Active »" in text(response)
+    HabilitationFactory(
+        convention=convention,
+        revoked=True,
+        user=UserFactory(identifier="T1001169", last_name="Roux", first_name="Hugo", email="hugo.roux@justice.fr"),
+    )
+    assert ask(gestionnaire, convention).status_code == 302
+
+
+def test_the_service_refuses_the_duplicate_whoever_calls_it(world):
+    from django.core.exceptions import ValidationError
+
+    from habilitations.services import partner_access_request
+
+    person = {"function": GreffeFunction.GREFFIER, "civility": "monsieur", "last_name": "Dupont", "first_name": "Jean"}
+    convention, manager = world["ours"].convention, world["manager"]
+    partner_access_request(manager=manager, convention=convention, email="jean.dupont@justice.fr", **person)
+    with pytest.raises(ValidationError) as error:
+        partner_access_request(manager=manager, convention=convention, email="JEAN.DUPONT@justice.fr", **person)
+    assert list(error.value.message_dict) == ["last_name"] and "état « Demandée »" in error.value.messages[0]
+    assert Habilitation.objects.filter(user__last_name="Dupont").count() == 1
