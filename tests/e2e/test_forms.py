@@ -2,8 +2,11 @@
 error moves the focus to its summary and the title starts « Erreur : »; the login focuses the identifier; the
 password change shows its rules before typing and says each error on its own field."""
 
+import re
+
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import log_in, seed_demo
 from tests.habilitations.factories import PASSWORD, HabilitationFactory, UserFactory
@@ -17,7 +20,7 @@ def focused(page):
 
 def assert_error_page(page):
     """RGAA 8.6, 11.10: the title says there is an error, the focus is on the summary that lists them."""
-    assert page.title().startswith("Erreur : "), page.title()
+    expect(page).to_have_title(re.compile(r"^Erreur : "))  # waits for the page the form answered
     # autofocus applies at the page's first rendering: wait for it (a timeout fails the test)
     page.wait_for_function("document.activeElement.getAttribute('role') === 'alert'", timeout=5000)
 

@@ -273,7 +273,8 @@ def test_the_caf_agent_grants_from_the_work_list_and_prints_the_request_and_the_
     assert "Angoulême" in conventions.first.inner_text()
     conventions.first.locator("th a").first.click()
     page.wait_for_url("**/change/")
-    number = page.get_by_label("Numéro").input_value()
+    # a signed convention is read-only (#24): its number is in the page's header
+    number = page.locator("#object-header-title span").first.inner_text().removeprefix("Convention ")
     with page.expect_download() as download:
         page.get_by_role("button", name="Imprimer la convention et son annexe (PDF)").click()
     convention = downloaded_pdf_text(download.value)

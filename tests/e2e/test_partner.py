@@ -39,7 +39,7 @@ def test_from_the_juridictions_request_to_the_greffiers_first_login(browser, liv
     page.set_viewport_size({"width": 1280, "height": 900})
     violations = []
 
-    # The gestionnaire asks an access for Hugo Roux.
+    # The gestionnaire asks an access for Lucas Mercier (Hugo Roux, already habilitated, would be a duplicate).
     log_in(page, "G1600001", "**/juridiction/")
     assert "T1001161" in page.locator("main").inner_text()
     shot(page, "15-espace-juridiction")
@@ -53,9 +53,9 @@ def test_from_the_juridictions_request_to_the_greffiers_first_login(browser, liv
     violations += serious(page)
     page.get_by_label("Fonction").select_option(label="Greffier")
     page.get_by_label("Civilité").select_option(label="Monsieur")
-    page.get_by_label("Nom", exact=True).fill("Roux")
-    page.get_by_label("Prénom").fill("Hugo")
-    page.get_by_label("Adresse électronique professionnelle").fill("hugo.roux@justice.fr")
+    page.get_by_label("Nom", exact=True).fill("Mercier")
+    page.get_by_label("Prénom").fill("Lucas")
+    page.get_by_label("Adresse électronique professionnelle").fill("lucas.mercier@justice.fr")
     page.get_by_role("button", name="Envoyer la demande à la Caf").click()
     page.wait_for_url("**/juridiction/")
     assert "envoyée à la Caf de la Charente" in page.get_by_role("status").inner_text()
@@ -93,7 +93,7 @@ def test_from_the_juridictions_request_to_the_greffiers_first_login(browser, liv
     assert "Monsieur, Après réception" in letter
     log_out(page)
 
-    # Hugo Roux's first login forces the change of the password of the letter.
+    # Lucas Mercier's first login forces the change of the password of the letter.
     page.get_by_label("Identifiant").fill(identifier)
     page.get_by_label("Mot de passe").fill(initial)
     page.get_by_role("button", name="Valider").click()
