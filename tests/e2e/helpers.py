@@ -1,6 +1,7 @@
 """What the browser tests share: the demo accounts' passwords (and second factors), logging in through the login
 page, screenshots."""
 
+import base64
 import io
 import os
 import re
@@ -80,6 +81,21 @@ def log_out(page):
     portal = page.get_by_role("button", name="Fermer la session")
     (portal if portal.count() else page.get_by_role("button", name="Déconnexion")).first.click()
     page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)
+
+
+def letter_from_link(page, name):
+    """BO-5: the letter a link of the page carries (a `data:` PDF): clicking it starts a download in Chromium, with
+    its file name; the text is read from the link itself — a download's file is awaited without any time limit by
+    Playwright, which once stalled a whole run (`Download.path`)."""
+    link = page.get_by_role("link", name=name)
+    with page.expect_download() as download:
+        link.click()
+    href = link.get_attribute("href")
+    assert href.startswith("data:application/pdf;base64,"), href[:40]
+    pdf = base64.b64decode(href.split(",", 1)[1])
+    assert pdf.startswith(b"%PDF"), "not a PDF"
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    return download.value.suggested_filename, text
 
 
 def downloaded_pdf_text(download):

@@ -3,16 +3,13 @@ grants it from the work list and prints the letter; the new greffier's first log
 a removal request ends an access at its date; a difficulty report reaches the national page. axe on the
 juridiction's pages."""
 
-import io
 import re
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
-from pypdf import PdfReader
 
-from tests.e2e.helpers import log_in, seed_demo, shot
+from tests.e2e.helpers import letter_from_link, log_in, seed_demo, shot
 from tests.e2e.test_accessibility import WCAG
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -84,10 +81,8 @@ def test_from_the_juridictions_request_to_the_greffiers_first_login(browser, liv
     page.get_by_role(
         "button", name="Accorder et imprimer la lettre d'ouverture des droits (mot de passe initial)"
     ).click()
-    with page.expect_download() as download:  # BO-5: the letter is a link on the habilitation's page
-        page.get_by_role("link", name="Télécharger la lettre d'ouverture des droits (PDF)").click()
-    letter = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
-    letter = " ".join(letter.split())
+    # BO-5: the letter is a link on the habilitation's page
+    _, letter = letter_from_link(page, "Télécharger la lettre d'ouverture des droits (PDF)")
     identifier = re.search(r"code identifiant : (\S+)", letter).group(1)
     initial = re.search(r"mot de passe personnel : (\S+)", letter).group(1)
     assert "Monsieur, Après réception" in letter
