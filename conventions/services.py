@@ -93,26 +93,19 @@ def difficulty_answer(*, report, by, answer, request=None):
 
 @transaction.atomic
 def baj_contact_save(*, baj, caf, by, form, request=None):
-    """BO-4, AUD-1: the postal address, telephone and fax of a BAJ, entered by an agent of `caf` (one of its CAFs)
-    for the letters and the convention — saved and journaled with the fields before and after. ROLE-7, AUD-2: every
-    CAF the BAJ deals with mails its letters there, those carrying an initial password included: each reads the
-    change in its journal (one line per CAF, naming the CAF whose agent made it), not the editing CAF alone."""
-    others = Caf.objects.of_bajs([baj]).exclude(pk=caf.pk)
-    if others.exists():  # ROLE-7: the address carries the other CAFs' letters too (`BajAdmin.has_change_permission`)
+    """BO-4, AUD-1: the postal address, telephone and fax of a BAJ, entered by an agent of `caf` for the letters and
+    the convention — saved and journaled for that CAF with the fields before and after. ROLE-7: only for a BAJ that
+    CAF alone deals with — every CAF of a BAJ mails its letters there, initial passwords included, so a shared BAJ is
+    the national administration's (`BajAdmin.has_change_permission`), refused here whoever asks."""
+    if Caf.objects.of_bajs([baj]).exclude(pk=caf.pk).exists():
         raise ValidationError(
             f"Le {baj} traite aussi avec d'autres Caf : son adresse est modifiée par l'administration nationale."
         )
     baj.full_clean()
     baj.save()
-    cafs = sorted({caf, *Caf.objects.of_bajs([baj])}, key=lambda c: c.pk)
-    for each in cafs:
-        journal_record(
-            event=JournalEvent.BAJ_CONTACT_EDITED,
-            request=request,
-            user=by,
-            caf=each,
-            detail=f"{baj} : {changes(form)} (par la {caf.name})",
-        )
+    journal_record(
+        event=JournalEvent.BAJ_CONTACT_EDITED, request=request, user=by, caf=caf, detail=f"{baj} : {changes(form)}"
+    )
     return baj
 
 
