@@ -11,8 +11,13 @@
   process, which knows only the production hasher.
 """
 
+import faulthandler
+import gc
 import os
 import shutil
+import sys
+import threading
+import traceback
 
 import pytest
 from django.db import connection
@@ -101,8 +106,72 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, reference_data):
-    context = browser.new_context(locale="fr-FR", base_url=live_server.url)
-    page = context.new_page()
-    yield page
-    context.close()
+def new_context(browser, live_server, reference_data):
+    """Opens browser contexts on the live server, in French; closes them after the test, each page first led to
+    a blank page. Chromium (156) may never answer the disposal of a context whose page is between a navigation's
+    response and its commit: a test ending on an act's answer hung three whole runs in `context.close()`
+    (Playwright's protocol log: `Target.disposeBrowserContext` sent on the response, answered only when the browser
+    was killed)."""
+    contexts = []
+
+    def open_context(**options):
+        contexts.append(browser.new_context(locale="fr-FR", base_url=live_server.url, **options))
+        return contexts[-1]
+
+    yield open_context
+    for context in contexts:
+        for page in context.pages:
+            leave(page)
+        context.close()
+
+
+def leave(page):
+    """Leads the page to a blank one; a navigation of the test still committing goes first (it interrupts ours)."""
+    from playwright.sync_api import Error
+
+    for _ in range(3):
+        try:
+            return page.goto("about:blank")
+        except Error as error:
+            if "interrupted by another navigation" not in error.message:
+                raise
+    raise AssertionError(f"{page.url} keeps navigating: the context cannot be closed safely")
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+# A test still running after this many seconds stops the run (the suite takes minutes; a hang must not eat CI's 90).
+TIME_LIMIT = int(os.environ.get("CAFPRO_TEST_TIME_LIMIT", "300"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Every test (set-up, call, teardown) runs under a time limit; past it, the run stops with the test's name and
+    every stack — the threads' and the greenlets' (Playwright's sync API runs the test code in one: a thread's
+    stack alone shows only the browser driver's event loop)."""
+    watchdog = threading.Timer(TIME_LIMIT, stop_the_run, args=(item,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return (yield)
+    finally:
+        watchdog.cancel()
+
+
+def stop_the_run(item):
+    import greenlet
+
+    item.config.pluginmanager.getplugin("capturemanager").suspend_global_capture()  # the terminal, not the test's
+    out = sys.stderr
+    print(f"\n*** {item.nodeid}: still running after {TIME_LIMIT} s; the run stops. Its stacks:", file=out)
+    for suspended in (
+        o for o in gc.get_objects() if issubclass(type(o), greenlet.greenlet) and o.gr_frame is not None
+    ):
+        print("--- greenlet", file=out)
+        traceback.print_stack(suspended.gr_frame, file=out)
+    faulthandler.dump_traceback(file=out, all_threads=True)
+    out.flush()
+    os._exit(3)

@@ -403,6 +403,8 @@ def test_a_caf_agent_grants_a_requested_access_by_keyboard_alone(page, demo):
     keyboard.tab_to(lambda e: e["text"].startswith("Accorder"))
     with page.expect_response(lambda r: "button_grant" in r.url and r.request.method == "POST"):
         keyboard.press("Enter")
+    page.wait_for_url("**/button_grant/")
+    assert "Accès accordé à Madame Inès GARNIER" in page.locator(".messagelist").inner_text()
     assert keyboard.keys <= KEYS_TO_GRANT, keyboard.keys
     requested.refresh_from_db()
     assert requested.status == HabilitationStatus.ACTIVE

@@ -20,13 +20,9 @@ def act(page, label):
     page.locator(".object-buttons").get_by_role("button", name=label).click()
 
 
-def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_reason(
-    browser, live_server, reference_data
-):
+def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_reason(new_context):
     seed_demo()
-    admin = browser.new_context(locale="fr-FR", base_url=live_server.url, accept_downloads=True)
-    greffier = browser.new_context(locale="fr-FR", base_url=live_server.url)
-    page, greffier_page = admin.new_page(), greffier.new_page()
+    page, greffier_page = new_context(accept_downloads=True).new_page(), new_context().new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
 
     log_in(page, DEMO_CAF_AGENTS[0][0])
@@ -91,5 +87,3 @@ def test_grant_from_the_page_download_the_letter_suspend_and_withdraw_with_a_rea
     assert "Habilitation de Madame Inès GARNIER retirée (Fin de mission)" in page.locator(".messagelist").inner_text()
     assert page.locator(".object-header .badge").inner_text() == "Retirée"
     shot(page, "admin-acte-retrait")
-    admin.close()
-    greffier.close()

@@ -23,14 +23,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def desk(browser, live_server, reference_data):
+def desk(new_context):
     """The demo, and a browser at 1280 px that accepts downloads."""
     seed_demo()
-    context = browser.new_context(
-        locale="fr-FR", base_url=live_server.url, accept_downloads=True, viewport={"width": 1280, "height": 900}
-    )
-    yield context.new_page()
-    context.close()
+    return new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}).new_page()
 
 
 def test_the_multi_caf_greffier_consults_prints_writes_to_the_caf_and_leaves(desk):

@@ -29,10 +29,9 @@ def log_out(page):
     page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)
 
 
-def test_from_the_juridictions_request_to_the_greffiers_first_login(browser, live_server, reference_data):
+def test_from_the_juridictions_request_to_the_greffiers_first_login(new_context):
     seed_demo()
-    context = browser.new_context(locale="fr-FR", base_url=live_server.url, accept_downloads=True)
-    page = context.new_page()
+    page = new_context(accept_downloads=True).new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     violations = []
 
