@@ -73,6 +73,7 @@ from habilitations.services import (
     habilitation_revoke,
     habilitation_suspend,
     habilitation_unlock,
+    identifier_locked,
     locked_identifiers,
     password_reset,
     user_unlock,
@@ -220,10 +221,14 @@ class UserAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoUserAdmin):
             return page
         users = list(queryset)
         for user in users:
-            user_unlock(user=user, by=request.user, request=request, reason=data["reason"])
-            self.message_user(
-                request, f"Identifiant {user.identifier} de {full_name(user)} débloqué.", messages.SUCCESS
-            )
+            try:
+                user_unlock(user=user, by=request.user, request=request, reason=data["reason"])
+            except ValidationError as error:  # AUTH-3: an identifier not locked is left as it is
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"Identifiant {user.identifier} de {full_name(user)} débloqué.", messages.SUCCESS
+                )
         return object_page(self, users[0]) if len(users) == 1 else None
 
     @admin.action(description="Réinitialiser le mot de passe (ferme les sessions ouvertes)", permissions=["change"])
@@ -524,7 +529,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
 
     def locked(self, obj):
         """AUTH-3: the user's identifier is locked now (three failures)."""
-        return locked_identifiers().filter(username=obj.user.identifier).exists()
+        return identifier_locked(obj.user.identifier)
 
     def buttons_for(self, obj):
         """BO-3: on a habilitation's page, the acts its state allows today (HAB-1) — « Débloquer » only for an
@@ -903,12 +908,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
             request,
             queryset,
             habilitation_unlock,
-            lambda h, removed: (
-                f"Identifiant {h.user.identifier} de {full_name(h.user)} débloqué."
-                if removed
-                else f"L'identifiant {h.user.identifier} de {full_name(h.user)} n'était pas bloqué ; le déblocage est "
-                "enregistré."
-            ),
+            lambda h, _: f"Identifiant {h.user.identifier} de {full_name(h.user)} débloqué.",
             reason=data["reason"],
         )
 

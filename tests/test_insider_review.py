@@ -470,10 +470,42 @@ def superuser():
     return client, user
 
 
+def _lock(identifier):
+    """AUTH-3: three failed logins on `identifier`."""
+    for _ in range(3):
+        Client().post("/", {"identifier": identifier, "password": "Faux99"})
+
+
+def test_the_superusers_unlock_of_an_identifier_not_locked_does_nothing(world, superuser):
+    """AUTH-3, BO-5: the superuser's « Débloquer » on an account whose identifier is not locked (one failure) reset
+    its attempts and journaled an unlock for every CAF of the multi-CAF greffier: nothing is done and the message
+    names the identifier left as it was."""
+    from axes.models import AccessAttempt
+    from django.contrib.messages import get_messages
+
+    from journal.enums import JournalEvent
+
+    client, _ = superuser
+    Client().post("/", {"identifier": "T5900001", "password": "Faux99"})
+    count = JournalEntry.objects.count()
+    response = client.post(
+        reverse("admin:habilitations_user_changelist"),
+        {"action": "unlock", "_selected_action": [world["greffier"].pk], **CONFIRMED},
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "T5900001 n'était pas bloqué : rien n'a été fait."
+    ]
+    assert AccessAttempt.objects.get(username="T5900001").failures_since_start == 1
+    assert not PendingConfirmation.objects.filter(user=world["greffier"]).exists()
+    assert JournalEntry.objects.count() == count
+    assert not JournalEntry.objects.filter(event=JournalEvent.UNLOCK).exists()
+
+
 def test_the_superusers_unlock_asks_a_reason_and_is_journaled(world, superuser):
     """BO-6, AUD-1 (extended): the superuser's « Débloquer » on an account asks a reason first, then journals it."""
     client, _ = superuser
     url = reverse("admin:habilitations_user_changelist")
+    _lock("T5900001")
     first = client.post(url, {"action": "unlock", "_selected_action": [world["greffier"].pk]})
     assert first.status_code == 200 and "Motif" in _text(first)
     count = JournalEntry.objects.count()

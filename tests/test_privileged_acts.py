@@ -155,6 +155,8 @@ def test_a_habilitation_requested_and_its_function_edited(client, caf_admin):
 )
 def test_every_habilitation_action(client, caf_admin, action, status, event, extra):
     habilitation = HabilitationFactory(user=UserFactory(identifier="T1001161"), status=status)
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked("T1001161")
     act(client, Habilitation, action, [habilitation], **extra)
     line = only_line(event)
     assert (line.user, line.caf.number) == (caf_admin, "161") and "T1001161" in line.detail
@@ -191,6 +193,8 @@ def test_an_account_created_and_its_rights_changed(client, superuser):
 )
 def test_every_account_action(client, superuser, action, event):
     greffier = UserFactory(identifier="T1001161")
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked("T1001161")
     act(client, User, action, [greffier], **REASON)
     line = only_line(event)
     assert line.user == superuser and line.detail.startswith("T1001161 :")
@@ -314,6 +318,8 @@ def _habilitation(action):
     habilitation = HabilitationFactory(user=UserFactory(identifier="T1001161"), status=status)
     if action == "confirm_credentials":  # ROLE-7: credentials another CAF printed, owed a confirmation
         PendingConfirmation.objects.create(user=habilitation.user, caf=habilitation.convention.caf)
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked(habilitation.user.identifier)
     return habilitation
 
 
@@ -328,7 +334,10 @@ def _account(action):
     unlock and the reset (a staff password reset never ends today: issue #22 §4, not this section's)."""
     if action in (None, "delete", "delete_selected"):
         return _agent()
-    return HabilitationFactory(user=UserFactory()).user
+    user = HabilitationFactory(user=UserFactory()).user
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked(user.identifier)
+    return user
 
 
 def _departement():
