@@ -748,7 +748,9 @@ def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail="", re
 @transaction.atomic
 def habilitation_edit(*, habilitation, by, form, request=None):
     """HAB-1, HAB-3, AUD-1: the fields of a habilitation its CAF edits in the administration (its function),
-    saved with its history and its journal line, before and after."""
+    saved with its history and its journal line, before and after. An edit that changes nothing writes nothing."""
+    if not form.changed_data:
+        return habilitation
     habilitation.full_clean()
     habilitation.save()
     habilitation_history(
@@ -765,8 +767,10 @@ def habilitation_edit(*, habilitation, by, form, request=None):
 def account_save(*, user, by, form, request=None):
     """AUTH-10, AUD-1: an account created or edited in the administration — its identity, its rights (staff,
     superuser, groups, permissions), whether it is active: saved with its groups and permissions, and journaled
-    with every changed field before and after (never a password)."""
+    with every changed field before and after (never a password). An edit that changes nothing writes nothing."""
     created = user.pk is None
+    if not created and not form.changed_data:
+        return user
     user.save()
     form.save_m2m()
     acts.record_for(  # AUD-2: for the officers of the CAFs that answer for the account, or the national one

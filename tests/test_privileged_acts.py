@@ -580,6 +580,26 @@ def test_every_act_of_every_registered_admin_is_journaled(client, actor, model):
         ), model._meta.label
 
 
+@pytest.mark.parametrize("actor", ["superuser", "caf_agent", "caf_officer"], indirect=True)
+@pytest.mark.parametrize("model", _registered(), ids=lambda model: model._meta.label)
+def test_an_edit_that_changes_nothing_writes_nothing(client, actor, model):
+    """AUD-1, HAB-3, CONV-4: a change page posted as it was shown (« Enregistrer » without an edit, or a hand-made
+    POST to a read-only page) wrote a « modification » with nothing in it — a history row, a journal line, an admin
+    log entry. Nothing changed: nothing is written, in every admin (the services and `JournaledAdminMixin`)."""
+    from django.contrib import admin
+    from django.contrib.admin.models import LogEntry
+
+    model_admin = admin.site._registry[model]
+    case = CASES.get(model._meta.label, {})
+    obj = case["make"](None) if "make" in case else model._default_manager.first()
+    if obj is None or not model_admin.has_change_permission(_admin_request(actor), obj):
+        pytest.skip("no page to edit for this actor")
+    since, logged = _last_line(), LogEntry.objects.count()
+    submit(client, _url(model, "change", obj.pk))
+    assert _new_lines(since) == [], [(line.event, line.detail) for line in _new_lines(since)]
+    assert LogEntry.objects.count() == logged
+
+
 # --- AUD-1 (extended): the management commands -------------------------------------------------------------------
 # Every command `get_commands()` knows is classified: journaled (performed below, a line of the system account with
 # the state before → after), journaling its own act, read-only, or a deployment / development tool. A new command
