@@ -440,6 +440,8 @@ CASES = {
     },
     "conventions.BajManager": {
         "make": lambda action: _baj_manager(owing=action == "confirm_designation"),
+        # ROLE-7: « Confirmer la désignation » is offered only while the agent's CAF owes a confirmation
+        "offered_when": lambda: _baj_manager(owing=True),
         "add": lambda: _manager_form(ConventionFactory().baj),
         "actions": {"print_letter": REASON},
         "mark": lambda obj: obj.user.identifier,
@@ -561,6 +563,8 @@ def test_every_act_of_every_registered_admin_is_journaled(client, actor, model):
         performed.append("delete")
 
     reachable = model_admin.has_view_or_change_permission(request)  # the list, where actions run, opens
+    if reachable and "offered_when" in case:  # an action offered only while it has something to do
+        case["offered_when"]()
     for action in model_admin.get_actions(request) if reachable else []:
         assert "make" in case, f"{model._meta.label}: an action without a case here — classify it (AUD-1)"
         target = case["make"](action)
