@@ -33,18 +33,16 @@ def convention_save(*, convention, by, form, request=None):
     and its journal line written with the changed fields before and after; the second signature is the act of
     signing (the access of its greffiers follows: migration `habilitations/0006`). CONV-4 (#24): once signed by both
     parties (or ended), its contract (`Convention.CONTRACT_FIELDS`) is refused any change, whoever asks; its end
-    goes through `convention_denounce` / `convention_terminate`."""
+    goes through `convention_denounce` / `convention_terminate`. AUD-1: an edit that changes nothing (a signed
+    convention's page posted by hand: it has no field to edit) writes nothing — no history row, no journal line."""
     created = convention.pk is None
     today = timezone.localdate()
     stored = None if created else type(convention).objects.get(pk=convention.pk)
     was_signed = stored is not None and stored.is_signed_on(today)
+    fields = [] if created else convention._meta.concrete_fields
+    differing = [f for f in fields if getattr(stored, f.attname) != getattr(convention, f.attname)]
     if stored is not None and stored.is_sealed_on(today):
-        changed = [
-            str(convention._meta.get_field(name).verbose_name)
-            for name in convention.CONTRACT_FIELDS
-            if getattr(stored, convention._meta.get_field(name).attname)
-            != getattr(convention, convention._meta.get_field(name).attname)
-        ]
+        changed = [str(f.verbose_name) for f in differing if f.name in convention.CONTRACT_FIELDS]
         if changed and stored.state_on(today) in CONVENTION_ENDED:
             raise ValidationError(
                 f"La convention n° {stored.number} a pris fin : elle ne peut plus être modifiée "
@@ -55,6 +53,8 @@ def convention_save(*, convention, by, form, request=None):
                 f"La convention n° {stored.number} est signée par les deux parties : ses termes ne peuvent plus être "
                 f"modifiés ({', '.join(changed)}). Pour y mettre fin, utilisez « Dénoncer » ou « Résilier »."
             )
+    if not created and not differing:
+        return convention
     convention.full_clean()
     convention.save()
     if created:
@@ -96,11 +96,14 @@ def baj_contact_save(*, baj, caf, by, form, request=None):
     """BO-4, AUD-1: the postal address, telephone and fax of a BAJ, entered by an agent of `caf` for the letters and
     the convention — saved and journaled for that CAF with the fields before and after. ROLE-7: only for a BAJ that
     CAF alone deals with — every CAF of a BAJ mails its letters there, initial passwords included, so a shared BAJ is
-    the national administration's (`BajAdmin.has_change_permission`), refused here whoever asks."""
+    the national administration's (`BajAdmin.has_change_permission`), refused here whoever asks. An edit that
+    changes nothing writes nothing."""
     if Caf.objects.of_bajs([baj]).exclude(pk=caf.pk).exists():
         raise ValidationError(
             f"Le {baj} traite aussi avec d'autres Caf : son adresse est modifiée par l'administration nationale."
         )
+    if not form.changed_data:
+        return baj
     baj.full_clean()
     baj.save()
     journal_record(

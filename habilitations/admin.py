@@ -73,6 +73,7 @@ from habilitations.services import (
     habilitation_revoke,
     habilitation_suspend,
     habilitation_unlock,
+    identifier_locked,
     locked_identifiers,
     password_reset,
     user_unlock,
@@ -220,10 +221,14 @@ class UserAdmin(FrenchPermissionsMixin, ReferenceAdminMixin, DjangoUserAdmin):
             return page
         users = list(queryset)
         for user in users:
-            user_unlock(user=user, by=request.user, request=request, reason=data["reason"])
-            self.message_user(
-                request, f"Identifiant {user.identifier} de {full_name(user)} débloqué.", messages.SUCCESS
-            )
+            try:
+                user_unlock(user=user, by=request.user, request=request, reason=data["reason"])
+            except ValidationError as error:  # AUTH-3: an identifier not locked is left as it is
+                self.message_user(request, error.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"Identifiant {user.identifier} de {full_name(user)} débloqué.", messages.SUCCESS
+                )
         return object_page(self, users[0]) if len(users) == 1 else None
 
     @admin.action(description="Réinitialiser le mot de passe (ferme les sessions ouvertes)", permissions=["change"])
@@ -524,7 +529,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
 
     def locked(self, obj):
         """AUTH-3: the user's identifier is locked now (three failures)."""
-        return locked_identifiers().filter(username=obj.user.identifier).exists()
+        return identifier_locked(obj.user.identifier)
 
     def buttons_for(self, obj):
         """BO-3: on a habilitation's page, the acts its state allows today (HAB-1) — « Débloquer » only for an
@@ -903,12 +908,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
             request,
             queryset,
             habilitation_unlock,
-            lambda h, removed: (
-                f"Identifiant {h.user.identifier} de {full_name(h.user)} débloqué."
-                if removed
-                else f"L'identifiant {h.user.identifier} de {full_name(h.user)} n'était pas bloqué ; le déblocage est "
-                "enregistré."
-            ),
+            lambda h, _: f"Identifiant {h.user.identifier} de {full_name(h.user)} débloqué.",
             reason=data["reason"],
         )
 
@@ -955,6 +955,20 @@ work_list_register(
 )
 
 
+def awaiting_confirmation(managers, cafs):
+    """ROLE-7: the gestionnaires of `managers` whose designation or credentials one of `cafs` dealing with their BAJ
+    has not confirmed — the list's filter and whether the confirmation is offered at all (one reading)."""
+    owing = PendingConfirmation.objects.filter(
+        Q(caf__bajs=OuterRef("baj")) | Q(caf__conventions__baj=OuterRef("baj")),
+        user=OuterRef("user"),
+        caf__in=cafs,
+    )
+    unvouched = cafs.filter(Q(bajs=OuterRef("baj")) | Q(conventions__baj=OuterRef("baj"))).exclude(
+        pk__in=BajManager.vouched_by.through.objects.filter(bajmanager=OuterRef(OuterRef("pk"))).values("caf")
+    )
+    return managers.filter(Exists(owing) | Exists(unvouched))
+
+
 class ManagerConfirmationFilter(admin.SimpleListFilter):
     """ROLE-7, BO-2: gestionnaires whose designation or credentials one of this agent's CAFs has not confirmed."""
 
@@ -966,16 +980,7 @@ class ManagerConfirmationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "1":
-            mine = cafs_in(request.user, Area.CAF_ADMINISTRATION)
-            owing = PendingConfirmation.objects.filter(
-                Q(caf__bajs=OuterRef("baj")) | Q(caf__conventions__baj=OuterRef("baj")),
-                user=OuterRef("user"),
-                caf__in=mine,
-            )
-            unvouched = mine.filter(Q(bajs=OuterRef("baj")) | Q(conventions__baj=OuterRef("baj"))).exclude(
-                pk__in=BajManager.vouched_by.through.objects.filter(bajmanager=OuterRef(OuterRef("pk"))).values("caf")
-            )
-            return queryset.filter(Exists(owing) | Exists(unvouched))
+            return awaiting_confirmation(queryset, cafs_in(request.user, Area.CAF_ADMINISTRATION))
         return queryset
 
 
@@ -1067,18 +1072,34 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
         BAJ that has not confirmed the designation or the credentials in force — every CAF concerned sees it."""
         return "; ".join(f"{p.caf.name} : {p.summary}" for p in obj.user.pending_confirmations.all())
 
+    def get_actions(self, request):
+        """ROLE-7, BO-2: « Confirmer la désignation » is offered only while one of this agent's CAFs owes a
+        confirmation for a gestionnaire of theirs (read once per request: the list asks several times)."""
+        actions = super().get_actions(request)
+        if "confirm_designation" in actions:
+            if not hasattr(request, "_cafpro_confirmations_owed"):
+                mine = cafs_in(request.user, self.area)
+                request._cafpro_confirmations_owed = awaiting_confirmation(self.get_queryset(request), mine).exists()
+            if not request._cafpro_confirmations_owed:
+                del actions["confirm_designation"]
+        return actions
+
     @admin.action(description="Confirmer la désignation et les identifiants (enregistrés par une autre Caf)")
     def confirm_designation(self, request, queryset):
         """ROLE-7, JUR-1: each CAF of this agent confirms the designation (and the credentials in force) of a
-        gestionnaire another CAF recorded or printed a letter for: the gestionnaire acts on its conventions."""
+        gestionnaire another CAF recorded or printed a letter for: the gestionnaire acts on its conventions. A
+        gestionnaire none of them owes a confirmation for is left as it is, said by its identifier (BO-5)."""
         managers = list(queryset.select_related("user", "baj"))
         for manager in managers:
             owing = self._owing(request, manager)
             if not owing:
+                names = [f"la {caf.name}" for caf in self._my_cafs(request, manager).order_by("name")]
+                names = " et ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
                 self.message_user(
                     request,
-                    f"Gestionnaire {full_name(manager.user)} : rien à confirmer pour votre Caf.",
-                    messages.ERROR,
+                    f"{manager.user.identifier} ({full_name(manager.user)}) : rien à confirmer pour {names} "
+                    "(désignation et identifiants déjà confirmés) ; rien n'a été fait.",
+                    messages.WARNING,
                 )
             for caf in owing:
                 credentials_confirm(user=manager.user, caf=caf, by=request.user, request=request)

@@ -307,8 +307,12 @@ def staff_lockouts(request):
         if not reason:
             messages.error(request, f"Indiquez le motif du déblocage de {user.identifier} : rien n'a été fait.")
             return redirect("habilitations:officer_staff_lockouts")
-        user_unlock(user=user, by=request.user, request=request, reason=reason)
-        messages.success(request, f"Accès de {user.identifier} débloqué.")
+        try:
+            user_unlock(user=user, by=request.user, request=request, reason=reason)
+        except ValidationError as error:  # its lockout lifted by itself since the page was shown
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Accès de {user.identifier} débloqué.")
         return redirect("habilitations:officer_staff_lockouts")
     return render(
         request,

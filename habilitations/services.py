@@ -349,12 +349,20 @@ def locked_identifiers():
     )
 
 
+def identifier_locked(identifier):
+    """AUTH-3: whether `identifier` is locked now, as the lists and pages show it (`locked_identifiers`)."""
+    return locked_identifiers().filter(username=identifier).exists()
+
+
 @transaction.atomic
 def user_unlock(*, user, by, request=None, caf=None, reason=""):
     """AUTH-3, ROLE-7, AUD-1: a CAF administrator (`caf`) lifts the lockout of an identifier — which then opens that
     CAF's habilitations only until each other CAF concerned confirms (`_vouched_by_only`) —, or the national security
     officer that of a staff identifier; journaled as their act for the officers of every CAF the identity holds a
-    habilitation from."""
+    habilitation from. An identifier that is not locked is left as it is (its attempts, the other CAFs' trust, the
+    journal): refused."""
+    if not identifier_locked(user.identifier):
+        raise ValidationError(f"{user.identifier} n'était pas bloqué : rien n'a été fait.")
     removed = axes_reset(username=user.identifier)
     if caf is not None:  # ROLE-7: one CAF's unlock is no way to guess, three at a time, a password other CAFs trust
         _vouched_by_only(user=user, caf=caf, by=by)
@@ -373,9 +381,12 @@ def habilitation_unlock(*, habilitation, by, reason="", request=None):
     habilitation is withdrawn, ended, refused or only requested unlocks nothing another CAF trusts — the list action
     too, not the button only."""
     _transition(habilitation, "débloquer")
+    removed = user_unlock(
+        user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf, reason=reason
+    )
     # the history row only: the journal line is the unlock's, one per CAF concerned
     HabilitationHistory.objects.create(habilitation=habilitation, by=by, action="déblocage", detail=reason)
-    return user_unlock(user=habilitation.user, by=by, request=request, caf=habilitation.convention.caf, reason=reason)
+    return removed
 
 
 def sessions_end_all(user):
@@ -737,7 +748,9 @@ def habilitation_revoke(*, habilitation, by, reason, ends_on=None, detail="", re
 @transaction.atomic
 def habilitation_edit(*, habilitation, by, form, request=None):
     """HAB-1, HAB-3, AUD-1: the fields of a habilitation its CAF edits in the administration (its function),
-    saved with its history and its journal line, before and after."""
+    saved with its history and its journal line, before and after. An edit that changes nothing writes nothing."""
+    if not form.changed_data:
+        return habilitation
     habilitation.full_clean()
     habilitation.save()
     habilitation_history(
@@ -754,8 +767,10 @@ def habilitation_edit(*, habilitation, by, form, request=None):
 def account_save(*, user, by, form, request=None):
     """AUTH-10, AUD-1: an account created or edited in the administration — its identity, its rights (staff,
     superuser, groups, permissions), whether it is active: saved with its groups and permissions, and journaled
-    with every changed field before and after (never a password)."""
+    with every changed field before and after (never a password). An edit that changes nothing writes nothing."""
     created = user.pk is None
+    if not created and not form.changed_data:
+        return user
     user.save()
     form.save_m2m()
     acts.record_for(  # AUD-2: for the officers of the CAFs that answer for the account, or the national one

@@ -79,14 +79,18 @@ def _inline_changes(formsets):
 def object_save(*, obj, form, formsets=(), by, cafs_before=(), cafs_of=lambda obj: [], request=None):
     """AUD-1: a row added or changed in the administration — saved with its many-to-many relations (a group's
     permissions) and its inline rows (a CAF's contacts), and journaled with every changed field before and after,
-    for the CAFs it concerned before and concerns after."""
+    for the CAFs it concerned before and concerns after. An edit that changes nothing writes nothing."""
     created = obj._state.adding
     parts = [changes(form), *_inline_changes(formsets)]
-    obj.save()
-    form.save_m2m()
-    for formset in formsets:
+    changed = created or any(parts)
+    if changed:
+        obj.save()
+        form.save_m2m()
+    for formset in formsets:  # unchanged, it saves nothing (and tells the admin's change message so)
         formset.instance = obj
         formset.save()
+    if not changed:
+        return obj
     detail = "; ".join(part for part in parts if part) or "aucune modification"
     record_for(
         [*cafs_before, *cafs_of(obj)],

@@ -33,6 +33,13 @@ class JournaledAdminMixin:
         )
         return None
 
+    def log_change(self, request, obj, message):
+        """AUD-1: an edit that changed nothing (Django's empty change message) leaves no admin log entry — its service
+        wrote no history row nor journal line either."""
+        if not message:
+            return None
+        return super().log_change(request, obj, message)
+
     def delete_model(self, request, obj):
         acts.object_delete(obj=obj, by=request.user, cafs=list(self.journal_cafs(obj)), request=request)
 

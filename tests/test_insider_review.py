@@ -211,6 +211,60 @@ def test_a_gestionnaire_of_a_baj_the_caf_does_not_deal_with_is_out_of_reach(worl
     assert not PendingConfirmation.objects.filter(user=angouleme_manager.user).exists()
 
 
+def _managers_of_lille(world):
+    """G5900001, whose designation every CAF of the BAJ of Lille has confirmed; G5900002, Lille's yet to confirm."""
+    confirmed = designated(
+        user=UserFactory(identifier="G5900001", civility="madame", first_name="Anne", last_name="Roux"),
+        baj=world["baj"],
+        designated_on=dt.date(2026, 1, 5),
+    )
+    owed = designated(
+        user=UserFactory(identifier="G5900002", civility="monsieur", first_name="Louis", last_name="Blanc"),
+        baj=world["baj"],
+        designated_on=dt.date(2026, 1, 5),
+    )
+    owed.vouched_by.remove(caf(LILLE))
+    return confirmed, owed
+
+
+def test_a_confirmation_the_caf_does_not_owe_is_said_per_identifier_and_not_done(world, lille):
+    """ROLE-7, BO-5: « Confirmer la désignation » on a gestionnaire Lille owes nothing for (already confirmed)
+    beside one it owes: the second is confirmed, the first is left as it is and the message names its identifier."""
+    from django.contrib.messages import get_messages
+
+    from journal.enums import JournalEvent
+
+    confirmed, owed = _managers_of_lille(world)
+    response = act(lille, "bajmanager", "confirm_designation", [confirmed, owed])
+    assert sorted(str(m) for m in get_messages(response.wsgi_request)) == [
+        "G5900001 (Madame Anne ROUX) : rien à confirmer pour la Caf de Lille (désignation et identifiants déjà "
+        "confirmés) ; rien n'a été fait.",
+        "Gestionnaire Monsieur Louis BLANC confirmé pour la Caf de Lille.",
+    ]
+    assert owed.vouched_by.filter(number=LILLE).exists()
+    lines = JournalEntry.objects.filter(event=JournalEvent.CREDENTIALS_CONFIRMED)
+    assert lines.exists() and not lines.filter(detail__contains="G5900001").exists()
+
+
+def test_the_confirmation_is_not_offered_to_a_caf_that_owes_none(world, lille):
+    """ROLE-7, BO-2: Lille owes no confirmation for any gestionnaire: « Confirmer la désignation » is not among the
+    list's actions, and posted by hand it confirms nothing; Roubaix, which owes one, is offered it."""
+    from journal.enums import JournalEvent
+
+    confirmed = designated(
+        user=UserFactory(identifier="G5900001"), baj=world["baj"], designated_on=dt.date(2026, 1, 5)
+    )
+    changelist = reverse("admin:conventions_bajmanager_changelist")
+    choices = dict(lille.get(changelist).context["action_form"].fields["action"].choices)
+    assert "print_letter" in choices and "confirm_designation" not in choices
+    act(lille, "bajmanager", "confirm_designation", [confirmed])
+    assert not JournalEntry.objects.filter(event=JournalEvent.CREDENTIALS_CONFIRMED).exists()
+
+    confirmed.vouched_by.remove(caf(ROUBAIX))
+    roubaix, _ = agent("CAF59701", ROUBAIX)
+    assert "confirm_designation" in dict(roubaix.get(changelist).context["action_form"].fields["action"].choices)
+
+
 def _two_cafs_agent(identifier, numbers):
     client, user = agent(identifier, numbers[0])
     for number in numbers[1:]:
@@ -470,10 +524,42 @@ def superuser():
     return client, user
 
 
+def _lock(identifier):
+    """AUTH-3: three failed logins on `identifier`."""
+    for _ in range(3):
+        Client().post("/", {"identifier": identifier, "password": "Faux99"})
+
+
+def test_the_superusers_unlock_of_an_identifier_not_locked_does_nothing(world, superuser):
+    """AUTH-3, BO-5: the superuser's « Débloquer » on an account whose identifier is not locked (one failure) reset
+    its attempts and journaled an unlock for every CAF of the multi-CAF greffier: nothing is done and the message
+    names the identifier left as it was."""
+    from axes.models import AccessAttempt
+    from django.contrib.messages import get_messages
+
+    from journal.enums import JournalEvent
+
+    client, _ = superuser
+    Client().post("/", {"identifier": "T5900001", "password": "Faux99"})
+    count = JournalEntry.objects.count()
+    response = client.post(
+        reverse("admin:habilitations_user_changelist"),
+        {"action": "unlock", "_selected_action": [world["greffier"].pk], **CONFIRMED},
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "T5900001 n'était pas bloqué : rien n'a été fait."
+    ]
+    assert AccessAttempt.objects.get(username="T5900001").failures_since_start == 1
+    assert not PendingConfirmation.objects.filter(user=world["greffier"]).exists()
+    assert JournalEntry.objects.count() == count
+    assert not JournalEntry.objects.filter(event=JournalEvent.UNLOCK).exists()
+
+
 def test_the_superusers_unlock_asks_a_reason_and_is_journaled(world, superuser):
     """BO-6, AUD-1 (extended): the superuser's « Débloquer » on an account asks a reason first, then journals it."""
     client, _ = superuser
     url = reverse("admin:habilitations_user_changelist")
+    _lock("T5900001")
     first = client.post(url, {"action": "unlock", "_selected_action": [world["greffier"].pk]})
     assert first.status_code == 200 and "Motif" in _text(first)
     count = JournalEntry.objects.count()

@@ -155,6 +155,8 @@ def test_a_habilitation_requested_and_its_function_edited(client, caf_admin):
 )
 def test_every_habilitation_action(client, caf_admin, action, status, event, extra):
     habilitation = HabilitationFactory(user=UserFactory(identifier="T1001161"), status=status)
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked("T1001161")
     act(client, Habilitation, action, [habilitation], **extra)
     line = only_line(event)
     assert (line.user, line.caf.number) == (caf_admin, "161") and "T1001161" in line.detail
@@ -191,6 +193,8 @@ def test_an_account_created_and_its_rights_changed(client, superuser):
 )
 def test_every_account_action(client, superuser, action, event):
     greffier = UserFactory(identifier="T1001161")
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked("T1001161")
     act(client, User, action, [greffier], **REASON)
     line = only_line(event)
     assert line.user == superuser and line.detail.startswith("T1001161 :")
@@ -314,6 +318,8 @@ def _habilitation(action):
     habilitation = HabilitationFactory(user=UserFactory(identifier="T1001161"), status=status)
     if action == "confirm_credentials":  # ROLE-7: credentials another CAF printed, owed a confirmation
         PendingConfirmation.objects.create(user=habilitation.user, caf=habilitation.convention.caf)
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked(habilitation.user.identifier)
     return habilitation
 
 
@@ -328,7 +334,10 @@ def _account(action):
     unlock and the reset (a staff password reset never ends today: issue #22 §4, not this section's)."""
     if action in (None, "delete", "delete_selected"):
         return _agent()
-    return HabilitationFactory(user=UserFactory()).user
+    user = HabilitationFactory(user=UserFactory()).user
+    if action == "unlock":  # AUTH-3: an identifier not locked is left as it is
+        _locked(user.identifier)
+    return user
 
 
 def _departement():
@@ -431,6 +440,8 @@ CASES = {
     },
     "conventions.BajManager": {
         "make": lambda action: _baj_manager(owing=action == "confirm_designation"),
+        # ROLE-7: « Confirmer la désignation » is offered only while the agent's CAF owes a confirmation
+        "offered_when": lambda: _baj_manager(owing=True),
         "add": lambda: _manager_form(ConventionFactory().baj),
         "actions": {"print_letter": REASON},
         "mark": lambda obj: obj.user.identifier,
@@ -552,6 +563,8 @@ def test_every_act_of_every_registered_admin_is_journaled(client, actor, model):
         performed.append("delete")
 
     reachable = model_admin.has_view_or_change_permission(request)  # the list, where actions run, opens
+    if reachable and "offered_when" in case:  # an action offered only while it has something to do
+        case["offered_when"]()
     for action in model_admin.get_actions(request) if reachable else []:
         assert "make" in case, f"{model._meta.label}: an action without a case here — classify it (AUD-1)"
         target = case["make"](action)
@@ -569,6 +582,26 @@ def test_every_act_of_every_registered_admin_is_journaled(client, actor, model):
             or model_admin.has_change_permission(request)
             or (reachable and model_admin.get_actions(request))
         ), model._meta.label
+
+
+@pytest.mark.parametrize("actor", ["superuser", "caf_agent", "caf_officer"], indirect=True)
+@pytest.mark.parametrize("model", _registered(), ids=lambda model: model._meta.label)
+def test_an_edit_that_changes_nothing_writes_nothing(client, actor, model):
+    """AUD-1, HAB-3, CONV-4: a change page posted as it was shown (« Enregistrer » without an edit, or a hand-made
+    POST to a read-only page) wrote a « modification » with nothing in it — a history row, a journal line, an admin
+    log entry. Nothing changed: nothing is written, in every admin (the services and `JournaledAdminMixin`)."""
+    from django.contrib import admin
+    from django.contrib.admin.models import LogEntry
+
+    model_admin = admin.site._registry[model]
+    case = CASES.get(model._meta.label, {})
+    obj = case["make"](None) if "make" in case else model._default_manager.first()
+    if obj is None or not model_admin.has_change_permission(_admin_request(actor), obj):
+        pytest.skip("no page to edit for this actor")
+    since, logged = _last_line(), LogEntry.objects.count()
+    submit(client, _url(model, "change", obj.pk))
+    assert _new_lines(since) == [], [(line.event, line.detail) for line in _new_lines(since)]
+    assert LogEntry.objects.count() == logged
 
 
 # --- AUD-1 (extended): the management commands -------------------------------------------------------------------

@@ -68,6 +68,30 @@ def test_a_signed_or_ended_conventions_contract_is_read_only_in_the_administrati
         assert habilitation.state_on() == HabilitationState.ACTIVE
 
 
+@pytest.mark.parametrize("data", [{}, {"caf_signatory": "Mme Durand", "partner_signed_on": ""}])
+def test_a_post_to_a_signed_conventions_page_that_changes_nothing_writes_nothing(client, data):
+    """CONV-4, AUD-1, HAB-3: a hand-made POST to a signed convention's page (it has no field to edit, nor a save
+    button) wrote an empty « modification » in its history, an empty journal line and an admin log entry. Nothing
+    changed — the contract's fields posted are not the form's — so nothing is written."""
+    from django.contrib.admin.models import LogEntry
+
+    from journal.models import JournalEntry
+
+    caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
+    convention = ConventionFactory()
+    assert convention.is_sealed_on()
+    journaled = JournalEntry.objects.count()
+
+    response = _post(client, convention, **data)
+
+    assert response.status_code == 302
+    stored = Convention.objects.get(pk=convention.pk)
+    assert (stored.caf_signatory, stored.partner_signed_on) == (convention.caf_signatory, convention.partner_signed_on)
+    assert not stored.history.exists(), "no « modification » in its history"
+    assert JournalEntry.objects.count() == journaled, "no journal line"
+    assert not LogEntry.objects.exists(), "no admin log entry"
+
+
 def test_an_unsigned_convention_stays_editable(client):
     caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
     convention = ConventionFactory(unsigned=True)

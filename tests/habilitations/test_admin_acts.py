@@ -314,6 +314,38 @@ def test_several_from_the_list_end_on_the_list_with_one_message_each(client, caf
     ]
 
 
+def test_an_unlock_of_an_identifier_not_locked_leaves_it_untouched_and_says_so(client, caf_admin):
+    """AUTH-3, ROLE-7, BO-5: « Débloquer » from the list on an identifier that is not locked (one failure only)
+    reset its attempts, made every other CAF of the identity owe a confirmation and journaled an unlock. Nothing is
+    done for it — no reset, no confirmation owed, no history row, no journal line — and the message says so, while
+    the locked identifier selected with it is unlocked."""
+    from axes.models import AccessAttempt
+
+    locked = locked_garnier()
+    free = HabilitationFactory(
+        user=UserFactory(identifier="T1001164", civility="monsieur", first_name="Hugo", last_name="Roux")
+    )
+    HabilitationFactory(
+        user=free.user,
+        convention=ConventionFactory(caf=Caf.objects.get(number="171"), baj=Baj.objects.get(city="Saintes")),
+    )
+    Client().post("/", {"identifier": "T1001164", "password": "Wrong1"})
+    last = JournalEntry.objects.order_by("pk").last().pk
+
+    response = list_act(client, Habilitation, "unlock", [locked, free], apply="1", reason=REASON)
+
+    assert sorted(said(response)) == [
+        "Habilitation de Monsieur Hugo ROUX : T1001164 n'était pas bloqué : rien n'a été fait.",
+        "Identifiant T1001163 de Madame Inès GARNIER débloqué.",
+    ]
+    assert AccessAttempt.objects.get(username="T1001164").failures_since_start == 1, "its attempts not reset"
+    assert not PendingConfirmation.objects.filter(user=free.user).exists()
+    assert not free.history.filter(action="déblocage").exists()
+    written = JournalEntry.objects.filter(pk__gt=last)
+    assert written.filter(event=JournalEvent.UNLOCK, detail__startswith="T1001163 :").exists()
+    assert not written.filter(detail__contains="T1001164").exists(), "no journal line for the identifier not locked"
+
+
 def test_the_withdrawal_preselects_no_reason(client, caf_admin):
     """« Retirer » preselected the first reason and recorded it when the agent confirmed without choosing."""
     habilitation = garnier()

@@ -6,6 +6,7 @@ against the multi-CAF greffier T5900001 and the BAJ of Lille shared by the Nord'
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,6 +144,8 @@ def test_every_reset_and_unlock_reaches_the_officers_of_every_caf_concerned(worl
     """§1: the officers of Roubaix (and of the CMAF, of Douai) see Lille's reset and unlock of T5900001."""
     ours = world["habilitations"][LILLE]
     act(lille, "habilitation", "reset_password", [ours])
+    for _ in range(3):  # AUTH-3: only a locked identifier is unlocked
+        Client().post("/", {"identifier": "T5900001", "password": "Faux99"})
     act(lille, "habilitation", "unlock", [ours])
     _, officer = roubaix
     seen = journal_visible_to_officer(officer).filter(detail__startswith="T5900001 :")
@@ -293,7 +296,6 @@ def test_an_unlock_by_one_caf_opens_that_cafs_habilitations_only(world, lille, r
     """ROLE-7, AUTH-3: Lille locks T5900001 by guessing and unlocks it, again and again: an unlock by one CAF is a
     way to guess, three at a time, a password other CAFs trust — so it opens Lille's habilitations only until
     Roubaix (and the CMAF) confirm; an unlock on a habilitation that gives no access is refused."""
-    from django.test import Client
 
     guesser = Client()
     for _ in range(3):
