@@ -13,6 +13,16 @@ class JournaledAdminMixin:
     def journal_cafs(self, obj):
         return []
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """AUD-1: what an edit changed is judged against the stored row the form was built from — the one reading
+        of the journal lines, the early returns of the services and the admin log. Django posts the « initial »
+        value of a field with a computed default (a convention's profile) back from the page and judges against
+        that: a hand-made POST, or a page opened before someone else's edit, changed the field unjournaled."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.show_hidden_initial = False
+        return field
+
     def save_model(self, request, obj, form, change):
         """Saved with its many-to-many and inline rows, and journaled, in `save_related` (one service call); here,
         only the CAFs it concerned before the change are read."""

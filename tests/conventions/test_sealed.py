@@ -175,3 +175,30 @@ def test_a_convention_not_yet_signed_is_not_denounced_whatever_the_path():
     with pytest.raises(ValidationError, match="pas encore signée par les deux parties"):
         convention_denounce(convention=convention, by=None)
     assert Convention.objects.get(pk=convention.pk).ends_on is None
+
+
+@pytest.mark.parametrize("data", [{}, {"caf_signatory": "Mme Durand"}])
+def test_a_change_of_profile_is_journaled_whatever_the_initial_value_posted(client, data):
+    """AUD-1, HAB-3, CONS-6: the profile (what the greffiers open) has a computed default, so Django's form posts
+    its « initial » value back from the page (`initial-profile`) and judged the change against it — a hand-made POST
+    (or a page opened before someone else's edit) carrying the new profile as its initial changed the profile of
+    the convention with a history row and a journal line that did not name it, and no admin log entry."""
+    from django.contrib.admin.models import LogEntry
+
+    from conventions.models import Profile
+    from journal.models import JournalEntry
+
+    caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
+    convention = ConventionFactory(unsigned=True)
+    other = Profile.objects.create(code="T99", label="Profil élargi", grants={})
+    assert convention.profile != other
+
+    response = _post(client, convention, profile=other.pk, **{"initial-profile": other.pk}, **data)
+
+    assert response.status_code == 302
+    assert Convention.objects.get(pk=convention.pk).profile == other
+    history = convention.history.get()
+    assert "Profil : T12" in history.detail and "→ T99" in history.detail, history.detail
+    line = JournalEntry.objects.filter(detail__contains=convention.number).latest("pk")
+    assert "T99" in line.detail, line.detail
+    assert "Profil" in LogEntry.objects.get().get_change_message()
