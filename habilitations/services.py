@@ -362,7 +362,7 @@ def user_unlock(*, user, by, request=None, caf=None, reason=""):
     habilitation from. An identifier that is not locked is left as it is (its attempts, the other CAFs' trust, the
     journal): refused."""
     if not identifier_locked(user.identifier):
-        raise ValidationError(f"{user.identifier} n'était pas bloqué : rien n'a été fait.")
+        raise ValidationError(f"{user.identifier} n'était pas bloqué ; rien n'a été fait.")
     removed = axes_reset(username=user.identifier)
     if caf is not None:  # ROLE-7: one CAF's unlock is no way to guess, three at a time, a password other CAFs trust
         _vouched_by_only(user=user, caf=caf, by=by)

@@ -109,7 +109,7 @@ def browser():
 def new_context(browser, live_server, reference_data):
     """Opens browser contexts on the live server, in French; closes them after the test, each page first led to
     a blank page. Chromium (156) may never answer the disposal of a context whose page is between a navigation's
-    response and its commit: a test ending on an act's answer hung three whole runs in `context.close()`
+    response and its commit: a test ending on an act's answer hung whole runs, CI's among them, in `context.close()`
     (Playwright's protocol log: `Target.disposeBrowserContext` sent on the response, answered only when the browser
     was killed)."""
     contexts = []

@@ -547,7 +547,7 @@ def test_the_superusers_unlock_of_an_identifier_not_locked_does_nothing(world, s
         {"action": "unlock", "_selected_action": [world["greffier"].pk], **CONFIRMED},
     )
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "T5900001 n'était pas bloqué : rien n'a été fait."
+        "T5900001 n'était pas bloqué ; rien n'a été fait."
     ]
     assert AccessAttempt.objects.get(username="T5900001").failures_since_start == 1
     assert not PendingConfirmation.objects.filter(user=world["greffier"]).exists()

@@ -335,7 +335,7 @@ def test_an_unlock_of_an_identifier_not_locked_leaves_it_untouched_and_says_so(c
     response = list_act(client, Habilitation, "unlock", [locked, free], apply="1", reason=REASON)
 
     assert sorted(said(response)) == [
-        "Habilitation de Monsieur Hugo ROUX : T1001164 n'était pas bloqué : rien n'a été fait.",
+        "Habilitation de Monsieur Hugo ROUX : T1001164 n'était pas bloqué ; rien n'a été fait.",
         "Identifiant T1001163 de Madame Inès GARNIER débloqué.",
     ]
     assert AccessAttempt.objects.get(username="T1001164").failures_since_start == 1, "its attempts not reset"
