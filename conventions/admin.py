@@ -375,7 +375,7 @@ class ConventionAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
     def state_of(self, obj):
         return ConventionState(obj.state_on()).label
 
-    def buttons_for(self, obj):
+    def buttons_for(self, obj, request):
         """BO-3, CONV-2, CONV-4 (#24): the cover letter, which asks the BAJ to sign, only while awaiting the signature;
         « Dénoncer » and « Résilier » only once signed; a denounced one still running may yet be terminated for breach
         (« Résilier », article 5); a convention that has ended is only printed."""

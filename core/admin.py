@@ -60,10 +60,10 @@ class ObjectButtonsMixin(BaseDjangoObjectActions):
     """BO-3: the admin actions named in `buttons` also as buttons on an object's own page (django-object-actions),
     the same code: each runs the list action on that object alone, if this agent's admin shows it (`get_queryset`,
     the CAF's scope: otherwise "not found", as a missing one — no id leaks) and the agent may change it (otherwise
-    403); a POST form, never a link. `buttons_for(obj)` narrows them to what the object's state allows; a button
-    the state no longer allows (a stale page, a second click) is explained on the object's page (BO-5), and so is
-    a button's address opened as a link. The `destructive` ones ask a reason first (BO-6: `action_confirmation`) and
-    look it. Put it first among the bases."""
+    403); a POST form, never a link. `buttons_for(obj, request)` narrows them to what the object's state allows
+    (and what the agent's CAF owes); a button no longer allowed (a stale page, a second click) is explained on the
+    object's page (BO-5), and so is a button's address opened as a link. The `destructive` ones ask a reason first
+    (BO-6: `action_confirmation`) and look it. Put it first among the bases."""
 
     buttons = ()
     destructive = ()
@@ -76,7 +76,8 @@ class ObjectButtonsMixin(BaseDjangoObjectActions):
             setattr(cls, f"button_{name}", button)
         cls.change_actions = tuple(f"button_{name}" for name in cls.buttons)
 
-    def buttons_for(self, obj):
+    def buttons_for(self, obj, request):
+        """The acts offered on `obj`'s page to the agent of `request` (and accepted from it)."""
         return self.buttons
 
     def named(self, obj):
@@ -96,7 +97,7 @@ class ObjectButtonsMixin(BaseDjangoObjectActions):
         obj = self._button_target(request, object_id)
         if obj is None or not self.has_change_permission(request, obj):
             return []
-        return [f"button_{name}" for name in self.buttons_for(obj)]
+        return [f"button_{name}" for name in self.buttons_for(obj, request)]
 
     def acted(self, request, objects):
         """BO-5: an act on one object ends on that object's page; on several, on the list (None: the admin's own
@@ -138,7 +139,7 @@ def _button(name, description, *, destructive=False):
         if request.method != "POST":  # BO-5: an act's address opened as a link (a bookmark, a reload): nothing done
             self.message_user(request, f"« {description} » se fait avec son bouton, ci-dessous.", messages.WARNING)
             return None
-        if name not in self.buttons_for(target):  # BO-5: a stale page or a second click, explained where one is
+        if name not in self.buttons_for(target, request):  # BO-5: a stale page or a second click, explained here
             state = self.state_of(target)
             now = f" : {self.named(target)} est maintenant à l'état « {state.lower()} »" if state else ""
             self.message_user(

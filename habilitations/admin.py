@@ -531,7 +531,7 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
         """AUTH-3: the user's identifier is locked now (three failures)."""
         return identifier_locked(obj.user.identifier)
 
-    def buttons_for(self, obj):
+    def buttons_for(self, obj, request):
         """BO-3: on a habilitation's page, the acts its state allows today (HAB-1) — « Débloquer » only for an
         identifier locked now, « Imprimer la demande de suppression » only when a removal was requested,
         « Confirmer » only while this CAF owes a confirmation (ROLE-7)."""
@@ -737,6 +737,16 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
             f"{filename}-{habilitation.user.identifier}.pdf",
             f"Télécharger la {document} (PDF)",
             secret=password is not None,
+        )
+
+    def get_actions(self, request):
+        """ROLE-7, BO-2: « Confirmer les nouveaux identifiants » is offered only while one of this agent's CAFs owes
+        a confirmation (credentials another CAF printed)."""
+        return offered_while_owed(
+            super().get_actions(request),
+            request,
+            "confirm_credentials",
+            lambda: PendingConfirmation.objects.filter(caf__in=cafs_in(request.user, self.area)).exists(),
         )
 
     @admin.action(description="Confirmer les nouveaux identifiants (émis par une autre Caf)")
@@ -955,6 +965,18 @@ work_list_register(
 )
 
 
+def offered_while_owed(actions, request, name, owed):
+    """ROLE-7, BO-2: the confirmation action `name` is offered only while `owed()` — read once per request (the
+    list asks for its actions several times)."""
+    if name in actions:
+        offered = request.__dict__.setdefault("_cafpro_confirmations_owed", {})
+        if name not in offered:
+            offered[name] = owed()
+        if not offered[name]:
+            del actions[name]
+    return actions
+
+
 def awaiting_confirmation(managers, cafs):
     """ROLE-7: the gestionnaires of `managers` whose designation or credentials one of `cafs` dealing with their BAJ
     has not confirmed — the list's filter and whether the confirmation is offered at all (one reading)."""
@@ -1074,15 +1096,18 @@ class BajManagerAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
 
     def get_actions(self, request):
         """ROLE-7, BO-2: « Confirmer la désignation » is offered only while one of this agent's CAFs owes a
-        confirmation for a gestionnaire of theirs (read once per request: the list asks several times)."""
-        actions = super().get_actions(request)
-        if "confirm_designation" in actions:
-            if not hasattr(request, "_cafpro_confirmations_owed"):
-                mine = cafs_in(request.user, self.area)
-                request._cafpro_confirmations_owed = awaiting_confirmation(self.get_queryset(request), mine).exists()
-            if not request._cafpro_confirmations_owed:
-                del actions["confirm_designation"]
-        return actions
+        confirmation for a gestionnaire of theirs."""
+        return offered_while_owed(
+            super().get_actions(request),
+            request,
+            "confirm_designation",
+            lambda: awaiting_confirmation(self.get_queryset(request), cafs_in(request.user, self.area)).exists(),
+        )
+
+    def buttons_for(self, obj, request):
+        """BO-3, ROLE-7: « Confirmer la désignation » on a gestionnaire's page only while one of this agent's CAFs
+        owes its confirmation."""
+        return [name for name in self.buttons if name != "confirm_designation" or self._owing(request, obj)]
 
     @admin.action(description="Confirmer la désignation et les identifiants (enregistrés par une autre Caf)")
     def confirm_designation(self, request, queryset):

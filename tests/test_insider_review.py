@@ -260,9 +260,23 @@ def test_the_confirmation_is_not_offered_to_a_caf_that_owes_none(world, lille):
     act(lille, "bajmanager", "confirm_designation", [confirmed])
     assert not JournalEntry.objects.filter(event=JournalEvent.CREDENTIALS_CONFIRMED).exists()
 
+    page = reverse("admin:conventions_bajmanager_change", args=[confirmed.pk])
+    buttons = lille.get(page).context["objectactions"]
+    assert [tool["name"] for tool in buttons] == ["button_print_letter"], "no « Confirmer » button on its page"
+
     confirmed.vouched_by.remove(caf(ROUBAIX))
     roubaix, _ = agent("CAF59701", ROUBAIX)
     assert "confirm_designation" in dict(roubaix.get(changelist).context["action_form"].fields["action"].choices)
+    assert "button_confirm_designation" in [tool["name"] for tool in roubaix.get(page).context["objectactions"]]
+
+
+def test_the_credentials_confirmation_is_offered_only_while_the_caf_owes_one(world, lille, ours):
+    """ROLE-7, BO-2: « Confirmer les nouveaux identifiants » was among every CAF agent's list actions; it is
+    offered only while one of the agent's CAFs owes a confirmation (credentials another CAF printed)."""
+    changelist = reverse("admin:habilitations_habilitation_changelist")
+    assert "confirm_credentials" not in dict(lille.get(changelist).context["action_form"].fields["action"].choices)
+    PendingConfirmation.objects.create(user=ours.user, caf=caf(LILLE))
+    assert "confirm_credentials" in dict(lille.get(changelist).context["action_form"].fields["action"].choices)
 
 
 def _two_cafs_agent(identifier, numbers):

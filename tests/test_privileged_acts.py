@@ -323,6 +323,11 @@ def _habilitation(action):
     return habilitation
 
 
+def _owed_confirmation():
+    habilitation = HabilitationFactory()
+    PendingConfirmation.objects.create(user=habilitation.user, caf=habilitation.convention.caf)
+
+
 def _agent():
     user = UserFactory(identifier=f"AGENT{next(_serial):03d}", staff=True)
     CafRole.objects.create(user=user, caf=_caf(), kind=CafRoleKind.SECURITY_OFFICER)
@@ -421,6 +426,8 @@ CASES = {
     },
     "habilitations.Habilitation": {
         "make": _habilitation,
+        # ROLE-7: « Confirmer les nouveaux identifiants » is offered only while the agent's CAF owes a confirmation
+        "offered_when": _owed_confirmation,
         "add": lambda: {
             "convention": str(ConventionFactory().pk),
             "function": "greffier",

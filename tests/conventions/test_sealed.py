@@ -163,7 +163,7 @@ def test_the_service_accepts_a_change_before_the_signatures():
 def test_the_buttons_follow_the_signature(client, make, buttons):
     caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
     convention = make()
-    assert tuple(admin.site._registry[Convention].buttons_for(convention)) == buttons
+    assert tuple(admin.site._registry[Convention].buttons_for(convention, None)) == buttons
     page = _page(client, convention).content.decode()
     for name in ("print_cover_letter", "denounce", "terminate"):
         assert (f"button_{name}" in page) == (name in buttons), name
