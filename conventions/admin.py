@@ -491,10 +491,35 @@ class ConventionAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, adm
             caf=convention.caf,
         )
 
+    def _cover_letter_refused(self, request, convention):
+        """BO-3, BO-5, CONV-4: why the cover letter, which asks the BAJ to sign, is not printed for `convention` —
+        the page's rule (`buttons_for`: only while awaiting the signature), read for the list too; None when owed."""
+        if "print_cover_letter" in self.buttons_for(convention, request):
+            return None
+        state = ConventionState(convention.state_on())
+        said = (
+            f"{state.label.lower()}, elle"
+            if state in CONVENTION_ENDED
+            else f"signée par les deux parties ({state.label.lower()}), elle"
+        )
+        return f"Convention n° {convention.number} : {said} n'attend plus de signature ; pas de lettre d'envoi."
+
     @admin.action(description="Imprimer la lettre d'envoi de la convention et des demandes d'accès (PDF)")
     def print_cover_letter(self, request, queryset):
-        """BO-4: annex 3's letter to the juridiction."""
-        convention = self._one(request, queryset, "Choisissez une seule convention : la lettre est nominative.")
+        """BO-4: annex 3's letter to the juridiction. BO-3, BO-5, CONV-4: from the list, a convention no longer
+        awaiting its signature is left out — no letter, no journal line — and named in a message; the rest printed."""
+        owed = []
+        for convention in queryset:
+            refused = self._cover_letter_refused(request, convention)
+            if refused:
+                self.message_user(request, refused, messages.WARNING)
+            else:
+                owed.append(convention.pk)
+        if not owed:
+            return None
+        convention = self._one(
+            request, queryset.filter(pk__in=owed), "Choisissez une seule convention : la lettre est nominative."
+        )
         if convention is None:
             return None
         return self._pdf(

@@ -401,9 +401,9 @@ CASES = {
         "mark": lambda obj: obj.user.identifier,
     },
     "conventions.Convention": {
-        # CONV-4 (#24): the form edits a convention awaiting its signatures (a signed one is read-only); the acts
-        # « Dénoncer », « Résilier » end a signed one
-        "make": lambda action: ConventionFactory(unsigned=action is None),
+        # CONV-4 (#24): the form edits a convention awaiting its signatures (a signed one is read-only), the cover
+        # letter asks for them (BO-3); the acts « Dénoncer », « Résilier » end a signed one
+        "make": lambda action: ConventionFactory(unsigned=action in (None, "print_cover_letter")),
         "add": lambda: {
             "number": "000077/2026",
             "caf": str(_caf().pk),

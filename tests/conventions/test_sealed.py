@@ -169,6 +169,48 @@ def test_the_buttons_follow_the_signature(client, make, buttons):
         assert (f"button_{name}" in page) == (name in buttons), name
 
 
+@pytest.mark.parametrize(
+    "make, said",
+    [
+        (ConventionFactory, "signée par les deux parties (en vigueur ("),  # first period or renewed, by today
+        (
+            lambda: ConventionFactory(starts_on=dt.date(2099, 1, 1), first_period_ends_on=dt.date(2099, 12, 31)),
+            "signée par les deux parties (signée, pas encore en vigueur),",
+        ),
+        (_terminated, "résiliée (manquement, article 5),"),
+        (lambda: ConventionFactory(ended=True), "terminée (dénonciation),"),
+    ],
+)
+def test_the_cover_letter_from_the_list_leaves_out_a_convention_no_longer_awaiting_its_signature(client, make, said):
+    """BO-3, BO-5, CONV-4, AUD-1: the page offers the cover letter (which asks the BAJ to sign) only while awaiting
+    the signature; the list's action printed it for any convention, journaled. A convention no longer awaiting its
+    signature is left out — no letter, no journal line — and named in a message; one awaiting it is printed."""
+    from journal.enums import JournalEvent
+    from journal.models import JournalEntry
+
+    caf_staff_logged_in(client, "CAF16101", CafRoleKind.ADMINISTRATOR)
+    listing = reverse("admin:conventions_convention_changelist")
+    left_out = make()
+    assert left_out.state_on() != ConventionState.AWAITING_SIGNATURE
+
+    response = client.post(listing, {"action": "print_cover_letter", "_selected_action": [left_out.pk]}, follow=True)
+
+    assert response.get("Content-Type") != "application/pdf"
+    assert not JournalEntry.objects.filter(event=JournalEvent.DOCUMENT_PRINTED).exists()
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith(f"Convention n° {left_out.number} : {said}")
+    assert message.endswith("elle n'attend plus de signature ; pas de lettre d'envoi.")
+
+    awaiting = ConventionFactory(unsigned=True)
+    selected = [left_out.pk, awaiting.pk]
+    response = client.post(listing, {"action": "print_cover_letter", "_selected_action": selected})
+
+    assert response["Content-Type"] == "application/pdf", "the other printed as before"
+    printed = JournalEntry.objects.get(event=JournalEvent.DOCUMENT_PRINTED)
+    assert awaiting.number in printed.detail and left_out.number not in printed.detail
+    assert [str(m) for m in client.get(listing).context["messages"]] == [message]
+
+
 def test_a_convention_not_yet_signed_is_not_denounced_whatever_the_path():
     """CONV-4 (#24): the button is not offered; the list's action, or any caller, gets a clear refusal."""
     convention = ConventionFactory(unsigned=True)

@@ -375,7 +375,10 @@ def test_letters_carry_the_address_and_greet_the_person(client, caf_admin, addre
 
 
 def test_the_cover_letter_of_annex_3(client, caf_admin, addressed):
-    """BO-4: the letter sending the convention and the access requests of the persons designated."""
+    """BO-4: the letter sending the convention and the access requests of the persons designated — to be signed:
+    the convention awaits the BAJ's signature (BO-3, CONV-4)."""
+    addressed.convention.partner_signed_on = None
+    addressed.convention.save()
     HabilitationFactory(
         user=UserFactory(identifier="T1001165", civility="monsieur", last_name="Roux", first_name="Hugo"),
         convention=addressed.convention,
