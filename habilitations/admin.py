@@ -320,7 +320,7 @@ class SurveillanceAdmin(ReadOnlyMixin, ReferenceAdminMixin, admin.ModelAdmin):
 
     list_display = ["user", "caf", "started_at", "started_by", "lifted_at"]
     list_filter = [("caf", admin.RelatedOnlyFieldListFilter)]
-    readonly_fields = ["user", "caf", "reason", "started_at", "started_by", "lifted_at", "lifted_by"]
+    readonly_fields = ["user", "caf", "reason", "started_at", "started_by", "lifted_at", "lifted_by", "lift_reason"]
 
 
 @admin.register(JournalSeal)

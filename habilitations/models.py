@@ -189,7 +189,7 @@ class SurveillanceQuerySet(models.QuerySet):
 
 class Surveillance(models.Model):
     """JRN-4: a user put under surveillance by a security officer of a CAF — reason, date, by whom — until
-    lifted."""
+    lifted, with its own reason (BO-6)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="surveillances", verbose_name="utilisateur"
@@ -209,6 +209,8 @@ class Surveillance(models.Model):
         related_name="+",
         verbose_name="levée par",
     )
+    # Blank only for the surveillances lifted before the reason was asked.
+    lift_reason = models.TextField("motif de la levée", blank=True)
 
     objects = SurveillanceQuerySet.as_manager()
 

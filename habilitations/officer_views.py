@@ -275,7 +275,8 @@ def surveillances(request):
 
 @area_required(Area.SECURITY)
 def surveillance_lift_view(request, pk):
-    """JRN-4: the act answers on the list — lifted, or already lifted (by whom, when)."""
+    """JRN-4: the act answers on the list — lifted, or already lifted (by whom, when). BO-6: with a required reason,
+    no default, in the journal line; without one, nothing is done."""
     if request.method != "POST":
         return redirect("habilitations:officer_surveillances")
     surveillance = get_object_or_404(
@@ -289,9 +290,15 @@ def surveillance_lift_view(request, pk):
             f"La surveillance de {identifier} était déjà levée "
             f"(le {lifted:%d/%m/%Y à %H:%M} par {surveillance.lifted_by.identifier}).",
         )
-    else:
-        surveillance_lift(surveillance=surveillance, by=request.user, request=request)
-        messages.success(request, f"Surveillance de {identifier} levée.")
+        return redirect("habilitations:officer_surveillances")
+    reason = str(request.POST.get("reason", "")).strip()[:300]
+    if not reason:
+        messages.error(
+            request, f"Indiquez le motif de la levée de la surveillance de {identifier} : rien n'a été fait."
+        )
+        return redirect("habilitations:officer_surveillances")
+    surveillance_lift(surveillance=surveillance, reason=reason, by=request.user, request=request)
+    messages.success(request, f"Surveillance de {identifier} levée.")
     return redirect("habilitations:officer_surveillances")
 
 

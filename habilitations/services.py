@@ -803,17 +803,21 @@ def surveillance_start(*, user, caf, reason, by, request=None):
 
 
 @transaction.atomic
-def surveillance_lift(*, surveillance, by, request=None):
-    """JRN-4: the officer lifts a surveillance (journaled)."""
+def surveillance_lift(*, surveillance, reason, by, request=None):
+    """JRN-4, BO-6: the officer lifts a surveillance with a reason, as it was set with one (journaled)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Le motif de la levée de la surveillance est obligatoire.")
     surveillance.lifted_at = timezone.now()
     surveillance.lifted_by = by
-    surveillance.save(update_fields=["lifted_at", "lifted_by"])
+    surveillance.lift_reason = reason
+    surveillance.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     journal_record(
         event=JournalEvent.SURVEILLANCE_LIFTED,
         request=request,
         user=by,
         caf=surveillance.caf,
-        detail=surveillance.user.identifier,
+        detail=f"{surveillance.user.identifier} : {reason}",
     )
 
 

@@ -99,7 +99,8 @@ def test_the_security_officer_reviews_the_journal_and_watches_then_releases_a_gr
     page.get_by_role("link", name="mettre sous surveillance").first.click()
     assert heading(page) == "Mises sous surveillance"
     assert page.get_by_label("Identifiant de l'utilisateur").input_value() == "T1001161"
-    page.get_by_label("Motif").fill("Six échecs de connexion, puis des consultations de nuit")
+    # exact: each open surveillance's row has its « Motif de la levée de la surveillance de … » field
+    page.get_by_label("Motif", exact=True).fill("Six échecs de connexion, puis des consultations de nuit")
     page.get_by_role("button", name="Mettre sous surveillance").click()
     assert "T1001161 mis sous surveillance" in page.get_by_role("status").inner_text()
     watched = page.locator("table tbody tr", has_text="T1001161")
@@ -110,11 +111,13 @@ def test_the_security_officer_reviews_the_journal_and_watches_then_releases_a_gr
     assert "sous surveillance" in page.locator("table.journal tbody tr.watched").first.inner_text()
 
     page.get_by_role("link", name="Mises sous surveillance").click()
+    page.get_by_label("Motif de la levée de la surveillance de T1001161").fill("Explication obtenue de la juridiction")
     page.get_by_role("button", name="Lever la surveillance de T1001161").click()
     expect(page.get_by_role("button", name="Lever la surveillance de T1001161")).to_have_count(0)
     assert page.get_by_role("status").inner_text() == "Surveillance de T1001161 levée."
     lifted = page.locator("table tbody tr", has_text="T1001161").inner_text()
     assert officer in lifted, "lifted, and by whom"
+    assert "motif : Explication obtenue de la juridiction" in lifted, "and why (BO-6)"
     log_out(page)
 
 

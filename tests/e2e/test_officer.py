@@ -28,7 +28,9 @@ def test_the_officer_reviews_the_journal_and_puts_the_greffier_under_surveillanc
     assert "Identifiants inconnus essayés depuis une adresse" in report and "203.0.113.45" in report
     shot(page, "12-irregularites")
     page.get_by_role("link", name="mettre sous surveillance").first.click()
-    page.get_by_label("Motif").fill("Échecs répétés et consultations de nuit")
+    page.get_by_label("Motif", exact=True).fill(
+        "Échecs répétés et consultations de nuit"
+    )  # not « Motif de la levée … »
     page.get_by_role("button", name="Mettre sous surveillance").click()
     assert "Lever la surveillance de T1001161" in page.locator("main").inner_text()
 

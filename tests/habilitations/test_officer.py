@@ -4,12 +4,14 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from conventions.enums import CafRoleKind, JuridictionKind
 from conventions.models import Baj, Caf, CafRole
 from habilitations.models import Surveillance, journal_visible_to_officer
+from habilitations.services import surveillance_lift, surveillance_start
 from journal.enums import JournalEvent
 from journal.models import JournalEntry
 from journal.services import journal_record
@@ -150,15 +152,58 @@ def test_surveillance_lifecycle(client, world, officer):
     journal = client.get(JOURNAL)
     assert ours.pk in journal.context["watched"] and "sous surveillance" in journal.content.decode()
     lift = reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk])
-    listing = client.post(lift, follow=True)
+    listing = client.post(lift, {"reason": "Explication obtenue de la juridiction"}, follow=True)
     surveillance.refresh_from_db()
     assert surveillance.lifted_by == officer
     assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).exists()
     assert "Surveillance de T1001161 levée." in [str(m) for m in listing.context["messages"]]
-    again = client.post(lift, follow=True)  # a second click: told, not a 404, and nothing journaled again
+    again = client.post(lift, {"reason": "x"}, follow=True)  # a second click: told, not a 404, nothing journaled
     assert again.status_code == 200
     assert [str(m) for m in again.context["messages"]][0].startswith("La surveillance de T1001161 était déjà levée")
     assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).count() == 1
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_lifting_a_surveillance_without_a_reason_does_nothing(client, world, officer, reason):
+    """JRN-4, BO-6: a surveillance is set with a reason, and lifted with one too — « Lever la surveillance » asked
+    none. Without one, nothing is done (still watched, nothing journaled) and the page says what is missing."""
+    surveillance_start(user=world[0], caf=Caf.objects.get(number="161"), reason="Consultations de nuit", by=officer)
+    surveillance = Surveillance.objects.get()
+    lift = reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk])
+
+    response = client.post(lift, {} if reason is None else {"reason": reason}, follow=True)
+
+    surveillance.refresh_from_db()
+    assert surveillance.lifted_at is None and surveillance.lifted_by is None
+    assert not JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).exists()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Indiquez le motif de la levée de la surveillance de T1001161 : rien n'a été fait."
+    ]
+    with pytest.raises(ValidationError, match="motif de la levée"):
+        surveillance_lift(surveillance=surveillance, reason=" ", by=officer)
+    assert Surveillance.objects.get().lifted_at is None
+
+
+def test_the_reason_of_a_lifting_is_kept_journaled_and_shown(client, world, officer):
+    """JRN-4, BO-6, AUD-1: the reason typed in « Motif de la levée … » is stored, in the journal line's detail, and
+    shown beside the lifting on the page."""
+    surveillance_start(user=world[0], caf=Caf.objects.get(number="161"), reason="Consultations de nuit", by=officer)
+    surveillance = Surveillance.objects.get()
+    page = client.get(SURVEILLANCE).content.decode()
+    assert (
+        f'<label for="lift-reason-{surveillance.pk}">Motif de la levée de la surveillance de T1001161</label>' in page
+    )
+    assert re.search(rf'id="lift-reason-{surveillance.pk}"[^>]*\srequired\s', page), "required, by the browser too"
+
+    lift = reverse("habilitations:officer_surveillance_lift", args=[surveillance.pk])
+    listing = client.post(lift, {"reason": "  Explication obtenue de la juridiction "}, follow=True)
+
+    surveillance.refresh_from_db()
+    assert surveillance.lifted_by == officer and surveillance.lift_reason == "Explication obtenue de la juridiction"
+    line = JournalEntry.objects.get(event=JournalEvent.SURVEILLANCE_LIFTED)
+    assert line.detail == "T1001161 : Explication obtenue de la juridiction"
+    assert "motif : Explication obtenue de la juridiction" in listing.content.decode()
+    assert f'id="lift-reason-{surveillance.pk}"' not in listing.content.decode(), "nothing left to lift"
 
 
 def test_only_security_officers_reach_these_pages(client, world):
