@@ -1,5 +1,7 @@
 """AUD-1 (extended): the admin side of the journal of the acts no domain owns (`journal.acts`)."""
 
+from django.contrib import messages
+
 from journal import acts
 
 
@@ -45,10 +47,19 @@ class JournaledAdminMixin:
 
     def log_change(self, request, obj, message):
         """AUD-1: an edit that changed nothing (Django's empty change message) leaves no admin log entry — its service
-        wrote no history row nor journal line either."""
+        wrote no history row nor journal line either — and the message that follows says so (`message_user`)."""
         if not message:
+            request._cafpro_unchanged = obj
             return None
         return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """BO-5: after an edit that changed nothing, Django's « … a été modifié avec succès » announced a save that did
+        not happen: the page says « Aucune modification » instead."""
+        unchanged = request.__dict__.pop("_cafpro_unchanged", None)
+        if unchanged is not None and level == messages.SUCCESS:
+            message, level = f"Aucune modification de « {unchanged} » : rien n'a été enregistré.", messages.INFO
+        return super().message_user(request, message, level, *args, **kwargs)
 
     def delete_model(self, request, obj):
         acts.object_delete(obj=obj, by=request.user, cafs=list(self.journal_cafs(obj)), request=request)

@@ -616,9 +616,11 @@ ROWS = {"habilitations.Surveillance": _surveillance, "journal.JournalSeal": _sea
 def test_an_edit_that_changes_nothing_writes_nothing(client, actor, model):
     """AUD-1, HAB-3, CONV-4: a change page posted as it was shown (« Enregistrer » without an edit, or a hand-made
     POST to a read-only page) wrote a « modification » with nothing in it — a history row, a journal line, an admin
-    log entry. Nothing changed: nothing is written, in every admin (the services and `JournaledAdminMixin`)."""
+    log entry, and said « modifié avec succès ». Nothing changed: nothing is written, in every admin (the services
+    and `JournaledAdminMixin`), and the page says so."""
     from django.contrib import admin
     from django.contrib.admin.models import LogEntry
+    from django.contrib.messages import get_messages
 
     model_admin = admin.site._registry[model]
     case = CASES.get(model._meta.label, {})
@@ -626,7 +628,8 @@ def test_an_edit_that_changes_nothing_writes_nothing(client, actor, model):
     since, logged = _last_line(), LogEntry.objects.count()
     url = _url(model, "change", obj.pk)
     if model_admin.has_change_permission(_admin_request(actor), obj):
-        submit(client, url)
+        said = [str(m) for m in get_messages(submit(client, url).wsgi_request)]
+        assert said == [f"Aucune modification de « {obj} » : rien n'a été enregistré."], said  # BO-5: no « succès »
     else:  # no page to edit for this actor: a hand-made POST is refused (403, or out of its scope: its list)
         assert client.post(url, {"_save": "Enregistrer"}).status_code in (302, 403)
     assert _new_lines(since) == [], [(line.event, line.detail) for line in _new_lines(since)]
