@@ -297,7 +297,11 @@ def surveillance_lift_view(request, pk):
             request, f"Indiquez le motif de la levée de la surveillance de {identifier} : rien n'a été fait."
         )
         return redirect("habilitations:officer_surveillances")
-    surveillance_lift(surveillance=surveillance, reason=reason, by=request.user, request=request)
+    try:
+        surveillance_lift(surveillance=surveillance, reason=reason, by=request.user, request=request)
+    except ValidationError:  # another officer lifted it since it was read here
+        messages.info(request, f"La surveillance de {identifier} était déjà levée.")
+        return redirect("habilitations:officer_surveillances")
     messages.success(request, f"Surveillance de {identifier} levée.")
     return redirect("habilitations:officer_surveillances")
 

@@ -808,10 +808,14 @@ def surveillance_lift(*, surveillance, reason, by, request=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Le motif de la levée de la surveillance est obligatoire.")
-    surveillance.lifted_at = timezone.now()
-    surveillance.lifted_by = by
-    surveillance.lift_reason = reason
-    surveillance.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    # Lifted once: two officers (or two clicks) reading it unlifted at once — the second is refused, the first kept.
+    now = timezone.now()
+    lifted = Surveillance.objects.filter(pk=surveillance.pk, lifted_at__isnull=True).update(
+        lifted_at=now, lifted_by=by, lift_reason=reason
+    )
+    if not lifted:
+        raise ValidationError("Cette surveillance est déjà levée.")
+    surveillance.lifted_at, surveillance.lifted_by, surveillance.lift_reason = now, by, reason
     journal_record(
         event=JournalEvent.SURVEILLANCE_LIFTED,
         request=request,

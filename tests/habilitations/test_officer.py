@@ -245,3 +245,20 @@ def test_the_officers_menu_links_only_pages_the_officer_may_open(client, world, 
         assert response.status_code == 200, href
         if href == "/admin/":
             assert response.context["app_list"], "the administration's « no permission » page"
+
+
+def test_a_surveillance_is_lifted_once_even_from_a_stale_reading(client, world, officer):
+    """JRN-4, AUD-1: two officers (or two clicks) lifting the same surveillance at once both read it unlifted: the
+    second lifting overwrote the first one's author and reason and wrote a second journal line. The service lifts
+    it once; the second is refused, and the first lifting is kept."""
+    surveillance_start(user=world[0], caf=Caf.objects.get(number="161"), reason="Consultations de nuit", by=officer)
+    first, stale = Surveillance.objects.get(), Surveillance.objects.get()
+    surveillance_lift(surveillance=first, reason="Explication obtenue", by=officer)
+    other = UserFactory(identifier="RSSI1613", staff=True)
+
+    with pytest.raises(ValidationError, match="déjà levée"):
+        surveillance_lift(surveillance=stale, reason="Autre motif", by=other)
+
+    kept = Surveillance.objects.get()
+    assert kept.lifted_by == officer and kept.lift_reason == "Explication obtenue"
+    assert JournalEntry.objects.filter(event=JournalEvent.SURVEILLANCE_LIFTED).count() == 1
