@@ -741,12 +741,18 @@ class HabilitationAdmin(ObjectHeaderMixin, ObjectButtonsMixin, AreaAdminMixin, a
 
     def get_actions(self, request):
         """ROLE-7, BO-2: « Confirmer les nouveaux identifiants » is offered only while one of this agent's CAFs owes
-        a confirmation (credentials another CAF printed)."""
+        a confirmation (credentials another CAF printed) to a holder of one of its habilitations — a gestionnaire's
+        is confirmed in their own list."""
+        holder = Habilitation.objects.filter(user=OuterRef("user"), convention__caf=OuterRef("caf"))
         return offered_while_owed(
             super().get_actions(request),
             request,
             "confirm_credentials",
-            lambda: PendingConfirmation.objects.filter(caf__in=cafs_in(request.user, self.area)).exists(),
+            lambda: (
+                PendingConfirmation.objects.filter(caf__in=cafs_in(request.user, self.area))
+                .filter(Exists(holder))
+                .exists()
+            ),
         )
 
     @admin.action(description="Confirmer les nouveaux identifiants (émis par une autre Caf)")

@@ -275,6 +275,9 @@ def test_the_credentials_confirmation_is_offered_only_while_the_caf_owes_one(wor
     offered only while one of the agent's CAFs owes a confirmation (credentials another CAF printed)."""
     changelist = reverse("admin:habilitations_habilitation_changelist")
     assert "confirm_credentials" not in dict(lille.get(changelist).context["action_form"].fields["action"].choices)
+    manager = designated(user=UserFactory(identifier="G5900003"), baj=world["baj"], designated_on=dt.date(2026, 1, 5))
+    PendingConfirmation.objects.create(user=manager.user, caf=caf(LILLE))  # a gestionnaire's: confirmed in their list
+    assert "confirm_credentials" not in dict(lille.get(changelist).context["action_form"].fields["action"].choices)
     PendingConfirmation.objects.create(user=ours.user, caf=caf(LILLE))
     assert "confirm_credentials" in dict(lille.get(changelist).context["action_form"].fields["action"].choices)
 
