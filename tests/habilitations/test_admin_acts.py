@@ -438,7 +438,7 @@ def test_an_agent_of_several_cafs_says_in_whose_name_a_gestionnaire_is_recorded(
     assert missing.status_code == 200 and "caf" in missing.context["adminform"].form.errors
     roubaix = Caf.objects.get(number="597")
     response = client.post(add, {**data, "caf": roubaix.pk})
-    manager = BajManager.objects.get(user__last_name="Blanc")
+    manager = BajManager.objects.get(user__email="louis.blanc@justice.fr")
     assert response["Location"] == page_url(manager)
     assert manager.recording_caf == roubaix, "the CAF chosen, not the first of the agent's"
 

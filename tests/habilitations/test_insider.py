@@ -170,7 +170,7 @@ def _record_gestionnaire(client, baj):
         },
     )
     assert response.status_code == 302
-    return BajManager.objects.get(user__last_name="Blanc")
+    return BajManager.objects.get(user__email="louis.blanc@justice.fr")
 
 
 def test_a_gestionnaire_recorded_by_lille_acts_on_lilles_conventions_only(world, lille, roubaix):
@@ -281,7 +281,7 @@ def test_a_gestionnaire_acts_only_for_the_cafs_that_answer_for_the_designation(w
         },
     )
     assert response.status_code == 302, response
-    manager = BajManager.objects.get(baj=world["baj"], user__last_name="Roux")
+    manager = BajManager.objects.get(baj=world["baj"], user__email="anne.roux@justice.fr")
     # As if the CMAF's convention had been signed after the recording: no confirmation was asked of it.
     PendingConfirmation.objects.filter(user=manager.user, caf=cmaf_habilitation.convention.caf).delete()
     password = letter_password(act(lille, "bajmanager", "print_letter", [manager]))
